@@ -1,0 +1,75 @@
+/*
+ * eg.h - definitions shared by every module of eg: the artifact id, the
+ * settings (GUCs) and the switch to the extension owner's rights.
+ *
+ * eg keeps its Experiment Graph and store in ordinary tables of schema eg,
+ * owned by the extension's owner and closed to other roles.  User steps run
+ * with the caller's rights; only the graph and store modules switch to the
+ * owner, for exactly the statements that touch eg's own tables.
+ */
+#ifndef EG_H
+#define EG_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+/* A 128-bit lineage id (SHA-256 truncated); text form is 32 hex digits. */
+#define EG_ID_LEN 16
+typedef struct EgId
+{
+	uint8		bytes[EG_ID_LEN];
+} EgId;
+
+#define DatumGetEgId(X)		((EgId *) DatumGetPointer(X))
+#define EgIdGetDatum(X)		PointerGetDatum(X)
+#define PG_GETARG_EGID(n)	DatumGetEgId(PG_GETARG_DATUM(n))
+#define PG_RETURN_EGID(x)	return EgIdGetDatum(x)
+
+/* Policies selectable with eg.materializer and eg.reuse. */
+typedef enum EgMaterializer
+{
+	EG_MAT_STORAGE_AWARE,
+	EG_MAT_HEURISTIC,
+	EG_MAT_HELIX,
+	EG_MAT_ALL,
+	EG_MAT_NONE
+} EgMaterializer;
+
+typedef enum EgReuse
+{
+	EG_REUSE_OPTIMAL,
+	EG_REUSE_LINEAR,
+	EG_REUSE_HELIX,
+	EG_REUSE_ALL_LOAD,
+	EG_REUSE_ALL_COMPUTE
+} EgReuse;
+
+/* Settings (eg.c). */
+extern int	eg_budget_kb;
+extern int	eg_materializer;
+extern int	eg_reuse;
+extern double eg_alpha;
+extern int	eg_compression_level;
+extern bool eg_progress;
+
+/* Rights: run a block of catalog work as the extension owner (eg.c). */
+typedef struct EgUserSwitch
+{
+	Oid			saved_user;
+	int			saved_sec_context;
+	int			guc_nest;
+} EgUserSwitch;
+
+extern Oid	eg_owner(void);
+extern void eg_become_owner(EgUserSwitch *sw);
+extern void eg_restore_user(const EgUserSwitch *sw);
+
+/* Id helpers (artifact_id.c). */
+extern char *eg_id_to_hex(const EgId *id);
+extern EgId *eg_id_copy(const EgId *id);
+extern bool eg_id_equal(const EgId *a, const EgId *b);
+
+/* Budget in bytes. */
+#define EG_BUDGET_BYTES() ((int64) eg_budget_kb * 1024)
+
+#endif							/* EG_H */

@@ -1,0 +1,617 @@
+/*
+ * executor.c - eg.run, eg.explain and eg.restore.
+ *
+ * A run refreshes the ids of the workload's steps (data versions may have
+ * moved since they were defined), asks the graph what it knows of them,
+ * lets the planner choose, and then executes the plan in topological order:
+ * a computed step becomes "CREATE TEMP TABLE step AS query" through SPI as
+ * the calling role, a loaded step is restored from the store into the same
+ * kind of temp table.  Every step is timed.  A step's data versions are read
+ * again after it ran; if they moved meanwhile, the step's result is still
+ * the user's answer but is never recorded as reusable.  A load that fails
+ * (a corrupt chunk) makes the artifact unmaterialized and the rest of the
+ * workload is planned again, with what already ran now live.  Finally the
+ * run is merged into the graph and the materializer decides what to keep.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "portability/instr_time.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/timestamp.h"
+#include "utils/varlena.h"
+
+#include <math.h>
+
+#include "executor.h"
+#include "graph.h"
+#include "materializer.h"
+#include "planner.h"
+#include "store.h"
+#include "workload.h"
+
+/* Everything a run (or an explain) knows about the workload. */
+typedef struct RunState
+{
+	EgWorkload *wl;
+	int			n;
+	bool	   *used;			/* needed by the targets (ancestors included) */
+	bool	   *readable;		/* caller may read the whole lineage */
+	GraphInfo  *graph;
+	PlanVertex *vertices;
+	EgAction   *actions;
+	/* execution results */
+	const char **done;			/* action taken, or NULL */
+	double	   *seconds;
+	int64	   *rows;
+	int64	   *bytes;
+	double	   *quality;
+	Oid		   *relids;
+} RunState;
+
+/* Seconds since start. */
+static double
+ExecSince(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_DOUBLE(now);
+}
+
+/* True if the caller may read every relation of a lineage (else *denied). */
+bool
+executor_may_read_lineage(List *relids, Oid *denied)
+{
+	ListCell   *lc;
+
+	foreach(lc, relids)
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		if (get_rel_name(relid) == NULL ||
+			pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		{
+			if (denied)
+				*denied = relid;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Mark the steps the targets need: the targets and all their ancestors. */
+static void
+ExecMarkUsed(RunState *rs, ArrayType *targets)
+{
+	EgWorkload *wl = rs->wl;
+
+	if (targets == NULL)
+	{
+		for (int i = 0; i < rs->n; i++)
+			rs->used[i] = rs->vertices[i].target = true;
+		return;
+	}
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		deconstruct_array(targets, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+		for (int e = 0; e < nelems; e++)
+		{
+			EgStep	   *step;
+
+			if (nulls[e])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("step name must not be null")));
+			step = workload_find(wl, TextDatumGetCString(elems[e]));
+			if (step == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("step \"%s\" is not defined in this workload",
+								TextDatumGetCString(elems[e]))));
+			rs->used[step->index] = rs->vertices[step->index].target = true;
+		}
+	}
+	for (int i = rs->n - 1; i >= 0; i--)
+		if (rs->used[i])
+			for (int p = 0; p < wl->steps[i]->ninputs; p++)
+				rs->used[wl->steps[i]->inputs[p]] = true;
+}
+
+/* Refresh ids, look up the graph, build the DAG with costs, and plan it. */
+static RunState *
+ExecPrepare(ArrayType *targets)
+{
+	RunState   *rs = palloc0(sizeof(RunState));
+	EgWorkload *wl = workload_current();
+	EgId	   *ids;
+	int			n = wl->nsteps;
+
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the workload has no steps"),
+				 errhint("Define steps with eg.dataset(), eg.aggregate() or eg.model() first.")));
+	rs->wl = wl;
+	rs->n = n;
+	rs->used = palloc0(sizeof(bool) * n);
+	rs->readable = palloc0(sizeof(bool) * n);
+	rs->graph = palloc0(sizeof(GraphInfo) * n);
+	rs->vertices = palloc0(sizeof(PlanVertex) * n);
+	rs->actions = palloc0(sizeof(EgAction) * n);
+	rs->done = palloc0(sizeof(char *) * n);
+	rs->seconds = palloc0(sizeof(double) * n);
+	rs->rows = palloc0(sizeof(int64) * n);
+	rs->bytes = palloc0(sizeof(int64) * n);
+	rs->quality = palloc0(sizeof(double) * n);
+	rs->relids = palloc0(sizeof(Oid) * n);
+	ids = palloc(sizeof(EgId) * n);
+
+	ExecMarkUsed(rs, targets);
+	for (int i = 0; i < n; i++)
+	{
+		wl->steps[i]->unstable = false;
+		workload_refresh_id(wl, wl->steps[i]);
+		ids[i] = wl->steps[i]->id;
+		rs->quality[i] = -1;
+		rs->rows[i] = rs->bytes[i] = -1;
+	}
+	graph_lookup(ids, n, rs->graph);
+	for (int i = 0; i < n; i++)
+	{
+		EgStep	   *step = wl->steps[i];
+		PlanVertex *v = &rs->vertices[i];
+
+		rs->readable[i] = rs->graph[i].known &&
+			executor_may_read_lineage(rs->graph[i].lineage, NULL);
+		v->compute = Max(rs->graph[i].compute_seconds, 0);
+		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
+			? rs->graph[i].load_seconds : -1;
+		v->live = workload_live_lookup(step->name, &step->id);
+		v->nparents = step->ninputs;
+		v->parents = step->inputs;
+	}
+	return rs;
+}
+
+/* Plan the run with the current knowledge. */
+static void
+ExecPlan(RunState *rs)
+{
+	for (int i = 0; i < rs->n; i++)
+		if (rs->done[i])
+			rs->vertices[i].live = true;
+	(void) planner_plan(rs->vertices, rs->n, rs->actions);
+}
+
+/* Run a statement as the caller; returns rows processed. */
+static uint64
+ExecSql(const char *sql, int nargs, Oid *types, Datum *values, int expected)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "eg: statement failed (%d): %s", rc, sql);
+	return SPI_processed;
+}
+
+/* Drop this session's temp table called name, if any. */
+static void
+ExecDropTemp(const char *name)
+{
+	workload_live_forget(name);
+	ExecSql(psprintf("DROP TABLE IF EXISTS pg_temp.%s", quote_identifier(name)),
+			0, NULL, NULL, SPI_OK_UTILITY);
+}
+
+/* After a step's table exists: watch it for changes and remember it live. */
+static Oid
+ExecAdoptTable(EgStep *step)
+{
+	Oid			relid = RangeVarGetRelid(makeRangeVar("pg_temp", step->name, -1),
+										 NoLock, false);
+
+	ExecSql(psprintf("CREATE TRIGGER eg_live AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+					 "ON pg_temp.%s FOR EACH STATEMENT EXECUTE FUNCTION eg._live_changed()",
+					 quote_identifier(step->name)), 0, NULL, NULL, SPI_OK_UTILITY);
+	workload_live_set(step->name, &step->id, relid);
+	return relid;
+}
+
+/* Heap plus TOAST size of a table. */
+static int64
+ExecTableBytes(Oid relid)
+{
+	return DatumGetInt64(DirectFunctionCall1(pg_total_relation_size, ObjectIdGetDatum(relid)));
+}
+
+/* Read an aggregate's first value as a quality in [0,1]. */
+static double
+ExecReadQuality(EgStep *step, Oid relid)
+{
+	EgColumn   *col = (EgColumn *) linitial(step->columns);
+	bool		isnull;
+	double		q;
+
+	ExecSql(psprintf("SELECT CAST(%s AS float8) FROM pg_temp.%s LIMIT 1",
+					 quote_identifier(col->name), quote_identifier(step->name)),
+			0, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("quality step \"%s\" returned no rows", step->name)));
+	q = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull || isnan(q) || q < 0 || q > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("quality of model step \"%s\" must be between 0 and 1", step->quality_of),
+				 errdetail("Step \"%s\" returned %s.", step->name,
+						   isnull ? "NULL" : psprintf("%g", q))));
+	return q;
+}
+
+/* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
+static void
+ExecCompute(RunState *rs, EgStep *step)
+{
+	instr_time	start;
+	List	   *before;
+	const char *target = quote_identifier(step->name);
+
+	ExecDropTemp(step->name);
+	workload_refresh_id(rs->wl, step);	/* inputs may have become unstable */
+	before = step->sources;
+	INSTR_TIME_SET_CURRENT(start);
+	if (step->kind == EG_STEP_MODEL)
+	{
+		EgStep	   *in = rs->wl->steps[step->inputs[0]];
+		Oid			types[3] = {REGCLASSOID, JSONBOID, BYTEAOID};
+		Datum		values[3];
+
+		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
+		values[1] = JsonbPGetDatum(step->params);
+		values[2] = (Datum) 0;
+		rs->rows[step->index] =
+			SPI_execute_with_args(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
+										   target,
+										   quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
+																	  get_func_name(step->train))),
+								  3, types, values, "  n", false, 0) == SPI_OK_UTILITY
+			? (int64) SPI_processed : -1;
+	}
+	else
+		rs->rows[step->index] = ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
+										0, NULL, NULL, SPI_OK_UTILITY);
+	rs->seconds[step->index] = ExecSince(start);
+
+	/* the data it read must not have moved while it ran */
+	if (step->info && !ident_sources_equal(before, ident_sources(step->info->relids)))
+	{
+		step->unstable = true;
+		workload_refresh_id(rs->wl, step);
+	}
+	rs->relids[step->index] = ExecAdoptTable(step);
+	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
+	if (step->quality_of)
+		rs->quality[step->index] = ExecReadQuality(step, rs->relids[step->index]);
+	rs->done[step->index] = "computed";
+}
+
+/* Load one step from the store; false if the stored copy was unusable. */
+static bool
+ExecLoad(RunState *rs, EgStep *step)
+{
+	instr_time	start;
+	RangeVar   *into = makeRangeVar(NULL, step->name, -1);
+	Oid			relid;
+	int64		rows;
+
+	ExecDropTemp(step->name);
+	into->relpersistence = RELPERSISTENCE_TEMP;
+	INSTR_TIME_SET_CURRENT(start);
+	relid = store_get(&step->id, into, &rows);
+	if (!OidIsValid(relid))
+	{
+		graph_set_materialized(&step->id, false, 0);
+		return false;
+	}
+	rs->seconds[step->index] = ExecSince(start);
+	rs->rows[step->index] = rows;
+	rs->relids[step->index] = ExecAdoptTable(step);
+	rs->bytes[step->index] = ExecTableBytes(relid);
+	graph_record_load(&step->id, rs->graph[step->index].stored_bytes, rs->seconds[step->index]);
+	rs->done[step->index] = "loaded";
+	return true;
+}
+
+/* Execute the plan; replans when a load fails. */
+static void
+ExecRunPlan(RunState *rs)
+{
+	for (;;)
+	{
+		bool		replan = false;
+
+		ExecPlan(rs);
+		for (int i = 0; i < rs->n && !replan; i++)
+		{
+			EgStep	   *step = rs->wl->steps[i];
+
+			if (rs->done[i])
+				continue;
+			switch (rs->actions[i])
+			{
+				case EG_ACT_COMPUTE:
+					ExecCompute(rs, step);
+					break;
+				case EG_ACT_LOAD:
+					if (!ExecLoad(rs, step))
+					{
+						rs->vertices[i].load = -1;
+						replan = true;
+					}
+					break;
+				case EG_ACT_LIVE:
+					rs->relids[i] = RangeVarGetRelid(makeRangeVar("pg_temp", step->name, -1), NoLock, false);
+					rs->done[i] = "live";
+					break;
+				case EG_ACT_PRUNED:
+					continue;
+			}
+			if (rs->done[i] && eg_progress)
+				ereport(NOTICE,
+						(errmsg("eg: step \"%s\" %s in %.3f s", step->name, rs->done[i], rs->seconds[i])));
+		}
+		if (!replan)
+			break;
+	}
+}
+
+/* Merge the run into the graph; returns the seconds that reuse saved. */
+static double
+ExecRecord(RunState *rs, TimestampTz started, double seconds)
+{
+	GraphStep  *gs = palloc0(sizeof(GraphStep) * rs->n);
+	double		saved = 0;
+
+	for (int i = 0; i < rs->n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+		GraphStep  *g = &gs[i];
+		ListCell   *lc;
+		int			k = 0;
+
+		g->step = step->name;
+		g->kind = workload_kind_name(step->kind);
+		g->id = step->id;
+		g->reusable = step->reusable;
+		g->action = rs->done[i] ? rs->done[i] : "pruned";
+		g->used = rs->used[i];
+		g->seconds = rs->seconds[i];
+		g->rows = rs->rows[i];
+		g->logical_bytes = rs->bytes[i];
+		g->quality = -1;
+		g->opkind = step->kind == EG_STEP_MODEL ? "train" : "query";
+		g->definition = step->kind == EG_STEP_MODEL
+			? psprintf("%s(%s, %s)", format_procedure(step->train),
+					   rs->wl->steps[step->inputs[0]]->name,
+					   DatumGetCString(DirectFunctionCall1(jsonb_out, JsonbPGetDatum(step->params))))
+			: step->query;
+		g->ninputs = step->ninputs + list_length(step->sources);
+		g->inputs = palloc(sizeof(EgId) * Max(g->ninputs, 1));
+		for (int p = 0; p < step->ninputs; p++)
+			g->inputs[k++] = rs->wl->steps[step->inputs[p]]->id;
+		foreach(lc, step->sources)
+			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
+		g->sources = step->sources;
+		g->lineage = step->lineage;
+		if (rs->used[i] && !(rs->done[i] && strcmp(rs->done[i], "computed") == 0))
+			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
+	}
+	/* qualities: an aggregate scores its model */
+	for (int i = 0; i < rs->n; i++)
+		if (rs->quality[i] >= 0)
+			gs[workload_find(rs->wl, rs->wl->steps[i]->quality_of)->index].quality = rs->quality[i];
+	graph_record_run(rs->wl->name, gs, rs->n, started, seconds, Max(saved, 0));
+	return saved;
+}
+
+/* Hand the run's computed, reusable tables to the materializer. */
+static void
+ExecMaterialize(RunState *rs)
+{
+	ExecCandidate *cands = palloc(sizeof(ExecCandidate) * rs->n);
+	int			n = 0;
+
+	for (int i = 0; i < rs->n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+
+		if (rs->done[i] == NULL || strcmp(rs->done[i], "computed") != 0 || !step->reusable)
+			continue;
+		cands[n].id = step->id;
+		cands[n].relid = rs->relids[i];
+		cands[n].step = step->name;
+		cands[n].compute_seconds = rs->seconds[i];
+		n++;
+	}
+	(void) materializer_run(cands, n);
+}
+
+/* The targets argument of eg.run/eg.explain (NULL = all steps). */
+static ArrayType *
+ExecTargets(FunctionCallInfo fcinfo)
+{
+	return PG_ARGISNULL(0) ? NULL : PG_GETARG_ARRAYTYPE_P(0);
+}
+
+PG_FUNCTION_INFO_V1(eg_run);
+/* eg.run(VARIADIC steps): plan, execute, record, materialize. */
+Datum
+eg_run(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TimestampTz started = GetCurrentTimestamp();
+	instr_time	start;
+	RunState   *rs;
+
+	InitMaterializedSRF(fcinfo, 0);
+	INSTR_TIME_SET_CURRENT(start);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	rs = ExecPrepare(ExecTargets(fcinfo));
+	ExecRunPlan(rs);
+	ExecRecord(rs, started, ExecSince(start));
+	ExecMaterialize(rs);
+
+	for (int i = 0; i < rs->n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+		Datum		values[7];
+		bool		nulls[7] = {false};
+
+		values[0] = CStringGetTextDatum(step->name);
+		values[1] = EgIdGetDatum(eg_id_copy(&step->id));
+		values[2] = CStringGetTextDatum(workload_kind_name(step->kind));
+		values[3] = CStringGetTextDatum(rs->done[i] ? rs->done[i] : "pruned");
+		values[4] = Float8GetDatum(rs->seconds[i]);
+		values[5] = Int64GetDatum(rs->rows[i]);
+		nulls[5] = rs->rows[i] < 0;
+		values[6] = Int64GetDatum(rs->bytes[i]);
+		nulls[6] = rs->bytes[i] < 0;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* Why the planner chose what it chose for step i, in words. */
+static char *
+ExecReason(RunState *rs, int i)
+{
+	EgStep	   *step = rs->wl->steps[i];
+	PlanVertex *v = &rs->vertices[i];
+	double		with_inputs = v->compute;
+
+	for (int p = 0; p < v->nparents; p++)
+		with_inputs += rs->vertices[v->parents[p]].cost;
+	switch (rs->actions[i])
+	{
+		case EG_ACT_LIVE:
+			return "live: already a table in this session";
+		case EG_ACT_LOAD:
+			return psprintf("loaded: %.2f s to load < %.2f s to compute with inputs",
+							v->load, with_inputs);
+		case EG_ACT_PRUNED:
+			return rs->used[i] ? "pruned: a later step is loaded or live"
+				: "pruned: not needed for the requested steps";
+		case EG_ACT_COMPUTE:
+			if (!step->reusable)
+				return psprintf("computed: not reusable (%s)",
+								step->info && step->info->volatile_reason ? step->info->volatile_reason
+								: step->deterministic == 0 ? "declared not deterministic"
+								: "reads data eg cannot version or a non-reusable step");
+			if (!rs->graph[i].known)
+				return "computed: never run before";
+			if (!rs->graph[i].materialized)
+				return "computed: not materialized";
+			if (!rs->readable[i])
+				return "computed: you may not read every table it derives from";
+			return psprintf("computed: %.2f s with inputs <= %.2f s to load",
+							with_inputs, v->load);
+	}
+	return "?";
+}
+
+PG_FUNCTION_INFO_V1(eg_explain);
+/* eg.explain(VARIADIC steps): the plan, without running it. */
+Datum
+eg_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RunState   *rs;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	rs = ExecPrepare(ExecTargets(fcinfo));
+	ExecPlan(rs);
+	for (int i = 0; i < rs->n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+		Datum		values[6];
+		bool		nulls[6] = {false};
+
+		values[0] = CStringGetTextDatum(step->name);
+		values[1] = EgIdGetDatum(eg_id_copy(&step->id));
+		values[2] = CStringGetTextDatum(planner_action_name(rs->actions[i]));
+		values[3] = Float8GetDatum(rs->graph[i].compute_seconds);
+		nulls[3] = rs->graph[i].compute_seconds < 0;
+		values[4] = Float8GetDatum(rs->vertices[i].load);
+		nulls[4] = rs->vertices[i].load < 0;
+		values[5] = CStringGetTextDatum(ExecReason(rs, i));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(eg_restore);
+/* eg.restore(artifact, into): a stored artifact as a new table. */
+Datum
+eg_restore(PG_FUNCTION_ARGS)
+{
+	EgId	   *id;
+	RangeVar   *into;
+	GraphInfo	info;
+	Oid			denied = InvalidOid;
+	Oid			relid;
+	int64		rows;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("artifact and table name must not be null")));
+	id = PG_GETARG_EGID(0);
+	into = makeRangeVarFromNameList(textToQualifiedNameList(PG_GETARG_TEXT_PP(1)));
+	graph_lookup(id, 1, &info);
+	if (!info.known)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("artifact %s does not exist", eg_id_to_hex(id))));
+	if (!info.materialized)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
+				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
+	if (!executor_may_read_lineage(info.lineage, &denied))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
+				 errdetail("It derives from a table you may not read (oid %u).", denied)));
+	relid = store_get(id, into, &rows);
+	if (!OidIsValid(relid))
+	{
+		graph_set_materialized(id, false, 0);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("artifact %s could not be restored: its stored data is damaged",
+						eg_id_to_hex(id)),
+				 errhint("It has been dropped from the store; run its workload to compute it again.")));
+	}
+	PG_RETURN_OID(relid);
+}

@@ -1,0 +1,20 @@
+/*
+ * executor.h - running a planned workload: eg.run, eg.explain, eg.restore.
+ */
+#ifndef EG_EXECUTOR_H
+#define EG_EXECUTOR_H
+
+#include "eg.h"
+
+/* A step's table that the run computed: a candidate for the store. */
+typedef struct ExecCandidate
+{
+	EgId		id;
+	Oid			relid;
+	const char *step;
+	double		compute_seconds;
+} ExecCandidate;
+
+extern bool executor_may_read_lineage(List *relids, Oid *denied);
+
+#endif							/* EG_EXECUTOR_H */

@@ -1,0 +1,354 @@
+/*
+ * graph.c - the Experiment Graph (the updater).
+ *
+ * Vertices (eg.artifact) are keyed by lineage id, so merging a run is an
+ * upsert per artifact: a known artifact gets its frequency raised and its
+ * measurements refreshed, a new one is inserted with its operation
+ * (eg.operation, one hyper-edge per derived artifact: the id determines the
+ * operation).  Base tables enter as source artifacts, one per data version.
+ * Every run is logged in eg.workload / eg.workload_step with its actions and
+ * the seconds that reuse saved.  All statements run as the extension owner
+ * with parameters (never spliced text); upserts keep concurrent sessions
+ * that merge the same artifact correct.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "graph.h"
+#include "ident.h"
+
+/* Restore throughput assumed before any load was measured (bytes/s). */
+#define GRAPH_DEFAULT_LOAD_RATE (100.0 * 1024 * 1024)
+
+/* Connect SPI and become the owner. */
+static void
+GraphBegin(EgUserSwitch *sw)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	eg_become_owner(sw);
+}
+
+/* Back to the caller and disconnect SPI. */
+static void
+GraphEnd(EgUserSwitch *sw)
+{
+	eg_restore_user(sw);
+	SPI_finish();
+}
+
+/* Execute a parameterised statement; error unless it returns expected. */
+static void
+GraphExec(const char *sql, int nargs, Oid *types, Datum *values,
+		  const char *nulls, int expected)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "eg: graph statement failed (%d): %s", rc, sql);
+}
+
+/* An id as a text datum (hex), for a $n::eg.artifact_id parameter. */
+static Datum
+GraphIdDatum(const EgId *id)
+{
+	return CStringGetTextDatum(eg_id_to_hex(id));
+}
+
+/* A text[] datum of hex ids. */
+static Datum
+GraphIdArray(const EgId *ids, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = GraphIdDatum(&ids[i]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* An oid[] datum of a list of oids. */
+static Datum
+GraphOidArray(List *oids)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(oids), 1));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, oids)
+		elems[i++] = ObjectIdGetDatum(lfirst_oid(lc));
+	return PointerGetDatum(construct_array(elems, i, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+}
+
+/* Read a float8 column that may be null (-1 then). */
+static double
+GraphGetFloat(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+
+	return isnull ? -1 : DatumGetFloat8(d);
+}
+
+/* Look up n artifacts at once; out[i] describes ids[i]. */
+void
+graph_lookup(const EgId *ids, int n, GraphInfo *out)
+{
+	EgUserSwitch sw;
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1];
+	MemoryContext caller = CurrentMemoryContext;
+
+	memset(out, 0, sizeof(GraphInfo) * n);
+	for (int i = 0; i < n; i++)
+		out[i].compute_seconds = out[i].load_seconds = -1;
+	if (n == 0)
+		return;
+	values[0] = GraphIdArray(ids, n);
+	GraphBegin(&sw);
+	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
+			  "t.stored_bytes, t.logical_bytes, t.lineage_relids "
+			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
+			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
+			  1, types, values, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+		Datum		lineage;
+		MemoryContext old;
+
+		out[i].known = true;
+		out[i].materialized = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
+		out[i].compute_seconds = GraphGetFloat(tup, desc, 3);
+		out[i].load_seconds = GraphGetFloat(tup, desc, 4);
+		out[i].stored_bytes = DatumGetInt64(SPI_getbinval(tup, desc, 5, &isnull));
+		out[i].logical_bytes = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+		if (isnull)
+			out[i].logical_bytes = -1;
+		lineage = SPI_getbinval(tup, desc, 7, &isnull);
+		old = MemoryContextSwitchTo(caller);
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(lineage);
+			Datum	   *elems;
+			int			nelems;
+
+			deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT,
+							  &elems, NULL, &nelems);
+			for (int e = 0; e < nelems; e++)
+				out[i].lineage = lappend_oid(out[i].lineage, DatumGetObjectId(elems[e]));
+		}
+		MemoryContextSwitchTo(old);
+	}
+	/* estimates of load cost use the measured restore throughput */
+	GraphExec("SELECT bytes, seconds FROM eg.load_stats", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		double		bytes = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		double		secs = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+
+		for (int i = 0; i < n; i++)
+			if (out[i].materialized && out[i].load_seconds < 0)
+				out[i].load_seconds = (secs > 0 && bytes > 0)
+					? out[i].stored_bytes / (bytes / secs)
+					: out[i].stored_bytes / GRAPH_DEFAULT_LOAD_RATE;
+	}
+	GraphEnd(&sw);
+}
+
+/* Upsert a source artifact (a base table at one data version). */
+static void
+GraphMergeSource(const EgSource *src)
+{
+	Oid			types[4] = {TEXTOID, TEXTOID, BOOLOID, OIDOID};
+	Datum		values[4];
+	char	   *name = get_rel_name(src->relid);
+
+	values[0] = GraphIdDatum(&src->id);
+	values[1] = CStringGetTextDatum(name ? name : "?");
+	values[2] = BoolGetDatum(src->reusable);
+	values[3] = ObjectIdGetDatum(src->relid);
+	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, lineage_relids) "
+			  "VALUES ($1::eg.artifact_id, 'source', $2, $3, 1, ARRAY[$4]) "
+			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
+			  4, types, values, NULL, SPI_OK_INSERT);
+}
+
+/* Upsert the artifact of one step and, when new, its operation. */
+static void
+GraphMergeStep(const GraphStep *s)
+{
+	Oid			types[11] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID};
+	Datum		values[11];
+	char		nulls[11];
+	bool		computed = strcmp(s->action, "computed") == 0;
+	bool		loaded = strcmp(s->action, "loaded") == 0;
+	Oid			optypes[4] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID};
+	Datum		opvalues[4];
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = GraphIdDatum(&s->id);
+	values[1] = CStringGetTextDatum(s->kind);
+	values[2] = CStringGetTextDatum(s->step);
+	values[3] = BoolGetDatum(s->reusable);
+	values[4] = Int64GetDatum(s->used ? 1 : 0);
+	values[5] = Float8GetDatum(s->seconds);
+	nulls[5] = computed ? ' ' : 'n';
+	values[6] = Float8GetDatum(s->seconds);
+	nulls[6] = loaded ? ' ' : 'n';
+	values[7] = Int64GetDatum(s->rows);
+	nulls[7] = s->rows >= 0 ? ' ' : 'n';
+	values[8] = Int64GetDatum(s->logical_bytes);
+	nulls[8] = s->logical_bytes >= 0 ? ' ' : 'n';
+	values[9] = Float8GetDatum(s->quality);
+	nulls[9] = s->quality >= 0 ? ' ' : 'n';
+	values[10] = GraphOidArray(s->lineage);
+	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
+			  "load_seconds, rows, logical_bytes, quality, lineage_relids) "
+			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
+			  "compute_seconds = coalesce($6, a.compute_seconds), "
+			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
+			  "logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), "
+			  "last_used = clock_timestamp()",
+			  11, types, values, nulls, SPI_OK_INSERT);
+
+	opvalues[0] = values[0];
+	opvalues[1] = CStringGetTextDatum(s->opkind);
+	opvalues[2] = GraphIdArray(s->inputs, s->ninputs);
+	opvalues[3] = CStringGetTextDatum(s->definition);
+	GraphExec("INSERT INTO eg.operation (output, kind, inputs, definition) "
+			  "VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4) "
+			  "ON CONFLICT (output) DO NOTHING",
+			  4, optypes, opvalues, NULL, SPI_OK_INSERT);
+}
+
+/*
+ * Merge a finished run into the graph: its sources, its steps' artifacts
+ * and operations, and the run itself.  Returns the workload id.
+ */
+int64
+graph_record_run(const char *name, GraphStep *steps, int n,
+				 TimestampTz started, double seconds, double saved)
+{
+	EgUserSwitch sw;
+	Oid			wtypes[5] = {TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID};
+	Datum		wvalues[5];
+	char		wnulls[5] = {' ', ' ', ' ', ' ', ' '};
+	List	   *seen = NIL;
+	int64		workload;
+	bool		isnull;
+
+	GraphBegin(&sw);
+	for (int i = 0; i < n; i++)
+	{
+		ListCell   *lc;
+
+		if (!steps[i].used)
+			continue;
+		foreach(lc, steps[i].sources)
+		{
+			EgSource   *src = (EgSource *) lfirst(lc);
+			ListCell   *lc2;
+			bool		dup = false;
+
+			foreach(lc2, seen)
+				dup |= eg_id_equal(&((EgSource *) lfirst(lc2))->id, &src->id);
+			if (!dup)
+			{
+				GraphMergeSource(src);
+				seen = lappend(seen, src);
+			}
+		}
+		GraphMergeStep(&steps[i]);
+	}
+
+	wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
+	wnulls[0] = name ? ' ' : 'n';
+	wvalues[1] = ObjectIdGetDatum(sw.saved_user);
+	wvalues[2] = TimestampTzGetDatum(started);
+	wvalues[3] = Float8GetDatum(seconds);
+	wvalues[4] = Float8GetDatum(saved);
+	GraphExec("INSERT INTO eg.workload (name, role, started, finished, seconds, seconds_saved) "
+			  "VALUES ($1, $2, $3, clock_timestamp(), $4, $5) RETURNING id",
+			  5, wtypes, wvalues, wnulls, SPI_OK_INSERT_RETURNING);
+	workload = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	for (int i = 0; i < n; i++)
+	{
+		Oid			types[6] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID};
+		Datum		values[6];
+
+		values[0] = Int64GetDatum(workload);
+		values[1] = Int32GetDatum(i + 1);
+		values[2] = CStringGetTextDatum(steps[i].step);
+		values[3] = GraphIdDatum(&steps[i].id);
+		values[4] = CStringGetTextDatum(steps[i].action);
+		values[5] = Float8GetDatum(steps[i].seconds);
+		GraphExec("INSERT INTO eg.workload_step (workload, ord, step, artifact, action, seconds) "
+				  "VALUES ($1, $2, $3, $4::eg.artifact_id, $5, $6)",
+				  6, types, values, NULL, SPI_OK_INSERT);
+	}
+	GraphEnd(&sw);
+	return workload;
+}
+
+/* Run one statement on an artifact row ($1 = id, $2 = a float8). */
+static void
+GraphUpdateArtifact(const char *sql, const EgId *id, Datum arg, Oid argtype)
+{
+	EgUserSwitch sw;
+	Oid			types[2] = {TEXTOID, argtype};
+	Datum		values[2];
+
+	values[0] = GraphIdDatum(id);
+	values[1] = arg;
+	GraphBegin(&sw);
+	GraphExec(sql, 2, types, values, NULL, SPI_OK_UPDATE);
+	GraphEnd(&sw);
+}
+
+/* Record a model's quality (from an aggregate with quality_of). */
+void
+graph_set_quality(const EgId *id, double quality)
+{
+	GraphUpdateArtifact("UPDATE eg.artifact SET quality = $2 WHERE id = $1::eg.artifact_id",
+						id, Float8GetDatum(quality), FLOAT8OID);
+}
+
+/* Mark an artifact stored (with its stored bytes) or evicted. */
+void
+graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)
+{
+	GraphUpdateArtifact(materialized
+						? "UPDATE eg.artifact SET materialized = true, stored_bytes = $2 WHERE id = $1::eg.artifact_id"
+						: "UPDATE eg.artifact SET materialized = false, stored_bytes = 0, load_seconds = NULL "
+						"WHERE id = $1::eg.artifact_id AND $2 >= 0",
+						id, Int64GetDatum(stored_bytes), INT8OID);
+}
+
+/* Record a measured load: the artifact's load time and the global throughput. */
+void
+graph_record_load(const EgId *id, int64 bytes, double seconds)
+{
+	EgUserSwitch sw;
+	Oid			types[2] = {FLOAT8OID, FLOAT8OID};
+	Datum		values[2];
+
+	GraphUpdateArtifact("UPDATE eg.artifact SET load_seconds = $2 WHERE id = $1::eg.artifact_id",
+						id, Float8GetDatum(seconds), FLOAT8OID);
+	values[0] = Float8GetDatum((double) bytes);
+	values[1] = Float8GetDatum(seconds);
+	GraphBegin(&sw);
+	GraphExec("UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
+			  2, types, values, NULL, SPI_OK_UPDATE);
+	GraphEnd(&sw);
+}

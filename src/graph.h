@@ -1,0 +1,52 @@
+/*
+ * graph.h - the Experiment Graph in eg's tables: lookups for planning,
+ * merging each run (the updater), materialization flags.
+ */
+#ifndef EG_GRAPH_H
+#define EG_GRAPH_H
+
+#include "eg.h"
+#include "datatype/timestamp.h"
+
+/* What the graph knows of an artifact. */
+typedef struct GraphInfo
+{
+	bool		known;
+	bool		materialized;
+	double		compute_seconds;	/* < 0: never measured */
+	double		load_seconds;	/* < 0: never measured */
+	int64		stored_bytes;
+	int64		logical_bytes;
+	List	   *lineage;		/* base relations it derives from (Oid) */
+} GraphInfo;
+
+/* One step of a finished run, to merge into the graph. */
+typedef struct GraphStep
+{
+	const char *step;
+	const char *kind;			/* dataset, aggregate, model */
+	EgId		id;
+	bool		reusable;
+	const char *action;			/* computed, loaded, live, pruned */
+	bool		used;			/* part of what the targets needed */
+	double		seconds;
+	int64		rows;			/* < 0: unknown */
+	int64		logical_bytes;	/* < 0: unknown */
+	double		quality;		/* < 0: none */
+	const char *opkind;			/* query or train */
+	const char *definition;
+	int			ninputs;
+	EgId	   *inputs;			/* input artifacts: steps, then sources */
+	List	   *sources;		/* EgSource * */
+	List	   *lineage;		/* Oid */
+} GraphStep;
+
+extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
+extern double graph_load_estimate(const GraphInfo *info);
+extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
+							  TimestampTz started, double seconds, double saved);
+extern void graph_set_quality(const EgId *id, double quality);
+extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
+extern void graph_record_load(const EgId *id, int64 bytes, double seconds);
+
+#endif							/* EG_GRAPH_H */

@@ -1,0 +1,867 @@
+/*
+ * ident.c - who an artifact is: query analysis and lineage ids.
+ *
+ * An artifact id is SHA-256 (truncated to 128 bits) over a canonical,
+ * tagged encoding of its lineage: the kind of step, the fingerprint of its
+ * operation, its parameters, the ids of its input steps, the source ids of
+ * the base tables it reads, and the definitions of the user-defined
+ * functions it calls (plus the relevant settings when it calls functions
+ * that read them).  Ids are Merkle-style: an input's id already covers the
+ * input's own lineage.
+ *
+ * The query fingerprint is the SHA-256 of the raw parse tree printed by
+ * nodeToString with every location field removed, so whitespace, comments
+ * and keyword case do not matter while constants and names do.  To find the
+ * relations and functions a step reads, its query is parse-analysed and
+ * rewritten (views expanded, row-level security applied); earlier steps of
+ * the workload, which do not exist yet as tables, are supplied as empty,
+ * correctly typed CTEs of the same name.
+ *
+ * A base table's source id covers its oid and its data version.  The version
+ * is kept by eg itself: a statement-level trigger (installed on first use,
+ * ENABLE ALWAYS) logs every INSERT/UPDATE/DELETE/TRUNCATE/COPY into
+ * eg.source_change, and an event trigger logs ALTER TABLE and REFRESH
+ * MATERIALIZED VIEW.  The version of a table is (count, sum of hashes) of
+ * its log rows visible to the snapshot: log rows are only added, committed
+ * sets grow monotonically, and a transaction's own uncommitted rows are
+ * distinguished by their hashes, so the pair changes exactly when the data
+ * can have changed, as seen by the reading snapshot.  Under row-level
+ * security the caller's role and the table's policies join the source id,
+ * so roles that may see different rows never share artifacts.
+ *
+ * Anything whose result can differ between two runs over the same data -
+ * volatile functions, now() and friends, TABLESAMPLE without REPEATABLE,
+ * tables eg cannot track (foreign tables, catalogs, sequences) - makes a
+ * step non-reusable: its id gets a random nonce, and so does every id
+ * downstream of it.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_policy.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/analyze.h"
+#include "parser/parse_func.h"
+#include "parser/parser.h"
+#include "rewrite/rewriteHandler.h"
+#include "access/genam.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/ruleutils.h"
+#include "miscadmin.h"
+#include "utils/syscache.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "ident.h"
+
+/* A running lineage hash. */
+typedef struct IdentHash
+{
+	pg_cryptohash_ctx *ctx;
+} IdentHash;
+
+/* Collected while walking an analysed query. */
+typedef struct IdentWalk
+{
+	List	   *relids;
+	List	   *funcids;
+	const char *volatile_reason;
+	bool		settings_dependent;
+} IdentWalk;
+
+/* Start a hash with a domain tag. */
+static void
+IdentHashBegin(IdentHash *h, const char *tag)
+{
+	h->ctx = pg_cryptohash_create(PG_SHA256);
+	if (h->ctx == NULL || pg_cryptohash_init(h->ctx) < 0)
+		elog(ERROR, "could not initialise SHA-256");
+	/* the server's major version: built-in behaviour may change with it */
+	{
+		int32		major = PG_VERSION_NUM / 10000;
+
+		pg_cryptohash_update(h->ctx, (const uint8 *) &major, sizeof(major));
+	}
+	pg_cryptohash_update(h->ctx, (const uint8 *) tag, strlen(tag) + 1);
+}
+
+/* Add length-prefixed bytes. */
+static void
+IdentHashBytes(IdentHash *h, const void *data, size_t len)
+{
+	uint64		l = len;
+
+	if (pg_cryptohash_update(h->ctx, (const uint8 *) &l, sizeof(l)) < 0 ||
+		pg_cryptohash_update(h->ctx, (const uint8 *) data, len) < 0)
+		elog(ERROR, "could not update SHA-256");
+}
+
+/* Add a string (NULL distinct from empty). */
+static void
+IdentHashString(IdentHash *h, const char *s)
+{
+	if (s == NULL)
+		IdentHashBytes(h, "\377", 1);
+	else
+		IdentHashBytes(h, s, strlen(s));
+}
+
+/* Finish: full 32-byte digest. */
+static void
+IdentHashFinishFull(IdentHash *h, uint8 *digest)
+{
+	if (pg_cryptohash_final(h->ctx, digest, PG_SHA256_DIGEST_LENGTH) < 0)
+		elog(ERROR, "could not finish SHA-256");
+	pg_cryptohash_free(h->ctx);
+	h->ctx = NULL;
+}
+
+/* Finish into an id, mixing in a random nonce when not reusable. */
+static void
+IdentHashFinish(IdentHash *h, bool reusable, EgId *out)
+{
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+
+	if (!reusable)
+	{
+		uint8		nonce[16];
+
+		if (!pg_strong_random(nonce, sizeof(nonce)))
+			elog(ERROR, "could not generate random nonce");
+		IdentHashBytes(h, nonce, sizeof(nonce));
+	}
+	IdentHashFinishFull(h, digest);
+	memcpy(out->bytes, digest, EG_ID_LEN);
+}
+
+/* nodeToString of a raw parse tree with every location field removed. */
+static char *
+IdentStripLocations(const char *s)
+{
+	StringInfoData out;
+	const char *p = s;
+
+	initStringInfo(&out);
+	while (*p)
+	{
+		if (p[0] == ' ' && strncmp(p + 1, ":location ", 10) == 0 &&
+			(p == s || p[-1] != '\\'))
+		{
+			p += 11;
+			if (*p == '-')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		appendStringInfoChar(&out, *p++);
+	}
+	return out.data;
+}
+
+/* Names found in a raw parse tree. */
+typedef struct IdentNames
+{
+	List	   *relations;		/* unqualified relation names */
+	List	   *strings;		/* string constants (may name steps too) */
+} IdentNames;
+
+/* Collects unqualified relation names and string constants. */
+static bool
+IdentNamesWalker(Node *node, IdentNames *names)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeVar))
+	{
+		RangeVar   *rv = (RangeVar *) node;
+
+		if (rv->schemaname == NULL && rv->catalogname == NULL)
+			names->relations = lappend(names->relations, rv->relname);
+		return false;
+	}
+	if (IsA(node, A_Const))
+	{
+		A_Const    *c = (A_Const *) node;
+
+		if (!c->isnull && IsA(&c->val, String))
+			names->strings = lappend(names->strings, strVal(&c->val));
+		return false;
+	}
+	return raw_expression_tree_walker(node, IdentNamesWalker, (void *) names);
+}
+
+/* The SQL of an empty, typed relation with a shape's columns. */
+static char *
+IdentPlaceholderSql(const EgShape *shape)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	bool		first = true;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s AS (SELECT ", quote_identifier(shape->step));
+	foreach(lc, shape->columns)
+	{
+		EgColumn   *col = (EgColumn *) lfirst(lc);
+
+		appendStringInfo(&sql, "%sCAST(NULL AS %s)", first ? "" : ", ",
+						 format_type_with_typemod(col->type, col->typmod));
+		if (OidIsValid(col->collation) &&
+			col->collation != get_typcollation(col->type))
+			appendStringInfo(&sql, " COLLATE %s",
+							 generate_collation_name(col->collation));
+		appendStringInfo(&sql, " AS %s", quote_identifier(col->name));
+		first = false;
+	}
+	appendStringInfoString(&sql, " WHERE false)");
+	return sql.data;
+}
+
+/* Prepend placeholder CTEs for the referenced earlier steps to a SELECT. */
+static void
+IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	List	   *ctes;
+	List	   *used = NIL;
+
+	initStringInfo(&sql);
+	foreach(lc, shapes)
+	{
+		EgShape    *shape = (EgShape *) lfirst(lc);
+		ListCell   *lc2;
+		bool		found = false;
+
+		foreach(lc2, names)
+			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
+				found = true;
+		/* a CTE of the user's with the same name shadows the step anyway */
+		if (stmt->withClause)
+			foreach(lc2, stmt->withClause->ctes)
+				if (strcmp(((CommonTableExpr *) lfirst(lc2))->ctename, shape->step) == 0)
+					found = false;
+		if (!found || shape->columns == NIL)
+			continue;
+		appendStringInfo(&sql, "%s%s", used ? ", " : "WITH ",
+						 IdentPlaceholderSql(shape));
+		used = lappend(used, shape);
+	}
+	if (used == NIL)
+		return;
+	appendStringInfoString(&sql, " SELECT 1");
+	ctes = ((SelectStmt *) linitial_node(RawStmt, raw_parser(sql.data, RAW_PARSE_DEFAULT))->stmt)->withClause->ctes;
+	if (stmt->withClause == NULL)
+	{
+		stmt->withClause = makeNode(WithClause);
+		stmt->withClause->location = -1;
+	}
+	stmt->withClause->ctes = list_concat(ctes, stmt->withClause->ctes);
+}
+
+/* Reject what is not a single read-only SELECT, with a clear error. */
+static SelectStmt *
+IdentCheckSelect(const char *query)
+{
+	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+	SelectStmt *stmt;
+
+	if (list_length(stmts) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a step's query must be exactly one SELECT statement"),
+				 errdetail("The query has %d statements.", list_length(stmts))));
+	stmt = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
+	if (!IsA(stmt, SelectStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must be a SELECT statement"),
+				 errhint("Steps are read-only queries; write data outside of eg.")));
+	if (stmt->intoClause)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not use SELECT INTO"),
+				 errhint("eg creates the step's table itself.")));
+	if (stmt->lockingClause)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not lock rows"),
+				 errdetail("FOR UPDATE/SHARE is not allowed in a step.")));
+	if (stmt->withClause)
+	{
+		ListCell   *lc;
+
+		foreach(lc, stmt->withClause->ctes)
+		{
+			CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
+
+			if (!IsA(cte->ctequery, SelectStmt))
+				ereport(ERROR,
+						(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+						 errmsg("a step's query must not modify data"),
+						 errdetail("WITH query \"%s\" is not a SELECT.", cte->ctename)));
+		}
+	}
+	return stmt;
+}
+
+/* True for functions whose results differ between runs though declared STABLE. */
+static bool
+IdentIsTimeFunction(Oid funcid)
+{
+	switch (funcid)
+	{
+		case F_NOW:
+		case F_STATEMENT_TIMESTAMP:
+		case F_TIMEOFDAY:
+		case F_PG_BACKEND_PID:
+		case F_INET_CLIENT_ADDR:
+		case F_CURRENT_SETTING_TEXT:
+		case F_CURRENT_SETTING_TEXT_BOOL:
+		case F_PG_CURRENT_XACT_ID:
+		case F_TXID_CURRENT:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* True if funcid was created by a user (not part of the server). */
+bool
+ident_function_is_user_defined(Oid funcid)
+{
+	return funcid >= FirstNormalObjectId;
+}
+
+/* check_functions_in_node callback: classify one called function. */
+static bool
+IdentCheckFunction(Oid funcid, void *context)
+{
+	IdentWalk  *w = (IdentWalk *) context;
+	char		vol = func_volatile(funcid);
+
+	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
+	else if (IdentIsTimeFunction(funcid) && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",
+									  get_func_name(funcid));
+	if (vol != PROVOLATILE_IMMUTABLE)
+		w->settings_dependent = true;
+	if (ident_function_is_user_defined(funcid))
+		w->funcids = list_append_unique_oid(w->funcids, funcid);
+	return false;
+}
+
+/* Add a relation (and, for inheritance, every child) to the walk. */
+static void
+IdentAddRelation(IdentWalk *w, Oid relid, bool inh)
+{
+	if (inh)
+	{
+		List	   *all = find_all_inheritors(relid, AccessShareLock, NULL);
+		ListCell   *lc;
+
+		foreach(lc, all)
+			w->relids = list_append_unique_oid(w->relids, lfirst_oid(lc));
+	}
+	else
+		w->relids = list_append_unique_oid(w->relids, relid);
+}
+
+/* Walk an analysed query tree: relations, functions, volatility. */
+static bool
+IdentQueryWalker(Node *node, IdentWalk *w)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, IdentQueryWalker, (void *) w,
+								 QTW_EXAMINE_RTES_BEFORE);
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION)
+			IdentAddRelation(w, rte->relid, rte->inh);
+		if (rte->tablesample && rte->tablesample->repeatable == NULL &&
+			w->volatile_reason == NULL)
+			w->volatile_reason = "uses TABLESAMPLE without REPEATABLE";
+		return false;
+	}
+	if (IsA(node, SQLValueFunction))
+	{
+		SQLValueFunction *svf = (SQLValueFunction *) node;
+
+		if (w->volatile_reason == NULL)
+			w->volatile_reason = svf->op <= SVFOP_LOCALTIMESTAMP_N
+				? "reads the current date or time"
+				: "reads the current user or schema";
+		return false;
+	}
+	if (IsA(node, NextValueExpr) && w->volatile_reason == NULL)
+		w->volatile_reason = "draws from a sequence";
+	check_functions_in_node(node, IdentCheckFunction, (void *) w);
+	return expression_tree_walker(node, IdentQueryWalker, (void *) w);
+}
+
+/* Output columns of an analysed SELECT; rejects duplicate names. */
+static List *
+IdentColumns(Query *q)
+{
+	List	   *cols = NIL;
+	ListCell   *lc;
+
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *te = (TargetEntry *) lfirst(lc);
+		EgColumn   *col;
+		ListCell   *lc2;
+
+		if (te->resjunk)
+			continue;
+		foreach(lc2, cols)
+			if (strcmp(((EgColumn *) lfirst(lc2))->name, te->resname) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("column \"%s\" specified more than once", te->resname),
+						 errhint("Give the step's output columns distinct names with AS.")));
+		col = palloc(sizeof(EgColumn));
+		col->name = pstrdup(te->resname);
+		col->type = exprType((Node *) te->expr);
+		col->typmod = exprTypmod((Node *) te->expr);
+		col->collation = exprCollation((Node *) te->expr);
+		if (col->type == UNKNOWNOID)
+			col->type = TEXTOID;
+		cols = lappend(cols, col);
+	}
+	return cols;
+}
+
+/*
+ * Analyse a step's query: check it is one read-only SELECT, fingerprint its
+ * parse tree, find the earlier steps (among shapes) it reads, and the base
+ * relations and functions it uses.  A query naming "self" is an error.
+ */
+EgQueryInfo *
+ident_analyze_query(const char *query, List *shapes, const char *self)
+{
+	EgQueryInfo *info = palloc0(sizeof(EgQueryInfo));
+	SelectStmt *stmt = IdentCheckSelect(query);
+	IdentNames	found = {NIL, NIL};
+	List	   *names;
+	IdentHash	h;
+	ListCell   *lc;
+	RawStmt    *raw;
+	Query	   *analysed;
+	List	   *rewritten;
+	IdentWalk	w = {0};
+
+	IdentHashBegin(&h, "query");
+	IdentHashString(&h, IdentStripLocations(nodeToString(stmt)));
+	IdentHashFinishFull(&h, info->fingerprint);
+
+	(void) IdentNamesWalker((Node *) stmt, &found);
+	names = list_concat_copy(found.relations, found.strings);
+	foreach(lc, found.relations)
+		if (strcmp((char *) lfirst(lc), self) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_RECURSION),
+					 errmsg("step \"%s\" cannot read itself", self),
+					 errhint("A step reads only earlier steps of its workload.")));
+	foreach(lc, shapes)
+	{
+		EgShape    *shape = (EgShape *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, names)
+		{
+			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
+			{
+				info->inputs = lappend(info->inputs, pstrdup(shape->step));
+				break;
+			}
+		}
+	}
+
+	/* analyse a copy with placeholders for the earlier steps */
+	stmt = copyObject(stmt);
+	IdentAddPlaceholders(stmt, shapes, found.relations);
+	raw = makeNode(RawStmt);
+	raw->stmt = (Node *) stmt;
+	raw->stmt_location = -1;
+	analysed = parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
+	info->columns = IdentColumns(analysed);
+	rewritten = QueryRewrite(analysed);
+	foreach(lc, rewritten)
+		(void) IdentQueryWalker((Node *) lfirst(lc), &w);
+
+	list_sort(w.relids, list_oid_cmp);
+	list_sort(w.funcids, list_oid_cmp);
+	info->relids = w.relids;
+	info->funcids = w.funcids;
+	info->volatile_reason = w.volatile_reason;
+	info->settings_dependent = w.settings_dependent;
+	return info;
+}
+
+/* Oid of eg's change-logging trigger function. */
+static Oid
+IdentTrackFunction(void)
+{
+	List	   *name = list_make2(makeString("eg"), makeString("_note_change"));
+
+	return LookupFuncName(name, 0, NULL, false);
+}
+
+/* True if rel carries eg's change trigger, enabled always. */
+static bool
+IdentHasTracker(Relation rel, Oid trackfn)
+{
+	TriggerDesc *td = rel->trigdesc;
+
+	if (td == NULL)
+		return false;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (t->tgfoid == trackfn && t->tgenabled == TRIGGER_FIRES_ALWAYS &&
+			TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
+			TRIGGER_FOR_DELETE(t->tgtype) && TRIGGER_FOR_TRUNCATE(t->tgtype))
+			return true;
+	}
+	return false;
+}
+
+/* Run one parameterised statement on eg's tables as the owner. */
+static void
+IdentExecAsOwner(const char *sql, int nargs, Oid *types, Datum *values,
+				 int expected)
+{
+	EgUserSwitch sw;
+	int			rc;
+
+	eg_become_owner(&sw);
+	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
+	eg_restore_user(&sw);
+	if (rc != expected)
+		elog(ERROR, "eg: SPI failed (%d) on: %s", rc, sql);
+}
+
+/* Install eg's change trigger on a table and log a change. */
+static void
+IdentInstallTracker(Oid relid)
+{
+	char	   *qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												   get_rel_name(relid));
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	IdentExecAsOwner("DELETE FROM eg.source_change WHERE relid = $1",
+					 1, types, values, SPI_OK_DELETE);
+	IdentExecAsOwner(psprintf("DROP TRIGGER IF EXISTS eg_track ON %s", qname),
+					 0, NULL, NULL, SPI_OK_UTILITY);
+	IdentExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+							  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
+					 0, NULL, NULL, SPI_OK_UTILITY);
+	IdentExecAsOwner(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname),
+					 0, NULL, NULL, SPI_OK_UTILITY);
+	IdentExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
+					 1, types, values, SPI_OK_INSERT);
+}
+
+/* Hash every column of every row an SPI query returned, as text. */
+static void
+IdentHashTuptable(IdentHash *h)
+{
+	for (uint64 r = 0; r < SPI_processed; r++)
+		for (int c = 1; c <= SPI_tuptable->tupdesc->natts; c++)
+			IdentHashString(h, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c));
+}
+
+/* Hash the row-level security state that applies to the caller on relid. */
+static void
+IdentHashRls(IdentHash *h, Oid relid)
+{
+	Oid			user = GetUserId();
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	IdentHashString(h, "rls");
+	IdentHashBytes(h, &user, sizeof(user));
+	if (SPI_execute_with_args("SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
+							  "pg_catalog.pg_get_expr(polqual, polrelid), "
+							  "pg_catalog.pg_get_expr(polwithcheck, polrelid) "
+							  "FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
+							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "eg: could not read policies of relation %u", relid);
+	IdentHashTuptable(h);
+}
+
+/* Hash the data version of a tracked table (its change log as seen now). */
+static void
+IdentHashVersion(IdentHash *h, Oid relid)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	IdentExecAsOwner("SELECT count(*), coalesce(sum(hashint8extended(seq, 0)), 0) "
+					 "FROM eg.source_change WHERE relid = $1",
+					 1, types, values, SPI_OK_SELECT);
+	IdentHashTuptable(h);
+}
+
+/* The source artifact a base relation is now: id and trackability. */
+static EgSource *
+IdentSource(Oid relid, Oid trackfn, MemoryContext cxt)
+{
+	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
+	Relation	rel = table_open(relid, AccessShareLock);
+	char		kind = rel->rd_rel->relkind;
+	IdentHash	h;
+
+	src->relid = relid;
+	src->reusable = relid >= FirstNormalObjectId &&
+		(kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE ||
+		 kind == RELKIND_MATVIEW);
+	if (src->reusable && kind != RELKIND_MATVIEW && !IdentHasTracker(rel, trackfn))
+		IdentInstallTracker(relid);
+
+	IdentHashBegin(&h, "source");
+	IdentHashBytes(&h, &relid, sizeof(relid));
+	if (src->reusable)
+		IdentHashVersion(&h, relid);
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		IdentHashRls(&h, relid);
+	IdentHashFinish(&h, src->reusable, &src->id);
+	table_close(rel, AccessShareLock);
+	return src;
+}
+
+/*
+ * The source artifacts of a list of base relations, as this snapshot sees
+ * them; installs eg's change trigger on tables not yet tracked.
+ */
+List *
+ident_sources(List *relids)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+	Oid			trackfn;
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (relids == NIL)
+		return NIL;
+	trackfn = IdentTrackFunction();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	foreach(lc, relids)
+	{
+		EgSource   *src = IdentSource(lfirst_oid(lc), trackfn, caller);
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		result = lappend(result, src);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return result;
+}
+
+/* True if two source lists (same relations, same order) have equal ids. */
+bool
+ident_sources_equal(List *a, List *b)
+{
+	ListCell   *la,
+			   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		EgSource   *sa = (EgSource *) lfirst(la);
+		EgSource   *sb = (EgSource *) lfirst(lb);
+
+		if (sa->relid != sb->relid || !sa->reusable || !sb->reusable ||
+			!eg_id_equal(&sa->id, &sb->id))
+			return false;
+	}
+	return true;
+}
+
+/* Hash the definition of a user-defined function (and an aggregate's parts). */
+static void
+IdentHashFunction(IdentHash *h, Oid funcid, int depth)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(funcid)};
+
+	IdentHashString(h, "function");
+	if (SPI_execute_with_args("SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
+							  "p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
+							  "p.prostrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
+							  "a.aggtransfn::pg_catalog.oid, a.aggfinalfn::pg_catalog.oid, a.aggcombinefn::pg_catalog.oid, "
+							  "a.agginitval, a.aggtranstype, a.aggfinalextra, a.aggkind "
+							  "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+							  "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
+							  "LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid WHERE p.oid = $1",
+							  1, types, values, NULL, true, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "eg: function %u not found", funcid);
+	IdentHashTuptable(h);
+	/* an aggregate's behaviour lives in its support functions */
+	if (depth < 4)
+	{
+		HeapTuple	row = SPI_copytuple(SPI_tuptable->vals[0]);
+		TupleDesc	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+
+		for (int c = 14; c <= 16; c++)
+		{
+			bool		isnull;
+			Oid			f = DatumGetObjectId(SPI_getbinval(row, desc, c, &isnull));
+
+			if (!isnull && ident_function_is_user_defined(f))
+				IdentHashFunction(h, f, depth + 1);
+		}
+	}
+}
+
+/* Hash the settings that stable functions (output formats, time zone) read. */
+static void
+IdentHashSettings(IdentHash *h)
+{
+	static const char *const names[] = {
+		"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits",
+		"lc_monetary", "lc_numeric", "lc_time", "bytea_output", "search_path",
+		"default_text_search_config"
+	};
+
+	IdentHashString(h, "settings");
+	for (int i = 0; i < lengthof(names); i++)
+		IdentHashString(h, GetConfigOption(names[i], true, false));
+}
+
+/*
+ * The id of a query step: kind, fingerprint, input ids (aligned with
+ * info->inputs), source ids, called functions' definitions, settings.
+ */
+void
+ident_query_id(const EgQueryInfo *info, const char *kind,
+			   const EgId *input_ids, List *sources, bool reusable, EgId *out)
+{
+	IdentHash	h;
+	ListCell   *lc;
+
+	IdentHashBegin(&h, kind);
+	IdentHashBytes(&h, info->fingerprint, sizeof(info->fingerprint));
+	for (int i = 0; i < list_length(info->inputs); i++)
+		IdentHashBytes(&h, input_ids[i].bytes, EG_ID_LEN);
+	foreach(lc, sources)
+		IdentHashBytes(&h, ((EgSource *) lfirst(lc))->id.bytes, EG_ID_LEN);
+	if (info->funcids != NIL)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "eg: SPI_connect failed");
+		foreach(lc, info->funcids)
+			IdentHashFunction(&h, lfirst_oid(lc), 0);
+		SPI_finish();
+	}
+	if (info->settings_dependent)
+		IdentHashSettings(&h);
+	IdentHashFinish(&h, reusable, out);
+}
+
+/* Hash a jsonb value canonically: tokens with numbers normalised. */
+static void
+IdentHashJsonb(IdentHash *h, Jsonb *j)
+{
+	JsonbIterator *it = JsonbIteratorInit(&j->root);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		char		t = (char) tok;
+
+		IdentHashBytes(h, &t, 1);
+		if (tok != WJB_KEY && tok != WJB_VALUE && tok != WJB_ELEM)
+			continue;
+		t = (char) v.type;
+		IdentHashBytes(h, &t, 1);
+		switch (v.type)
+		{
+			case jbvString:
+				IdentHashBytes(h, v.val.string.val, v.val.string.len);
+				break;
+			case jbvNumeric:
+				IdentHashString(h, numeric_normalize(v.val.numeric));
+				break;
+			case jbvBool:
+				IdentHashBytes(h, &v.val.boolean, 1);
+				break;
+			default:
+				break;
+		}
+	}
+}
+
+/*
+ * The id of a model: train function (and its definition), canonical params,
+ * input id, and the model it was warm-started from, if any.
+ */
+void
+ident_model_id(Oid train, Jsonb *params, const EgId *input_id,
+			   const EgId *warm_id, bool reusable, EgId *out)
+{
+	IdentHash	h;
+
+	IdentHashBegin(&h, "model");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	IdentHashFunction(&h, train, 0);
+	SPI_finish();
+	IdentHashJsonb(&h, params);
+	IdentHashBytes(&h, input_id->bytes, EG_ID_LEN);
+	if (warm_id)
+		IdentHashBytes(&h, warm_id->bytes, EG_ID_LEN);
+	IdentHashFinish(&h, reusable, out);
+}
+
+PG_FUNCTION_INFO_V1(eg_note_change);
+/* Statement trigger on tracked tables: log that the data changed. */
+Datum
+eg_note_change(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = (TriggerData *) fcinfo->context;
+	Oid			types[1] = {OIDOID};
+	Datum		values[1];
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("eg._note_change() may only be called as a trigger")));
+	values[0] = ObjectIdGetDatum(RelationGetRelid(trig->tg_relation));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	IdentExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
+					 1, types, values, SPI_OK_INSERT);
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,59 @@
+/*
+ * ident.h - identity of artifacts: query analysis, canonical encodings and
+ * SHA-256 lineage ids, and the data versions of base tables.
+ */
+#ifndef EG_IDENT_H
+#define EG_IDENT_H
+
+#include "eg.h"
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+
+/* One output column of a step. */
+typedef struct EgColumn
+{
+	char	   *name;
+	Oid			type;
+	int32		typmod;
+	Oid			collation;
+} EgColumn;
+
+/* The name and output columns of an earlier step, for analysing later ones. */
+typedef struct EgShape
+{
+	const char *step;
+	List	   *columns;		/* of EgColumn * */
+} EgShape;
+
+/* What analysis of one step's query found. */
+typedef struct EgQueryInfo
+{
+	uint8		fingerprint[32];	/* SHA-256 of the parse tree, locations stripped */
+	List	   *inputs;			/* names (char *) of earlier steps it reads */
+	List	   *relids;			/* base relations it reads (Oid), sorted, unique */
+	List	   *funcids;		/* user-defined functions it calls (Oid), sorted */
+	const char *volatile_reason;	/* why results may differ run to run, or NULL */
+	bool		settings_dependent; /* calls functions that read settings */
+	List	   *columns;		/* output columns (EgColumn *) */
+} EgQueryInfo;
+
+/* A base table as the source artifact it is at this moment. */
+typedef struct EgSource
+{
+	Oid			relid;
+	EgId		id;
+	bool		reusable;		/* false: untrackable, its id is unique */
+} EgSource;
+
+extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,
+										 const char *self);
+extern List *ident_sources(List *relids);
+extern bool ident_sources_equal(List *a, List *b);
+extern void ident_query_id(const EgQueryInfo *info, const char *kind,
+						   const EgId *input_ids, List *sources,
+						   bool reusable, EgId *out);
+extern void ident_model_id(Oid train, Jsonb *params, const EgId *input_id,
+						   const EgId *warm_id, bool reusable, EgId *out);
+extern bool ident_function_is_user_defined(Oid funcid);
+
+#endif							/* EG_IDENT_H */

@@ -1,0 +1,19 @@
+/*
+ * materializer.h - deciding what the store keeps, under eg.budget.
+ */
+#ifndef EG_MATERIALIZER_H
+#define EG_MATERIALIZER_H
+
+#include "executor.h"
+
+/* What the materializer did with one artifact. */
+typedef struct MatResult
+{
+	EgId		id;
+	const char *action;			/* stored, kept, evicted, skipped */
+	int64		bytes;
+} MatResult;
+
+extern List *materializer_run(ExecCandidate *cands, int ncands);
+
+#endif							/* EG_MATERIALIZER_H */

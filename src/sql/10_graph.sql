@@ -1,0 +1,89 @@
+-- eg install script, part 1: the Experiment Graph tables (closed to PUBLIC;
+-- users read them through the views of part 3).
+
+-- Artifacts: the vertices.  A source artifact is a base table at one data
+-- version; the others are results of steps.
+CREATE TABLE artifact (
+    id              artifact_id PRIMARY KEY,
+    kind            text NOT NULL CHECK (kind IN ('source', 'dataset', 'aggregate', 'model')),
+    step            text NOT NULL,          -- name when first seen (table name for sources)
+    reusable        bool NOT NULL,          -- false: nondeterministic, never matched again
+    frequency       int8 NOT NULL DEFAULT 0,  -- workloads that used it
+    compute_seconds float8,                 -- measured seconds of its operation (latest run)
+    load_seconds    float8,                 -- measured seconds of its latest load
+    rows            int8,
+    logical_bytes   int8,                   -- size as a PostgreSQL table (heap + TOAST)
+    stored_bytes    int8 NOT NULL DEFAULT 0, -- its chunks compressed, each counted in full
+    quality         float8 CHECK (quality BETWEEN 0 AND 1),
+    materialized    bool NOT NULL DEFAULT false,
+    lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every base table it derives from
+    first_seen      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_used       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
+
+-- Operations: the (hyper-)edges; one per derived artifact, since the id of
+-- an artifact already determines the operation that made it.
+CREATE TABLE operation (
+    output      artifact_id PRIMARY KEY REFERENCES artifact ON DELETE CASCADE,
+    kind        text NOT NULL CHECK (kind IN ('query', 'train')),
+    inputs      artifact_id[] NOT NULL,     -- input steps, then sources
+    definition  text NOT NULL               -- the query, or train function and params
+);
+
+-- Workloads: every run.
+CREATE TABLE workload (
+    id              bigserial PRIMARY KEY,
+    name            text,
+    role            oid NOT NULL,
+    started         timestamptz NOT NULL,
+    finished        timestamptz NOT NULL,
+    seconds         float8 NOT NULL,
+    seconds_saved   float8 NOT NULL
+);
+
+CREATE TABLE workload_step (
+    workload    int8 NOT NULL REFERENCES workload ON DELETE CASCADE,
+    ord         int4 NOT NULL,
+    step        text NOT NULL,
+    artifact    artifact_id NOT NULL,
+    action      text NOT NULL,
+    seconds     float8 NOT NULL,
+    PRIMARY KEY (workload, ord)
+);
+CREATE INDEX workload_step_artifact ON workload_step (artifact);
+
+-- Data versions of base tables: one row per modifying statement.
+CREATE TABLE source_change (
+    seq     bigserial PRIMARY KEY,
+    relid   oid NOT NULL
+);
+CREATE INDEX source_change_relid ON source_change (relid);
+
+-- Restore throughput measured on this database, for load-cost estimates.
+CREATE TABLE load_stats (
+    one     bool PRIMARY KEY DEFAULT true CHECK (one),
+    bytes   float8 NOT NULL DEFAULT 0,
+    seconds float8 NOT NULL DEFAULT 0
+);
+INSERT INTO load_stats DEFAULT VALUES;
+
+-- Logs a modifying statement on a tracked base table (statement trigger).
+CREATE FUNCTION _note_change() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'eg_note_change' LANGUAGE C;
+
+-- Logs ALTER TABLE and REFRESH MATERIALIZED VIEW on tracked relations.
+CREATE FUNCTION _note_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO eg.source_change (relid)
+    SELECT DISTINCT c.objid FROM pg_event_trigger_ddl_commands() c
+    WHERE c.classid = 'pg_class'::regclass
+      AND EXISTS (SELECT 1 FROM eg.source_change s WHERE s.relid = c.objid);
+END $$;
+CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'REFRESH MATERIALIZED VIEW')
+    EXECUTE FUNCTION _note_ddl();
+
+REVOKE ALL ON ALL TABLES IN SCHEMA eg FROM PUBLIC;
+REVOKE ALL ON FUNCTION _note_ddl() FROM PUBLIC;

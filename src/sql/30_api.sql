@@ -1,0 +1,72 @@
+-- eg install script, part 3: the SQL interface (see README.md).
+
+CREATE FUNCTION "begin"(workload text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'eg_begin' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION "begin"(text) IS 'start a new workload in this session';
+
+CREATE FUNCTION dataset(step text, query text, deterministic bool DEFAULT NULL)
+    RETURNS artifact_id
+    AS 'MODULE_PATHNAME', 'eg_dataset' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION dataset(text, text, bool) IS 'define a step whose result is the rows of a SELECT';
+
+CREATE FUNCTION aggregate(step text, query text, quality_of text DEFAULT NULL)
+    RETURNS artifact_id
+    AS 'MODULE_PATHNAME', 'eg_aggregate' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION aggregate(text, text, text) IS 'define a small result; with quality_of, its first value scores that model step';
+
+CREATE FUNCTION model(step text, train regproc, input text, params jsonb DEFAULT '{}',
+                      warm_start bool DEFAULT false)
+    RETURNS artifact_id
+    AS 'MODULE_PATHNAME', 'eg_model' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION model(text, regproc, text, jsonb, bool) IS 'define a step that trains a model: train(input regclass, params jsonb, warm_start bytea) returns bytea';
+
+CREATE FUNCTION run(VARIADIC steps text[] DEFAULT NULL)
+    RETURNS TABLE (step text, artifact artifact_id, kind text, action text,
+                   seconds float8, rows int8, bytes int8)
+    AS 'MODULE_PATHNAME', 'eg_run' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION run(text[]) IS 'plan, execute, record and materialize the workload (or what the named steps need)';
+
+CREATE FUNCTION explain(VARIADIC steps text[] DEFAULT NULL)
+    RETURNS TABLE (step text, artifact artifact_id, action text,
+                   compute_cost float8, load_cost float8, reason text)
+    AS 'MODULE_PATHNAME', 'eg_explain' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION explain(text[]) IS 'the plan eg.run would follow, with costs and reasons';
+
+CREATE FUNCTION restore(artifact artifact_id, "into" text) RETURNS regclass
+    AS 'MODULE_PATHNAME', 'eg_restore' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION restore(artifact_id, text) IS 'a stored artifact as a new table';
+
+CREATE FUNCTION materialize()
+    RETURNS TABLE (artifact artifact_id, action text, bytes int8)
+    AS 'MODULE_PATHNAME', 'eg_materialize' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION materialize() IS 'run the materializer now (evicts to fit eg.budget)';
+
+CREATE FUNCTION _live_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'eg_live_changed' LANGUAGE C;
+
+-- Views: what users see of the graph and the store.
+CREATE VIEW artifacts AS
+    SELECT id, kind, step, materialized, frequency, compute_seconds, load_seconds,
+           rows, logical_bytes, stored_bytes, quality, reusable, first_seen, last_used
+    FROM eg.artifact;
+
+CREATE VIEW operations AS
+    SELECT output, kind, inputs, definition FROM eg.operation;
+
+CREATE VIEW workloads AS
+    SELECT w.id, w.name, w.role::regrole AS role, w.started, w.finished, w.seconds,
+           w.seconds_saved,
+           (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'computed') AS computed,
+           (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'loaded') AS loaded
+    FROM eg.workload w;
+
+CREATE VIEW storage AS
+    SELECT current_setting('eg.budget')::text AS budget,
+           pg_size_bytes(current_setting('eg.budget')) AS budget_bytes,
+           (SELECT coalesce(sum(stored_bytes), 0) FROM eg.chunk)::int8 AS stored_bytes,
+           (SELECT coalesce(sum(logical_bytes), 0) FROM eg.artifact WHERE materialized)::int8 AS logical_bytes,
+           (SELECT count(*) FROM eg.artifact WHERE materialized) AS materialized_artifacts,
+           (SELECT count(*) FROM eg.chunk) AS chunks;
+
+GRANT USAGE ON SCHEMA eg TO PUBLIC;
+GRANT SELECT ON artifacts, operations, workloads, storage TO PUBLIC;

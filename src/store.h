@@ -1,0 +1,50 @@
+/*
+ * store.h - content-addressed, column-wise storage of artifact contents.
+ *
+ * A stored artifact is the list of its columns and, per row group, one
+ * content-addressed chunk per column.  Callers hand the store a relation
+ * (a step's temp table) and get it back as a new table; everything about
+ * chunk layout, compression, hashing and accounting stays inside store.c.
+ * All functions run inside the caller's transaction, whether or not the
+ * caller has SPI connected (they open their own SPI level); they switch to
+ * the extension owner for eg's own tables and create result tables as the
+ * current (calling) user.
+ */
+#ifndef EG_STORE_H
+#define EG_STORE_H
+
+#include "eg.h"
+#include "nodes/primnodes.h"
+
+/* What storing one artifact cost and took. */
+typedef struct StoreStats
+{
+	int64		rows;			/* rows stored */
+	int64		raw_bytes;		/* serialised, uncompressed bytes */
+	int64		stored_bytes;	/* its chunks compressed, each counted in full */
+	int64		new_bytes;		/* compressed bytes of chunks it added to the store */
+	double		seconds;		/* wall time of the whole store */
+} StoreStats;
+
+/* Store the rows of relation relid as artifact id; no-op if already stored. */
+extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
+
+/* True if artifact id is stored. */
+extern bool store_has(const EgId *id);
+
+/*
+ * Restore artifact id into a new table "into" (temp if into->relpersistence
+ * is RELPERSISTENCE_TEMP), created as the current user.  Returns the new
+ * table's oid and sets *rows, or InvalidOid when a chunk is missing or
+ * corrupt (after a WARNING naming the artifact; the artifact is dropped from
+ * the store so it will not be served again).
+ */
+extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows);
+
+/* Drop artifact id from the store, freeing chunks nobody references. */
+extern void store_drop(const EgId *id);
+
+/* Bytes the store holds: every chunk once, compressed. */
+extern int64 store_total_bytes(void);
+
+#endif							/* EG_STORE_H */

@@ -1,0 +1,465 @@
+/*
+ * workload.c - the session's current workload and its live tables.
+ *
+ * eg.begin/dataset/aggregate/model only record steps; nothing runs until
+ * eg.run.  Each step may read earlier steps by name, so definition order is
+ * a topological order and a cycle cannot be written; a name must be new in
+ * its workload and a step cannot read itself.  Everything is checked when
+ * the step is defined (query analysis, train function signature), so a bad
+ * step fails at once and leaves the workload as it was.
+ *
+ * The workload lives in a session-lifetime memory context; eg.begin resets
+ * it.  The live map remembers which artifact each step's temp table holds,
+ * so that a later run in the same session can use it for free; a change to
+ * such a table (caught by a statement trigger) or its disappearance removes
+ * it from the map.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/syscache.h"
+
+#include "workload.h"
+
+#define WORKLOAD_MAX_NAME 63
+
+static MemoryContext WorkloadContext = NULL;
+static EgWorkload *CurrentWorkload = NULL;
+
+/* A live step table of this session. */
+typedef struct LiveEntry
+{
+	char		step[NAMEDATALEN];	/* hash key */
+	EgId		id;
+	Oid			relid;
+} LiveEntry;
+
+static HTAB *LiveTables = NULL;
+
+/* The session's workload, created empty on first use. */
+EgWorkload *
+workload_current(void)
+{
+	if (CurrentWorkload == NULL)
+	{
+		if (WorkloadContext == NULL)
+			WorkloadContext = AllocSetContextCreate(TopMemoryContext, "eg workload",
+													ALLOCSET_DEFAULT_SIZES);
+		CurrentWorkload = MemoryContextAllocZero(WorkloadContext, sizeof(EgWorkload));
+	}
+	return CurrentWorkload;
+}
+
+/* The step called name, or NULL. */
+EgStep *
+workload_find(EgWorkload *wl, const char *name)
+{
+	for (int i = 0; i < wl->nsteps; i++)
+		if (strcmp(wl->steps[i]->name, name) == 0)
+			return wl->steps[i];
+	return NULL;
+}
+
+/* Kind as the SQL interface spells it. */
+const char *
+workload_kind_name(EgStepKind kind)
+{
+	switch (kind)
+	{
+		case EG_STEP_DATASET:
+			return "dataset";
+		case EG_STEP_AGGREGATE:
+			return "aggregate";
+		case EG_STEP_MODEL:
+			return "model";
+	}
+	return "?";
+}
+
+/* Check a new step name: non-empty, a valid length, not taken. */
+static void
+WorkloadCheckName(EgWorkload *wl, const char *name)
+{
+	if (name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("step name must not be empty")));
+	if (strlen(name) > WORKLOAD_MAX_NAME)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("step name \"%s\" is too long", name),
+				 errdetail("Step names become table names, at most %d bytes.", WORKLOAD_MAX_NAME)));
+	if (workload_find(wl, name) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("step \"%s\" is already defined in this workload", name),
+				 errhint("Use another name, or start a new workload with eg.begin().")));
+}
+
+/* The shapes (names and columns) of the workload's steps, for analysis. */
+static List *
+WorkloadShapes(EgWorkload *wl)
+{
+	List	   *shapes = NIL;
+
+	for (int i = 0; i < wl->nsteps; i++)
+	{
+		EgShape    *shape = palloc(sizeof(EgShape));
+
+		shape->step = wl->steps[i]->name;
+		shape->columns = wl->steps[i]->columns;
+		shapes = lappend(shapes, shape);
+	}
+	return shapes;
+}
+
+/* Recompute a step's sources, reusability and id from its inputs' ids. */
+void
+workload_refresh_id(EgWorkload *wl, EgStep *step)
+{
+	EgId	   *input_ids = palloc(sizeof(EgId) * Max(step->ninputs, 1));
+	bool		reusable;
+	MemoryContext old;
+	List	   *sources;
+
+	reusable = step->deterministic == 1 ||
+		(step->deterministic == -1 &&
+		 (step->info == NULL || step->info->volatile_reason == NULL));
+	if (step->deterministic == 0 || step->unstable)
+		reusable = false;
+	for (int i = 0; i < step->ninputs; i++)
+	{
+		input_ids[i] = wl->steps[step->inputs[i]]->id;
+		reusable &= wl->steps[step->inputs[i]]->reusable;
+	}
+	sources = step->info ? ident_sources(step->info->relids) : NIL;
+	old = MemoryContextSwitchTo(WorkloadContext);
+	step->sources = NIL;
+	{
+		ListCell   *lc;
+
+		foreach(lc, sources)
+		{
+			EgSource   *src = palloc(sizeof(EgSource));
+
+			*src = *(EgSource *) lfirst(lc);
+			reusable &= src->reusable;
+			step->sources = lappend(step->sources, src);
+		}
+	}
+	MemoryContextSwitchTo(old);
+	if (step->kind == EG_STEP_MODEL)
+		ident_model_id(step->train, step->params, &input_ids[0], NULL, reusable, &step->id);
+	else
+		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
+					   step->sources, reusable, &step->id);
+	step->reusable = reusable;
+}
+
+/* Append a new step (already checked) to the workload; returns its id. */
+static EgId *
+WorkloadAppend(EgWorkload *wl, EgStep *step)
+{
+	step->index = wl->nsteps;
+	workload_refresh_id(wl, step);
+	if (wl->steps == NULL)
+		wl->steps = MemoryContextAlloc(WorkloadContext, sizeof(EgStep *) * 16);
+	else if ((wl->nsteps & (wl->nsteps - 1)) == 0 && wl->nsteps >= 16)
+		wl->steps = repalloc(wl->steps, sizeof(EgStep *) * wl->nsteps * 2);
+	wl->steps[wl->nsteps++] = step;
+	return eg_id_copy(&step->id);
+}
+
+/* Resolve input step names to indexes and collect the lineage. */
+static void
+WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
+{
+	ListCell   *lc;
+	int			i = 0;
+
+	step->ninputs = list_length(names);
+	step->inputs = palloc(sizeof(int) * Max(step->ninputs, 1));
+	step->lineage = step->info ? list_copy(step->info->relids) : NIL;
+	foreach(lc, names)
+	{
+		EgStep	   *in = workload_find(wl, (char *) lfirst(lc));
+
+		step->inputs[i++] = in->index;
+		step->lineage = list_concat_unique_oid(step->lineage, in->lineage);
+	}
+}
+
+/* A deep copy of a query analysis in the current memory context. */
+static EgQueryInfo *
+WorkloadCopyInfo(const EgQueryInfo *src)
+{
+	EgQueryInfo *info = palloc(sizeof(EgQueryInfo));
+	ListCell   *lc;
+
+	*info = *src;
+	info->inputs = NIL;
+	foreach(lc, src->inputs)
+		info->inputs = lappend(info->inputs, pstrdup((char *) lfirst(lc)));
+	info->relids = list_copy(src->relids);
+	info->funcids = list_copy(src->funcids);
+	info->volatile_reason = src->volatile_reason ? pstrdup(src->volatile_reason) : NULL;
+	info->columns = NIL;
+	foreach(lc, src->columns)
+	{
+		EgColumn   *col = palloc(sizeof(EgColumn));
+
+		*col = *(EgColumn *) lfirst(lc);
+		col->name = pstrdup(col->name);
+		info->columns = lappend(info->columns, col);
+	}
+	return info;
+}
+
+/* Define a query step (dataset or aggregate). */
+static EgId *
+WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic,
+				 const char *quality_of)
+{
+	EgWorkload *wl = workload_current();
+	char	   *name = text_to_cstring(name_t);
+	char	   *query = text_to_cstring(query_t);
+	MemoryContext old;
+	EgStep	   *step;
+	EgQueryInfo *info;
+
+	WorkloadCheckName(wl, name);
+	if (quality_of != NULL)
+	{
+		EgStep	   *model = workload_find(wl, quality_of);
+
+		if (model == NULL || model->kind != EG_STEP_MODEL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("quality_of must name a model step of this workload"),
+					 errdetail(model ? "Step \"%s\" is not a model." : "There is no step \"%s\".",
+							   quality_of)));
+	}
+	info = ident_analyze_query(query, WorkloadShapes(wl), name);
+
+	old = MemoryContextSwitchTo(WorkloadContext);
+	step = palloc0(sizeof(EgStep));
+	step->name = pstrdup(name);
+	step->kind = kind;
+	step->query = pstrdup(query);
+	step->deterministic = deterministic;
+	step->quality_of = quality_of ? pstrdup(quality_of) : NULL;
+	step->info = WorkloadCopyInfo(info);
+	step->columns = step->info->columns;
+	WorkloadLinkInputs(wl, step, step->info->inputs);
+	MemoryContextSwitchTo(old);
+	return WorkloadAppend(wl, step);
+}
+
+PG_FUNCTION_INFO_V1(eg_begin);
+/* eg.begin(workload text): start a new, empty workload in this session. */
+Datum
+eg_begin(PG_FUNCTION_ARGS)
+{
+	if (WorkloadContext != NULL)
+		MemoryContextReset(WorkloadContext);
+	CurrentWorkload = NULL;
+	(void) workload_current();
+	if (!PG_ARGISNULL(0))
+		CurrentWorkload->name = MemoryContextStrdup(WorkloadContext,
+													text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	PG_RETURN_VOID();
+}
+
+/* Error for a NULL argument that must not be NULL. */
+static void
+WorkloadRequire(FunctionCallInfo fcinfo, int arg, const char *what)
+{
+	if (PG_ARGISNULL(arg))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what)));
+}
+
+PG_FUNCTION_INFO_V1(eg_dataset);
+/* eg.dataset(step, query, deterministic): define a dataset step. */
+Datum
+eg_dataset(PG_FUNCTION_ARGS)
+{
+	WorkloadRequire(fcinfo, 0, "step name");
+	WorkloadRequire(fcinfo, 1, "query");
+	PG_RETURN_EGID(WorkloadAddQuery(EG_STEP_DATASET, PG_GETARG_TEXT_PP(0),
+									PG_GETARG_TEXT_PP(1),
+									PG_ARGISNULL(2) ? -1 : PG_GETARG_BOOL(2),
+									NULL));
+}
+
+PG_FUNCTION_INFO_V1(eg_aggregate);
+/* eg.aggregate(step, query, quality_of): define an aggregate step. */
+Datum
+eg_aggregate(PG_FUNCTION_ARGS)
+{
+	WorkloadRequire(fcinfo, 0, "step name");
+	WorkloadRequire(fcinfo, 1, "query");
+	PG_RETURN_EGID(WorkloadAddQuery(EG_STEP_AGGREGATE, PG_GETARG_TEXT_PP(0),
+									PG_GETARG_TEXT_PP(1), -1,
+									PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2))));
+}
+
+/* Check that train has the signature (regclass, jsonb, bytea) -> bytea. */
+static void
+WorkloadCheckTrain(Oid train)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(train));
+	Form_pg_proc proc;
+	bool		ok;
+
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("train function %u does not exist", train)));
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	ok = proc->prokind == PROKIND_FUNCTION && !proc->proretset &&
+		proc->prorettype == BYTEAOID && proc->pronargs == 3 &&
+		proc->proargtypes.values[0] == REGCLASSOID &&
+		proc->proargtypes.values[1] == JSONBOID &&
+		proc->proargtypes.values[2] == BYTEAOID;
+	ReleaseSysCache(tup);
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("train function %s has the wrong signature",
+						format_procedure(train)),
+				 errhint("A train function is declared (input regclass, params jsonb, warm_start bytea) RETURNS bytea.")));
+}
+
+PG_FUNCTION_INFO_V1(eg_model);
+/* eg.model(step, train, input, params, warm_start): define a model step. */
+Datum
+eg_model(PG_FUNCTION_ARGS)
+{
+	EgWorkload *wl = workload_current();
+	char	   *name;
+	char	   *input;
+	EgStep	   *in;
+	EgStep	   *step;
+	MemoryContext old;
+	Jsonb	   *params;
+
+	WorkloadRequire(fcinfo, 0, "step name");
+	WorkloadRequire(fcinfo, 1, "train function");
+	WorkloadRequire(fcinfo, 2, "input");
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	input = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	WorkloadCheckName(wl, name);
+	WorkloadCheckTrain(PG_GETARG_OID(1));
+	in = workload_find(wl, input);
+	if (in == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("input step \"%s\" is not defined in this workload", input),
+				 errhint("Define the training data with eg.dataset() first.")));
+	params = PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3);
+	if (params != NULL && !JB_ROOT_IS_OBJECT(params))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model params must be a JSON object")));
+
+	old = MemoryContextSwitchTo(WorkloadContext);
+	step = palloc0(sizeof(EgStep));
+	step->name = pstrdup(name);
+	step->kind = EG_STEP_MODEL;
+	step->deterministic = 1;
+	step->train = PG_GETARG_OID(1);
+	step->params = params ? (Jsonb *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(3))
+		: DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+	step->warm_start = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
+	{
+		EgColumn   *col = palloc(sizeof(EgColumn));
+
+		col->name = pstrdup("model");
+		col->type = BYTEAOID;
+		col->typmod = -1;
+		col->collation = InvalidOid;
+		step->columns = list_make1(col);
+	}
+	WorkloadLinkInputs(wl, step, list_make1(in->name));
+	MemoryContextSwitchTo(old);
+	PG_RETURN_EGID(WorkloadAppend(wl, step));
+}
+
+/* The live-table map, created on first use. */
+static HTAB *
+WorkloadLiveTables(void)
+{
+	if (LiveTables == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = NAMEDATALEN;
+		ctl.entrysize = sizeof(LiveEntry);
+		LiveTables = hash_create("eg live tables", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	return LiveTables;
+}
+
+/* True if this session's temp table "step" holds artifact id, unchanged. */
+bool
+workload_live_lookup(const char *step, const EgId *id)
+{
+	LiveEntry  *e = hash_search(WorkloadLiveTables(), step, HASH_FIND, NULL);
+	char	   *relname;
+
+	if (e == NULL || !eg_id_equal(&e->id, id))
+		return false;
+	relname = get_rel_name(e->relid);
+	if (relname == NULL || strcmp(relname, step) != 0 ||
+		!isTempNamespace(get_rel_namespace(e->relid)))
+	{
+		workload_live_forget(step);
+		return false;
+	}
+	return true;
+}
+
+/* Remember that temp table relid, named step, holds artifact id. */
+void
+workload_live_set(const char *step, const EgId *id, Oid relid)
+{
+	LiveEntry  *e = hash_search(WorkloadLiveTables(), step, HASH_ENTER, NULL);
+
+	e->id = *id;
+	e->relid = relid;
+}
+
+/* Forget the live table of a step. */
+void
+workload_live_forget(const char *step)
+{
+	hash_search(WorkloadLiveTables(), step, HASH_REMOVE, NULL);
+}
+
+PG_FUNCTION_INFO_V1(eg_live_changed);
+/* Statement trigger on step tables: their content is no longer the artifact. */
+Datum
+eg_live_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("eg._live_changed() may only be called as a trigger")));
+	workload_live_forget(RelationGetRelationName(trig->tg_relation));
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,60 @@
+/*
+ * workload.h - the session's current workload: its steps, their names and
+ * DAG, and the session's live step tables.
+ */
+#ifndef EG_WORKLOAD_H
+#define EG_WORKLOAD_H
+
+#include "eg.h"
+#include "ident.h"
+
+typedef enum EgStepKind
+{
+	EG_STEP_DATASET,
+	EG_STEP_AGGREGATE,
+	EG_STEP_MODEL
+} EgStepKind;
+
+/* One named step of the workload. */
+typedef struct EgStep
+{
+	char	   *name;
+	EgStepKind	kind;
+	int			index;			/* position in the workload (topological) */
+	char	   *query;			/* dataset/aggregate: the SELECT */
+	EgQueryInfo *info;			/* dataset/aggregate: analysis of the query */
+	int			deterministic;	/* -1 detect, 0 never reuse, 1 always reusable */
+	char	   *quality_of;		/* aggregate: model step it scores, or NULL */
+	Oid			train;			/* model: train function */
+	Jsonb	   *params;			/* model: canonical parameters */
+	bool		warm_start;		/* model */
+	int			ninputs;
+	int		   *inputs;			/* indexes of input steps */
+	List	   *columns;		/* output columns (EgColumn *) */
+	List	   *lineage;		/* base relations it derives from (Oid) */
+	/* identity as of the last refresh */
+	EgId		id;
+	List	   *sources;		/* EgSource * of the relations it reads */
+	bool		reusable;		/* own, inputs' and sources' reusability */
+	bool		unstable;		/* data changed while it ran: never reuse */
+} EgStep;
+
+/* The workload being defined in this session. */
+typedef struct EgWorkload
+{
+	char	   *name;
+	int			nsteps;
+	EgStep	  **steps;
+} EgWorkload;
+
+extern EgWorkload *workload_current(void);
+extern EgStep *workload_find(EgWorkload *wl, const char *name);
+extern const char *workload_kind_name(EgStepKind kind);
+extern void workload_refresh_id(EgWorkload *wl, EgStep *step);
+
+/* Live step tables of this session: step name -> artifact id. */
+extern bool workload_live_lookup(const char *step, const EgId *id);
+extern void workload_live_set(const char *step, const EgId *id, Oid relid);
+extern void workload_live_forget(const char *step);
+
+#endif							/* EG_WORKLOAD_H */
