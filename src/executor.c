@@ -195,7 +195,7 @@ ExecPlan(RunState *rs)
 	for (int i = 0; i < rs->n; i++)
 		if (rs->done[i])
 			rs->vertices[i].live = true;
-	(void) planner_plan(rs->vertices, rs->n, rs->actions);
+	(void) planner_plan(rs->vertices, rs->n, (EgReuse) eg_reuse, rs->actions);
 }
 
 /* Run a statement as the caller; returns rows processed. */
@@ -214,8 +214,9 @@ static void
 ExecDropTemp(const char *name)
 {
 	workload_live_forget(name);
-	ExecSql(psprintf("DROP TABLE IF EXISTS pg_temp.%s", quote_identifier(name)),
-			0, NULL, NULL, SPI_OK_UTILITY);
+	if (OidIsValid(RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true)))
+		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)),
+				0, NULL, NULL, SPI_OK_UTILITY);
 }
 
 /* After a step's table exists: watch it for changes and remember it live. */

@@ -277,6 +277,29 @@ IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
 	stmt->withClause->ctes = list_concat(ctes, stmt->withClause->ctes);
 }
 
+/* What the error context callback needs while a step's query is parsed. */
+typedef struct IdentErrorArg
+{
+	const char *query;
+	const char *step;
+} IdentErrorArg;
+
+/* Error context: point a syntax error into the step's query, name the step. */
+static void
+IdentErrorCallback(void *arg)
+{
+	IdentErrorArg *e = (IdentErrorArg *) arg;
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery(e->query);
+	}
+	errcontext("query of step \"%s\"", e->step);
+}
+
 /* Reject what is not a single read-only SELECT, with a clear error. */
 static SelectStmt *
 IdentCheckSelect(const char *query)
@@ -464,7 +487,7 @@ EgQueryInfo *
 ident_analyze_query(const char *query, List *shapes, const char *self)
 {
 	EgQueryInfo *info = palloc0(sizeof(EgQueryInfo));
-	SelectStmt *stmt = IdentCheckSelect(query);
+	SelectStmt *stmt;
 	IdentNames	found = {NIL, NIL};
 	List	   *names;
 	IdentHash	h;
@@ -473,6 +496,14 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	Query	   *analysed;
 	List	   *rewritten;
 	IdentWalk	w = {0};
+	IdentErrorArg earg = {query, self};
+	ErrorContextCallback errcb;
+
+	errcb.callback = IdentErrorCallback;
+	errcb.arg = &earg;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	stmt = IdentCheckSelect(query);
 
 	IdentHashBegin(&h, "query");
 	IdentHashString(&h, IdentStripLocations(nodeToString(stmt)));
@@ -519,6 +550,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	info->funcids = w.funcids;
 	info->volatile_reason = w.volatile_reason;
 	info->settings_dependent = w.settings_dependent;
+	error_context_stack = errcb.previous;
 	return info;
 }
 
@@ -531,24 +563,36 @@ IdentTrackFunction(void)
 	return LookupFuncName(name, 0, NULL, false);
 }
 
-/* True if rel carries eg's change trigger, enabled always. */
-static bool
-IdentHasTracker(Relation rel, Oid trackfn)
+/* State of eg's change trigger on a relation. */
+typedef enum IdentTracker
+{
+	IDENT_TRACKER_NONE,
+	IDENT_TRACKER_DISABLED,		/* present but not ENABLE ALWAYS */
+	IDENT_TRACKER_ON
+} IdentTracker;
+
+/* Whether rel carries eg's change trigger, and whether it always fires. */
+static IdentTracker
+IdentTrackerState(Relation rel, Oid trackfn)
 {
 	TriggerDesc *td = rel->trigdesc;
+	IdentTracker state = IDENT_TRACKER_NONE;
 
 	if (td == NULL)
-		return false;
+		return state;
 	for (int i = 0; i < td->numtriggers; i++)
 	{
 		Trigger    *t = &td->triggers[i];
 
+		if (strcmp(t->tgname, "eg_track") != 0)
+			continue;
+		state = IDENT_TRACKER_DISABLED;
 		if (t->tgfoid == trackfn && t->tgenabled == TRIGGER_FIRES_ALWAYS &&
 			TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
 			TRIGGER_FOR_DELETE(t->tgtype) && TRIGGER_FOR_TRUNCATE(t->tgtype))
-			return true;
+			return IDENT_TRACKER_ON;
 	}
-	return false;
+	return state;
 }
 
 /* Run one parameterised statement on eg's tables as the owner. */
@@ -566,19 +610,21 @@ IdentExecAsOwner(const char *sql, int nargs, Oid *types, Datum *values,
 		elog(ERROR, "eg: SPI failed (%d) on: %s", rc, sql);
 }
 
-/* Install eg's change trigger on a table and log a change. */
+/*
+ * Install (or re-enable) eg's change trigger on a table, and log a change:
+ * changes made while it was missing or disabled were not seen.
+ */
 static void
-IdentInstallTracker(Oid relid)
+IdentInstallTracker(Oid relid, IdentTracker state)
 {
 	char	   *qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 												   get_rel_name(relid));
 	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
-	IdentExecAsOwner("DELETE FROM eg.source_change WHERE relid = $1",
-					 1, types, values, SPI_OK_DELETE);
-	IdentExecAsOwner(psprintf("DROP TRIGGER IF EXISTS eg_track ON %s", qname),
-					 0, NULL, NULL, SPI_OK_UTILITY);
+	if (state == IDENT_TRACKER_DISABLED)
+		IdentExecAsOwner(psprintf("DROP TRIGGER eg_track ON %s", qname),
+						 0, NULL, NULL, SPI_OK_UTILITY);
 	IdentExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
 							  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
 					 0, NULL, NULL, SPI_OK_UTILITY);
@@ -636,14 +682,17 @@ IdentSource(Oid relid, Oid trackfn, MemoryContext cxt)
 	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
 	Relation	rel = table_open(relid, AccessShareLock);
 	char		kind = rel->rd_rel->relkind;
+	IdentTracker tracker = IdentTrackerState(rel, trackfn);
 	IdentHash	h;
 
+	/* closed before any ALTER TABLE: the relcache entry must be unused */
+	table_close(rel, NoLock);
 	src->relid = relid;
 	src->reusable = relid >= FirstNormalObjectId &&
 		(kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE ||
 		 kind == RELKIND_MATVIEW);
-	if (src->reusable && kind != RELKIND_MATVIEW && !IdentHasTracker(rel, trackfn))
-		IdentInstallTracker(relid);
+	if (src->reusable && kind != RELKIND_MATVIEW && tracker != IDENT_TRACKER_ON)
+		IdentInstallTracker(relid, tracker);
 
 	IdentHashBegin(&h, "source");
 	IdentHashBytes(&h, &relid, sizeof(relid));
@@ -652,7 +701,6 @@ IdentSource(Oid relid, Oid trackfn, MemoryContext cxt)
 	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		IdentHashRls(&h, relid);
 	IdentHashFinish(&h, src->reusable, &src->id);
-	table_close(rel, AccessShareLock);
 	return src;
 }
 
@@ -716,7 +764,7 @@ IdentHashFunction(IdentHash *h, Oid funcid, int depth)
 	IdentHashString(h, "function");
 	if (SPI_execute_with_args("SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
 							  "p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
-							  "p.prostrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
+							  "p.proisstrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
 							  "a.aggtransfn::pg_catalog.oid, a.aggfinalfn::pg_catalog.oid, a.aggcombinefn::pg_catalog.oid, "
 							  "a.agginitval, a.aggtranstype, a.aggfinalextra, a.aggkind "
 							  "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "

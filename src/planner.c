@@ -9,6 +9,9 @@
  * therefore not run.  Vertices arrive in topological order (a step can only
  * read earlier steps), so both passes are O(V + E).
  *
+ * Modes: all_load loads every loadable vertex, all_compute loads nothing;
+ * optimal and helix use the linear passes until the exact planner lands.
+ *
  * Known limit (PAPER.md 5.6): the forward pass sums parents' costs, so a
  * shared ancestor is counted once per path and the plan can load where
  * computing is cheaper.  The exact planner replaces this in a later version.
@@ -37,7 +40,7 @@ planner_action_name(EgAction action)
 
 /* Forward pass: cheapest way to make each vertex available; marks loads. */
 static void
-PlannerForward(PlanVertex *v, int n, bool *load)
+PlannerForward(PlanVertex *v, int n, EgReuse mode, bool *load)
 {
 	for (int i = 0; i < n; i++)
 	{
@@ -51,7 +54,8 @@ PlannerForward(PlanVertex *v, int n, bool *load)
 		}
 		for (int p = 0; p < v[i].nparents; p++)
 			exec += v[v[i].parents[p]].cost;
-		if (v[i].load >= 0 && v[i].load < exec)
+		if (v[i].load >= 0 && mode != EG_REUSE_ALL_COMPUTE &&
+			(mode == EG_REUSE_ALL_LOAD || v[i].load < exec))
 		{
 			v[i].cost = v[i].load;
 			load[i] = true;
@@ -67,12 +71,12 @@ PlannerForward(PlanVertex *v, int n, bool *load)
  * parents are not visited) or computed (its parents are needed).
  */
 double
-planner_plan(PlanVertex *v, int n, EgAction *actions)
+planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions)
 {
 	bool	   *load = palloc(sizeof(bool) * Max(n, 1));
 	double		total = 0;
 
-	PlannerForward(v, n, load);
+	PlannerForward(v, n, mode, load);
 	for (int i = 0; i < n; i++)
 		actions[i] = EG_ACT_PRUNED;
 	for (int i = 0; i < n; i++)

@@ -28,6 +28,6 @@ typedef struct PlanVertex
 } PlanVertex;
 
 extern const char *planner_action_name(EgAction action);
-extern double planner_plan(PlanVertex *v, int n, EgAction *actions);
+extern double planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions);
 
 #endif							/* EG_PLANNER_H */

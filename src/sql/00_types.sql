@@ -60,3 +60,9 @@ CREATE OPERATOR CLASS artifact_id_ops DEFAULT FOR TYPE artifact_id USING btree A
     FUNCTION 1 artifact_id_cmp(artifact_id, artifact_id);
 CREATE OPERATOR CLASS artifact_id_hash_ops DEFAULT FOR TYPE artifact_id USING hash AS
     OPERATOR 1 =, FUNCTION 1 artifact_id_hash(artifact_id);
+
+-- Without eg on search_path the operators above are not found by name; an
+-- implicit cast to text lets ids compare (and sort: hex order is byte order)
+-- as text there, so `id = '...'` works in any session.
+CREATE CAST (artifact_id AS text) WITH INOUT AS IMPLICIT;
+CREATE CAST (text AS artifact_id) WITH INOUT AS ASSIGNMENT;

@@ -1,0 +1,80 @@
+-- Bad input: a clear error, and nothing changes.
+SET eg.progress = off;
+CREATE TABLE e (a int);
+INSERT INTO e VALUES (1), (2);
+CREATE FUNCTION good_train(input regclass, params jsonb, warm bytea) RETURNS bytea
+LANGUAGE sql AS $$ SELECT '\x00'::bytea $$;
+CREATE FUNCTION bad_train(input text, params jsonb) RETURNS bytea
+LANGUAGE sql AS $$ SELECT '\x00'::bytea $$;
+CREATE FUNCTION bad_ret(input regclass, params jsonb, warm bytea) RETURNS text
+LANGUAGE sql AS $$ SELECT 'x' $$;
+
+-- nothing defined
+SELECT eg.begin('errors');
+SELECT * FROM eg.run();
+SELECT * FROM eg.explain();
+
+SELECT eg.dataset('a', 'SELECT a FROM e') IS NOT NULL AS defined;
+-- duplicate and invalid step names
+SELECT eg.dataset('a', 'SELECT 1 AS x');
+SELECT eg.dataset('', 'SELECT 1 AS x');
+SELECT eg.dataset(repeat('n', 64), 'SELECT 1 AS x');
+SELECT eg.dataset(NULL, 'SELECT 1 AS x');
+SELECT eg.dataset('b', NULL);
+-- a step cannot read itself
+SELECT eg.dataset('b', 'SELECT * FROM b');
+-- not a single read-only SELECT
+SELECT eg.dataset('b', 'INSERT INTO e VALUES (3)');
+SELECT eg.dataset('b', 'SELECT 1; SELECT 2');
+SELECT eg.dataset('b', '');
+SELECT eg.dataset('b', 'SELECT * INTO x FROM e');
+SELECT eg.dataset('b', 'WITH d AS (DELETE FROM e RETURNING *) SELECT * FROM d');
+SELECT eg.dataset('b', 'SELECT * FROM e FOR UPDATE');
+SELECT eg.dataset('b', 'CREATE TABLE x (a int)');
+SELECT eg.dataset('b', 'SELEC 1');
+SELECT eg.dataset('b', 'SELECT * FROM no_such_table');
+SELECT eg.dataset('b', 'SELECT a, a FROM e');
+-- models: train signature, input, params
+SELECT eg.model('m', 'bad_train', 'a');
+SELECT eg.model('m', 'bad_ret', 'a');
+SELECT eg.model('m', 'no_such_function', 'a');
+SELECT eg.model('m', 'good_train', 'nope');
+SELECT eg.model('m', 'good_train', 'a', '[1, 2]');
+-- quality_of must name a model step
+SELECT eg.aggregate('q', 'SELECT 0.5 AS s', quality_of => 'a');
+SELECT eg.aggregate('q', 'SELECT 0.5 AS s', quality_of => 'nope');
+-- unknown step to run
+SELECT * FROM eg.run('nope');
+SELECT * FROM eg.run(NULL::text);
+-- none of the above changed the workload
+SELECT step, action FROM eg.explain();
+
+-- a quality outside [0,1] fails the run, which changes nothing
+SELECT eg.model('m', 'good_train', 'a') IS NOT NULL AS defined;
+SELECT eg.aggregate('q', 'SELECT 1.5 AS s FROM m', quality_of => 'm') IS NOT NULL AS defined;
+SELECT * FROM eg.run();
+SELECT count(*) FROM eg.workloads;
+SELECT count(*) FROM eg.artifacts;
+
+-- malformed ids
+SELECT 'xyz'::eg.artifact_id;
+SELECT '0123456789abcdef0123456789abcdeg'::eg.artifact_id;
+SELECT '0123456789abcdef0123456789abcdef0'::eg.artifact_id;
+SELECT eg.restore('zz', 'r');
+SELECT eg.restore('00000000000000000000000000000000', 'r');
+SELECT eg.restore(NULL, 'r');
+
+-- absurd settings
+SET eg.budget = -1;
+SET eg.alpha = 2;
+SET eg.reuse = 'fastest';
+SET eg.materializer = 'some';
+SET eg.compression_level = 0;
+
+-- ordinary roles cannot read the store or the graph tables directly
+CREATE ROLE eg_nobody;
+SET ROLE eg_nobody;
+SELECT count(*) FROM eg.artifact;
+SELECT count(*) >= 0 AS can_see_view FROM eg.artifacts;
+RESET ROLE;
+DROP ROLE eg_nobody;
