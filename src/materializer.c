@@ -86,7 +86,7 @@ MatEvictToFit(void)
 			elog(ERROR, "eg: SPI_connect failed");
 		eg_become_owner(&sw);
 		if (SPI_execute("SELECT id FROM eg.artifact WHERE materialized "
-						"ORDER BY last_used, id LIMIT 1", true, 1) != SPI_OK_SELECT)
+						"ORDER BY last_used, id LIMIT 1", false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "eg: could not choose an artifact to evict");
 		eg_restore_user(&sw);
 		if (SPI_processed == 0)

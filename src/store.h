@@ -44,6 +44,13 @@ extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows);
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);
 
+/*
+ * Free every chunk that no stored artifact references any more (store_drop
+ * skips chunks another transaction holds at that moment).  Returns the
+ * compressed bytes freed.
+ */
+extern int64 store_sweep(void);
+
 /* Bytes the store holds: every chunk once, compressed. */
 extern int64 store_total_bytes(void);
 

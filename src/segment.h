@@ -1,0 +1,192 @@
+/*
+ * segment.h - the column segment: serialised image of one column's values
+ * for a run of rows, and the chunk codec around it (SHA-256 key, zstd).
+ *
+ * store.c cuts every column of a relation into segments, seals each one
+ * into a chunk (hash + compress) and opens chunks again on restore.  This
+ * module owns the byte format and every check on it; it never touches a
+ * table.  See segment.c for the layout.
+ */
+#ifndef EG_SEGMENT_H
+#define EG_SEGMENT_H
+
+#include "postgres.h"
+
+#include <zstd.h>
+
+#include "access/detoast.h"
+#include "access/tupmacs.h"
+
+/*
+ * A column's segment is closed when it holds SEGMENT_MAX_ROWS rows or when
+ * the next value would take its data past SEGMENT_TARGET_BYTES, whichever
+ * comes first.  The decision depends on that column's values only, so an
+ * identical column gets identical segments (hence shared chunks) in every
+ * artifact, whatever the other columns are.
+ */
+#define SEGMENT_MAX_ROWS		65536
+#define SEGMENT_TARGET_BYTES	((Size) 32 * 1024 * 1024)
+
+/*
+ * Largest segment image: one value of at most MaxAllocSize plus header,
+ * bitmap and padding.  Anything claiming more is corrupt.
+ */
+#define SEGMENT_MAX_RAW			((Size) MaxAllocSize + 64 * 1024)
+
+/* Null bitmap bytes of a full segment. */
+#define SEGMENT_BITMAP_BYTES	(SEGMENT_MAX_ROWS / 8)
+
+/* SHA-256 digest length: the chunk key. */
+#define SEGMENT_HASH_LEN		32
+
+/* Accumulates one column's values into an open segment. */
+typedef struct SegmentWriter
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	uint8		alignby;		/* alignment of values, bytes */
+	uint32		nrows;			/* rows in the open segment */
+	uint32		nvalues;		/* of which not null */
+	bits8	   *bitmap;			/* SEGMENT_MAX_ROWS bits, 1 = not null */
+	char	   *buf;			/* allocation: room for the prefix, then data */
+	Size		len;			/* data bytes (after the prefix room) */
+	Size		cap;			/* data capacity */
+	MemoryContext cxt;			/* where buf lives */
+} SegmentWriter;
+
+/* Reads the values of one decompressed, verified segment in row order. */
+typedef struct SegmentReader
+{
+	const char *buf;
+	Size		len;
+	uint32		nrows;
+	uint32		row;			/* next row */
+	const bits8 *bitmap;		/* NULL when the segment has no nulls */
+	Size		off;			/* next value's unaligned offset */
+	int16		typlen;
+	bool		typbyval;
+	uint8		alignby;
+} SegmentReader;
+
+extern void segment_writer_init(SegmentWriter *w, MemoryContext cxt,
+								int16 typlen, bool typbyval, char typalign);
+extern void segment_writer_append(SegmentWriter *w, Datum value, bool isnull);
+extern char *segment_writer_seal(SegmentWriter *w, Size *len);
+extern void segment_writer_reset(SegmentWriter *w);
+
+extern void segment_hash(const char *buf, Size len, uint8 *out);
+extern Size segment_compress(ZSTD_CCtx *cctx, const char *src, Size srclen,
+							 int level, char **dst, Size *dstcap,
+							 MemoryContext cxt);
+extern const char *segment_decompress(ZSTD_DCtx *dctx, const char *src,
+									  Size srclen, Size rawlen, char *dst);
+
+extern const char *segment_reader_open(SegmentReader *r, const char *buf,
+									   Size len, uint32 nrows, int16 typlen,
+									   bool typbyval, char typalign);
+extern const char *segment_reader_close(const SegmentReader *r);
+
+extern void segment_type_signature(Oid typid, uint8 *out);
+
+/*
+ * Serialised size of a non-null value, before alignment padding.  Inline,
+ * like the two below: store_put calls them once per value.
+ */
+static inline Size
+segment_value_size(const SegmentWriter *w, Datum value)
+{
+	if (w->typlen > 0)
+		return (Size) w->typlen;
+	if (w->typlen == -1)
+	{
+		if (VARATT_IS_EXTENDED(DatumGetPointer(value)))
+			return toast_raw_datum_size(value);
+		return VARSIZE(DatumGetPointer(value));
+	}
+	return strlen(DatumGetCString(value)) + 1;
+}
+
+/* True if a value of next_value_size bytes must go to a new segment. */
+static inline bool
+segment_writer_full(const SegmentWriter *w, Size next_value_size)
+{
+	if (w->nrows >= SEGMENT_MAX_ROWS)
+		return true;
+	if (w->nrows == 0)
+		return false;
+	/* + MAXIMUM_ALIGNOF: the padding the value may need */
+	return w->len + MAXIMUM_ALIGNOF + next_value_size > SEGMENT_TARGET_BYTES;
+}
+
+/* Bytes the writer currently holds for its open segment. */
+static inline Size
+segment_writer_memory(const SegmentWriter *w)
+{
+	return w->len + (w->nvalues < w->nrows ? SEGMENT_BITMAP_BYTES : 0);
+}
+
+/*
+ * Next row's value.  *value points into the segment for by-reference
+ * types.  Returns NULL, or what is wrong (never reads outside the buffer).
+ * Inline: it runs once per value restored.
+ */
+static inline const char *
+segment_reader_next(SegmentReader *r, Datum *value, bool *isnull)
+{
+	Size		off;
+	Size		avail;
+	const char *p;
+
+	if (r->row >= r->nrows)
+		return "read past the segment's last row";
+	if (r->bitmap != NULL && !(r->bitmap[r->row / 8] & (1 << (r->row % 8))))
+	{
+		r->row++;
+		*isnull = true;
+		*value = (Datum) 0;
+		return NULL;
+	}
+
+	off = TYPEALIGN(r->alignby, r->off);
+	if (off > r->len)
+		return "segment value lies outside the segment";
+	avail = r->len - off;
+	p = r->buf + off;
+
+	if (r->typlen > 0)
+	{
+		if ((Size) r->typlen > avail)
+			return "fixed-length value runs past the segment end";
+		*value = fetch_att(p, r->typbyval, r->typlen);
+		r->off = off + r->typlen;
+	}
+	else if (r->typlen == -1)
+	{
+		Size		vlen;
+
+		if (avail < VARHDRSZ)
+			return "varlena header runs past the segment end";
+		if (!VARATT_IS_4B_U(p))
+			return "varlena value is not a plain 4-byte-header value";
+		vlen = VARSIZE(p);
+		if (vlen < VARHDRSZ || vlen > avail)
+			return "varlena value runs past the segment end";
+		*value = PointerGetDatum(p);
+		r->off = off + vlen;
+	}
+	else
+	{
+		const char *nul = memchr(p, '\0', avail);
+
+		if (nul == NULL)
+			return "cstring value runs past the segment end";
+		*value = CStringGetDatum(p);
+		r->off = off + (nul - p) + 1;
+	}
+	r->row++;
+	*isnull = false;
+	return NULL;
+}
+
+#endif							/* EG_SEGMENT_H */
