@@ -52,9 +52,10 @@ SELECT step, action FROM eg.explain();
 -- a quality outside [0,1] fails the run, which changes nothing
 SELECT eg.model('m', 'good_train', 'a') IS NOT NULL AS defined;
 SELECT eg.aggregate('q', 'SELECT 1.5 AS s FROM m', quality_of => 'm') IS NOT NULL AS defined;
+SELECT (SELECT count(*) FROM eg.workloads) AS runs, (SELECT count(*) FROM eg.artifacts) AS artifacts \gset
 SELECT * FROM eg.run();
-SELECT count(*) FROM eg.workloads;
-SELECT count(*) FROM eg.artifacts;
+SELECT count(*) = :runs AS no_new_run FROM eg.workloads;
+SELECT count(*) = :artifacts AS no_new_artifact FROM eg.artifacts;
 
 -- malformed ids
 SELECT 'xyz'::eg.artifact_id;
