@@ -17,17 +17,9 @@
  * the workload, which do not exist yet as tables, are supplied as empty,
  * correctly typed CTEs of the same name.
  *
- * A base table's source id covers its oid and its data version.  The version
- * is kept by eg itself: a statement-level trigger (installed on first use,
- * ENABLE ALWAYS) logs every INSERT/UPDATE/DELETE/TRUNCATE/COPY into
- * eg.source_change, and an event trigger logs ALTER TABLE and REFRESH
- * MATERIALIZED VIEW.  The version of a table is (count, sum of hashes) of
- * its log rows visible to the snapshot: log rows are only added, committed
- * sets grow monotonically, and a transaction's own uncommitted rows are
- * distinguished by their hashes, so the pair changes exactly when the data
- * can have changed, as seen by the reading snapshot.  Under row-level
- * security the caller's role and the table's policies join the source id,
- * so roles that may see different rows never share artifacts.
+ * A base table's source id covers its oid and its data version (track.c).
+ * Under row-level security the caller's role and the table's policies join
+ * the source id, so roles that may see different rows never share artifacts.
  *
  * Anything whose result can differ between two runs over the same data -
  * volatile functions, now() and friends, TABLESAMPLE without REPEATABLE,
@@ -70,6 +62,7 @@
 #include "utils/numeric.h"
 
 #include "ident.h"
+#include "track.h"
 
 /* A running lineage hash. */
 typedef struct IdentHash
@@ -554,86 +547,6 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	return info;
 }
 
-/* Oid of eg's change-logging trigger function. */
-static Oid
-IdentTrackFunction(void)
-{
-	List	   *name = list_make2(makeString("eg"), makeString("_note_change"));
-
-	return LookupFuncName(name, 0, NULL, false);
-}
-
-/* State of eg's change trigger on a relation. */
-typedef enum IdentTracker
-{
-	IDENT_TRACKER_NONE,
-	IDENT_TRACKER_DISABLED,		/* present but not ENABLE ALWAYS */
-	IDENT_TRACKER_ON
-} IdentTracker;
-
-/* Whether rel carries eg's change trigger, and whether it always fires. */
-static IdentTracker
-IdentTrackerState(Relation rel, Oid trackfn)
-{
-	TriggerDesc *td = rel->trigdesc;
-	IdentTracker state = IDENT_TRACKER_NONE;
-
-	if (td == NULL)
-		return state;
-	for (int i = 0; i < td->numtriggers; i++)
-	{
-		Trigger    *t = &td->triggers[i];
-
-		if (strcmp(t->tgname, "eg_track") != 0)
-			continue;
-		state = IDENT_TRACKER_DISABLED;
-		if (t->tgfoid == trackfn && t->tgenabled == TRIGGER_FIRES_ALWAYS &&
-			TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
-			TRIGGER_FOR_DELETE(t->tgtype) && TRIGGER_FOR_TRUNCATE(t->tgtype))
-			return IDENT_TRACKER_ON;
-	}
-	return state;
-}
-
-/* Run one parameterised statement on eg's tables as the owner. */
-static void
-IdentExecAsOwner(const char *sql, int nargs, Oid *types, Datum *values,
-				 int expected)
-{
-	EgUserSwitch sw;
-	int			rc;
-
-	eg_become_owner(&sw);
-	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
-	eg_restore_user(&sw);
-	if (rc != expected)
-		elog(ERROR, "eg: SPI failed (%d) on: %s", rc, sql);
-}
-
-/*
- * Install (or re-enable) eg's change trigger on a table, and log a change:
- * changes made while it was missing or disabled were not seen.
- */
-static void
-IdentInstallTracker(Oid relid, IdentTracker state)
-{
-	char	   *qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												   get_rel_name(relid));
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(relid)};
-
-	if (state == IDENT_TRACKER_DISABLED)
-		IdentExecAsOwner(psprintf("DROP TRIGGER eg_track ON %s", qname),
-						 0, NULL, NULL, SPI_OK_UTILITY);
-	IdentExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-							  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
-					 0, NULL, NULL, SPI_OK_UTILITY);
-	IdentExecAsOwner(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname),
-					 0, NULL, NULL, SPI_OK_UTILITY);
-	IdentExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
-					 1, types, values, SPI_OK_INSERT);
-}
-
 /* Hash every column of every row an SPI query returned, as text. */
 static void
 IdentHashTuptable(IdentHash *h)
@@ -662,42 +575,19 @@ IdentHashRls(IdentHash *h, Oid relid)
 	IdentHashTuptable(h);
 }
 
-/* Hash the data version of a tracked table (its change log as seen now). */
-static void
-IdentHashVersion(IdentHash *h, Oid relid)
-{
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(relid)};
-
-	IdentExecAsOwner("SELECT count(*), coalesce(sum(hashint8extended(seq, 0)), 0) "
-					 "FROM eg.source_change WHERE relid = $1",
-					 1, types, values, SPI_OK_SELECT);
-	IdentHashTuptable(h);
-}
-
 /* The source artifact a base relation is now: id and trackability. */
 static EgSource *
-IdentSource(Oid relid, Oid trackfn, MemoryContext cxt)
+IdentSource(Oid relid, MemoryContext cxt)
 {
 	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
-	Relation	rel = table_open(relid, AccessShareLock);
-	char		kind = rel->rd_rel->relkind;
-	IdentTracker tracker = IdentTrackerState(rel, trackfn);
 	IdentHash	h;
 
-	/* closed before any ALTER TABLE: the relcache entry must be unused */
-	table_close(rel, NoLock);
 	src->relid = relid;
-	src->reusable = relid >= FirstNormalObjectId &&
-		(kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE ||
-		 kind == RELKIND_MATVIEW);
-	if (src->reusable && kind != RELKIND_MATVIEW && tracker != IDENT_TRACKER_ON)
-		IdentInstallTracker(relid, tracker);
-
+	src->reusable = track_relation(relid);
 	IdentHashBegin(&h, "source");
 	IdentHashBytes(&h, &relid, sizeof(relid));
 	if (src->reusable)
-		IdentHashVersion(&h, relid);
+		IdentHashString(&h, track_version(relid));
 	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		IdentHashRls(&h, relid);
 	IdentHashFinish(&h, src->reusable, &src->id);
@@ -713,17 +603,15 @@ ident_sources(List *relids)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
-	Oid			trackfn;
 	MemoryContext caller = CurrentMemoryContext;
 
 	if (relids == NIL)
 		return NIL;
-	trackfn = IdentTrackFunction();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "eg: SPI_connect failed");
 	foreach(lc, relids)
 	{
-		EgSource   *src = IdentSource(lfirst_oid(lc), trackfn, caller);
+		EgSource   *src = IdentSource(lfirst_oid(lc), caller);
 		MemoryContext old = MemoryContextSwitchTo(caller);
 
 		result = lappend(result, src);
@@ -890,26 +778,4 @@ ident_model_id(Oid train, Jsonb *params, const EgId *input_id,
 	if (warm_id)
 		IdentHashBytes(&h, warm_id->bytes, EG_ID_LEN);
 	IdentHashFinish(&h, reusable, out);
-}
-
-PG_FUNCTION_INFO_V1(eg_note_change);
-/* Statement trigger on tracked tables: log that the data changed. */
-Datum
-eg_note_change(PG_FUNCTION_ARGS)
-{
-	TriggerData *trig = (TriggerData *) fcinfo->context;
-	Oid			types[1] = {OIDOID};
-	Datum		values[1];
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("eg._note_change() may only be called as a trigger")));
-	values[0] = ObjectIdGetDatum(RelationGetRelid(trig->tg_relation));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	IdentExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
-					 1, types, values, SPI_OK_INSERT);
-	SPI_finish();
-	return PointerGetDatum(NULL);
 }

@@ -1,0 +1,12 @@
+/*
+ * track.h - data versions of base tables (change triggers and their log).
+ */
+#ifndef EG_TRACK_H
+#define EG_TRACK_H
+
+#include "eg.h"
+
+extern bool track_relation(Oid relid);
+extern char *track_version(Oid relid);
+
+#endif							/* EG_TRACK_H */
