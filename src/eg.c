@@ -115,3 +115,11 @@ eg_restore_user(const EgUserSwitch *sw)
 	AtEOXact_GUC(true, sw->guc_nest);
 	SetUserIdAndSecContext(sw->saved_user, sw->saved_sec_context);
 }
+
+PG_FUNCTION_INFO_V1(eg_budget_bytes);
+/* eg.budget in bytes. */
+Datum
+eg_budget_bytes(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(EG_BUDGET_BYTES());
+}

@@ -60,9 +60,13 @@ CREATE VIEW workloads AS
            (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'loaded') AS loaded
     FROM eg.workload w;
 
+-- eg.budget in bytes (a function, so that the view loads the module and
+-- with it the setting, even in a session that has not used eg yet).
+CREATE FUNCTION _budget_bytes() RETURNS int8
+    AS 'MODULE_PATHNAME', 'eg_budget_bytes' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
 CREATE VIEW storage AS
-    SELECT current_setting('eg.budget')::text AS budget,
-           pg_size_bytes(current_setting('eg.budget')) AS budget_bytes,
+    SELECT _budget_bytes() AS budget_bytes,
            (SELECT coalesce(sum(stored_bytes), 0) FROM eg.chunk)::int8 AS stored_bytes,
            (SELECT coalesce(sum(logical_bytes), 0) FROM eg.artifact WHERE materialized)::int8 AS logical_bytes,
            (SELECT count(*) FROM eg.artifact WHERE materialized) AS materialized_artifacts,
