@@ -334,7 +334,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	rs->rows[step->index] = rows;
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(relid);
-	graph_record_load(&step->id, rs->graph[step->index].stored_bytes, rs->seconds[step->index]);
+	graph_record_load(&step->id, rs->bytes[step->index], rs->seconds[step->index]);
 	rs->done[step->index] = "loaded";
 	return true;
 }
