@@ -37,15 +37,21 @@
 #include "postgres.h"
 
 #include "access/detoast.h"
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/tupdesc.h"
 #include "access/tupmacs.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/int.h"
 #include "common/sha2.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
 #include "port/pg_bitutils.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -483,6 +489,71 @@ segment_reader_close(const SegmentReader *r)
 	return NULL;
 }
 
+/* Order constraint records by oid. */
+static int
+SegmentCompareOids(const ListCell *a, const ListCell *b)
+{
+	Oid			x = lfirst_oid(a);
+	Oid			y = lfirst_oid(b);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Feed domain typid's NOT NULL flag and CHECK constraints (oid, validated,
+ * expression) into ctx, in oid order: a value stored under one set of
+ * constraints must not come back after the set changed.
+ */
+static void
+SegmentSignDomain(pg_cryptohash_ctx *ctx, Oid typid, bool notnull)
+{
+	Relation	conrel;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	List	   *oids = NIL;
+	ListCell   *lc;
+	uint8		flag = notnull ? 1 : 0;
+
+	(void) pg_cryptohash_update(ctx, &flag, 1);
+
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(typid));
+	scan = systable_beginscan(conrel, ConstraintTypidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		oids = lappend_oid(oids, ((Form_pg_constraint) GETSTRUCT(tup))->oid);
+	systable_endscan(scan);
+	list_sort(oids, SegmentCompareOids);
+
+	foreach(lc, oids)
+	{
+		Oid			conoid = lfirst_oid(lc);
+		HeapTuple	ctup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+		Form_pg_constraint con;
+		Datum		bin;
+		bool		isnull;
+
+		if (!HeapTupleIsValid(ctup))
+			continue;
+		con = (Form_pg_constraint) GETSTRUCT(ctup);
+		(void) pg_cryptohash_update(ctx, (const uint8 *) &conoid, sizeof(conoid));
+		(void) pg_cryptohash_update(ctx, (const uint8 *) &con->contype, 1);
+		(void) pg_cryptohash_update(ctx, (const uint8 *) &con->convalidated, 1);
+		bin = SysCacheGetAttr(CONSTROID, ctup, Anum_pg_constraint_conbin, &isnull);
+		if (!isnull)
+		{
+			char	   *expr = TextDatumGetCString(bin);
+
+			(void) pg_cryptohash_update(ctx, (const uint8 *) expr, strlen(expr) + 1);
+			pfree(expr);
+		}
+		ReleaseSysCache(ctup);
+	}
+	list_free(oids);
+	table_close(conrel, AccessShareLock);
+}
+
 /* Feed the physical layout of typid, recursively, into ctx. */
 static void
 SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
@@ -500,6 +571,8 @@ SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
 	}			rec;
 	Oid			inner = InvalidOid;
 	TupleDesc	tupdesc = NULL;
+	bool		domain = false;
+	bool		notnull = false;
 
 	check_stack_depth();
 	if (depth > 64)
@@ -522,7 +595,11 @@ SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
 	(void) pg_cryptohash_update(ctx, (const uint8 *) &rec, sizeof(rec));
 
 	if (t->typtype == TYPTYPE_DOMAIN)
+	{
 		inner = t->typbasetype;
+		domain = true;
+		notnull = t->typnotnull;
+	}
 	else if (t->typtype == TYPTYPE_RANGE)
 		inner = get_range_subtype(typid);
 	else if (t->typtype == TYPTYPE_MULTIRANGE)
@@ -533,6 +610,8 @@ SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
 		tupdesc = lookup_rowtype_tupdesc_copy(typid, -1);
 	ReleaseSysCache(tup);
 
+	if (domain)
+		SegmentSignDomain(ctx, typid, notnull);
 	if (OidIsValid(inner))
 		SegmentSignType(ctx, inner, depth + 1);
 	if (tupdesc != NULL)
@@ -566,8 +645,9 @@ SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
 
 /*
  * SHA-256 over the physical layout of a type and everything its values
- * embed (domain base, array element, range subtype, composite attributes):
- * stored values can be restored only while this signature is unchanged.
+ * embed (domain base and constraints, array element, range subtype,
+ * composite attributes): stored values can be restored only while this
+ * signature is unchanged.
  */
 void
 segment_type_signature(Oid typid, uint8 *out)

@@ -1,0 +1,53 @@
+/*
+ * store_internal.h - what the store's files (store.c, store_put.c,
+ * store_get.c) share: the call session, the prepared statements on eg's
+ * tables, chunk keys, and freeing chunks.  Not for other modules.
+ */
+#ifndef EG_STORE_INTERNAL_H
+#define EG_STORE_INTERNAL_H
+
+#include "eg.h"
+#include "segment.h"
+
+/* The prepared statements on eg's tables. */
+typedef enum StorePlanId
+{
+	SP_ART_CLAIM,
+	SP_ART_GET,
+	SP_ART_FINISH,
+	SP_ART_DELETE,
+	SP_COL_INSERT,
+	SP_COL_LIST,
+	SP_SEG_INSERT,
+	SP_SEG_LIST,
+	SP_SEG_DELETE,
+	SP_CHUNK_LOCK,
+	SP_CHUNK_INSERT,
+	SP_CHUNK_FETCH,
+	SP_CHUNK_USERS,
+	SP_CHUNK_CLAIM_FREE,
+	SP_CHUNK_CLAIM_ALL,
+	SP_CHUNK_FREE,
+	SP_TOTAL,
+	SP_COUNT_PLANS
+} StorePlanId;
+
+/* State of one store call: SPI level, memory, pinned search_path. */
+typedef struct StoreSession
+{
+	MemoryContext cxt;			/* "eg store": lives for the call */
+	int			gucnest;
+	char	   *hex;			/* the artifact id as text, or NULL */
+} StoreSession;
+
+extern void StoreBegin(StoreSession *s, const EgId *id, const char *cxtname);
+extern void StoreEnd(StoreSession *s);
+extern uint64 StoreExec(StorePlanId p, Datum *values, bool read_only, int expect);
+extern Datum StoreResult(uint64 i, int col);
+extern Datum StoreKeyDatum(const uint8 *key);
+extern bool StoreKeyFromDatum(Datum d, uint8 *key);
+extern char *StoreKeyHex(const uint8 *key);
+extern int64 StoreFreeChunks(Datum keys, bool all);
+extern void StoreDropArtifact(StoreSession *s, const char *hex);
+
+#endif							/* EG_STORE_INTERNAL_H */

@@ -1,0 +1,442 @@
+/*
+ * store_put.c - storing a relation as an artifact.
+ *
+ * store_put scans the relation with the table AM (no SPI, no text I/O) and
+ * feeds every column's values to its own segment writer (segment.c).  A
+ * column's segment closes at SEGMENT_MAX_ROWS rows or SEGMENT_TARGET_BYTES,
+ * decided by that column's values alone, so an identical column cuts into
+ * identical segments in every artifact and its chunks are shared: adding a
+ * feature column to a stored dataset costs one column.  (Only relations so
+ * wide that all open segments together exceed STORE_PUT_MAX_BUFFERED close
+ * their biggest segment early, trading that independence for bounded
+ * memory.)  A closed segment is hashed; if a chunk with that key exists it
+ * is locked and reused, otherwise the segment is compressed and inserted
+ * (store.c explains the locking).  The artifact's row in store_artifact is
+ * claimed first, so concurrent puts of one artifact store it once.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "eg.h"
+#include "segment.h"
+#include "store.h"
+#include "store_internal.h"
+
+/*
+ * store_put flushes the biggest open segment early while all columns
+ * together buffer more than this.  Only very wide relations reach it; it
+ * bounds memory at the cost of column-independent segment boundaries.
+ */
+#define STORE_PUT_MAX_BUFFERED	((Size) 256 * 1024 * 1024)
+
+/* Segment rows are inserted in batches of this many. */
+#define STORE_SEGMENT_BATCH		1024
+
+/* One column of a store_put. */
+typedef struct StorePutColumn
+{
+	int			attidx;			/* index in the source tuple descriptor */
+	int			colno;			/* 1-based position in the artifact */
+	const char *name;
+	int64		first_row;		/* artifact row of the open segment's first */
+	SegmentWriter w;
+} StorePutColumn;
+
+/* Working state of store_put. */
+typedef struct StorePutState
+{
+	StoreSession *s;
+	int			ncols;
+	StorePutColumn *cols;
+	ZSTD_CCtx  *cctx;
+	MemoryContext segcxt;		/* "eg store segment": reset per segment */
+	MemoryContext batchcxt;		/* "eg store segment rows": per batch */
+	char	   *cbuf;			/* compression output, reused */
+	Size		cbufcap;
+	HTAB	   *seen;			/* chunk keys already counted */
+	Size		buffered;		/* bytes held by all writers */
+	int			npending;		/* segment rows not yet inserted */
+	Datum		p_attnum[STORE_SEGMENT_BATCH];
+	Datum		p_first[STORE_SEGMENT_BATCH];
+	Datum		p_nrows[STORE_SEGMENT_BATCH];
+	Datum		p_chunk[STORE_SEGMENT_BATCH];
+	StoreStats *stats;
+} StorePutState;
+
+/* Key entry of StorePutState.seen. */
+typedef struct StoreSeenKey
+{
+	uint8		key[SEGMENT_HASH_LEN];
+} StoreSeenKey;
+
+
+/* Seconds since start. */
+static double
+StoreElapsed(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_DOUBLE(now);
+}
+
+/* Insert the pending segment rows. */
+static void
+StorePutFlushSegments(StorePutState *ps)
+{
+	Datum		args[5];
+	MemoryContext old;
+
+	if (ps->npending == 0)
+		return;
+	old = MemoryContextSwitchTo(ps->batchcxt);
+	args[0] = CStringGetTextDatum(ps->s->hex);
+	args[1] = PointerGetDatum(construct_array(ps->p_attnum, ps->npending,
+											  INT4OID, 4, true, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(ps->p_first, ps->npending,
+											  INT8OID, 8, FLOAT8PASSBYVAL,
+											  TYPALIGN_DOUBLE));
+	args[3] = PointerGetDatum(construct_array(ps->p_nrows, ps->npending,
+											  INT4OID, 4, true, TYPALIGN_INT));
+	args[4] = PointerGetDatum(construct_array(ps->p_chunk, ps->npending,
+											  BYTEAOID, -1, false, TYPALIGN_INT));
+	(void) StoreExec(SP_SEG_INSERT, args, false, SPI_OK_INSERT);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(ps->batchcxt);
+	ps->npending = 0;
+}
+
+/*
+ * Close column c's open segment: hash it, find or insert its chunk (locked
+ * so no sweep can free it before we commit), queue its segment row.
+ */
+static void
+StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
+{
+	MemoryContext old;
+	char	   *seg;
+	Size		len;
+	uint8		key[SEGMENT_HASH_LEN];
+	Datum		args[4];
+	int64		stored = 0;
+	bool		isnew = false;
+	bool		compressed = false;
+	Size		csize = 0;
+	StoreSeenKey *entry;
+	bool		found;
+
+	if (c->w.nrows == 0)
+		return;
+
+	old = MemoryContextSwitchTo(ps->segcxt);
+	seg = segment_writer_seal(&c->w, &len);
+	segment_hash(seg, len, key);
+	args[0] = StoreKeyDatum(key);
+
+	for (int attempt = 0;; attempt++)
+	{
+		if (StoreExec(SP_CHUNK_LOCK, args, false, SPI_OK_SELECT) == 1)
+		{
+			stored = DatumGetInt64(StoreResult(0, 1));
+			SPI_freetuptable(SPI_tuptable);
+			break;
+		}
+		SPI_freetuptable(SPI_tuptable);
+
+		if (!compressed)
+		{
+			csize = segment_compress(ps->cctx, seg, len, eg_compression_level,
+									 &ps->cbuf, &ps->cbufcap, ps->s->cxt);
+			compressed = true;
+		}
+		args[1] = Int64GetDatum((int64) len);
+		args[2] = Int64GetDatum((int64) csize);
+		args[3] = PointerGetDatum(ps->cbuf);
+		if (StoreExec(SP_CHUNK_INSERT, args, false, SPI_OK_INSERT) == 1)
+		{
+			stored = (int64) csize;
+			isnew = true;
+			break;
+		}
+		/* someone inserted it since our lock attempt: lock theirs */
+		if (attempt >= 100)
+			elog(ERROR, "chunk %s keeps appearing and disappearing",
+				 StoreKeyHex(key));
+	}
+
+	ps->stats->raw_bytes += len;
+	entry = hash_search(ps->seen, key, HASH_ENTER, &found);
+	if (!found)
+	{
+		ps->stats->stored_bytes += stored;
+		if (isnew)
+			ps->stats->new_bytes += stored;
+	}
+	MemoryContextSwitchTo(old);
+
+	/* queue the segment row */
+	MemoryContextSwitchTo(ps->batchcxt);
+	ps->p_attnum[ps->npending] = Int32GetDatum(c->colno);
+	ps->p_first[ps->npending] = Int64GetDatum(c->first_row);
+	ps->p_nrows[ps->npending] = Int32GetDatum((int32) c->w.nrows);
+	ps->p_chunk[ps->npending] = StoreKeyDatum(entry->key);
+	ps->npending++;
+	MemoryContextSwitchTo(old);
+
+	c->first_row += c->w.nrows;
+	ps->buffered -= segment_writer_memory(&c->w);
+	segment_writer_reset(&c->w);
+	MemoryContextReset(ps->segcxt);
+
+	if (ps->npending == STORE_SEGMENT_BATCH)
+		StorePutFlushSegments(ps);
+}
+
+/* Flush the biggest open segment (memory bound for very wide relations). */
+static void
+StorePutFlushLargest(StorePutState *ps)
+{
+	StorePutColumn *big = NULL;
+	Size		bigmem = 0;
+
+	for (int i = 0; i < ps->ncols; i++)
+	{
+		Size		m = segment_writer_memory(&ps->cols[i].w);
+
+		if (ps->cols[i].w.nrows > 0 && (big == NULL || m > bigmem))
+		{
+			big = &ps->cols[i];
+			bigmem = m;
+		}
+	}
+	if (big != NULL)
+		StorePutFlushColumn(ps, big);
+}
+
+/* Record the artifact's columns (with their type signatures). */
+static void
+StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
+{
+	int			n = ps->ncols;
+	Datum	   *attnums,
+			   *names,
+			   *typids,
+			   *typmods,
+			   *collids,
+			   *sigs;
+	Datum		args[7];
+
+	if (n == 0)
+		return;
+	attnums = palloc(n * sizeof(Datum));
+	names = palloc(n * sizeof(Datum));
+	typids = palloc(n * sizeof(Datum));
+	typmods = palloc(n * sizeof(Datum));
+	collids = palloc(n * sizeof(Datum));
+	sigs = palloc(n * sizeof(Datum));
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, ps->cols[i].attidx);
+		uint8		sig[SEGMENT_HASH_LEN];
+
+		segment_type_signature(att->atttypid, sig);
+		attnums[i] = Int32GetDatum(ps->cols[i].colno);
+		names[i] = NameGetDatum(&att->attname);
+		typids[i] = ObjectIdGetDatum(att->atttypid);
+		typmods[i] = Int32GetDatum(att->atttypmod);
+		collids[i] = ObjectIdGetDatum(att->attcollation);
+		sigs[i] = StoreKeyDatum(sig);
+	}
+	args[0] = CStringGetTextDatum(ps->s->hex);
+	args[1] = PointerGetDatum(construct_array(attnums, n, INT4OID, 4, true,
+											  TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(names, n, NAMEOID, NAMEDATALEN,
+											  false, TYPALIGN_CHAR));
+	args[3] = PointerGetDatum(construct_array(typids, n, OIDOID, 4, true,
+											  TYPALIGN_INT));
+	args[4] = PointerGetDatum(construct_array(typmods, n, INT4OID, 4, true,
+											  TYPALIGN_INT));
+	args[5] = PointerGetDatum(construct_array(collids, n, OIDOID, 4, true,
+											  TYPALIGN_INT));
+	args[6] = PointerGetDatum(construct_array(sigs, n, BYTEAOID, -1, false,
+											  TYPALIGN_INT));
+	(void) StoreExec(SP_COL_INSERT, args, false, SPI_OK_INSERT);
+}
+
+/* Scan rel and store every column's segments; returns the row count. */
+static int64
+StorePutRows(StorePutState *ps, Relation rel)
+{
+	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	MemoryContext tuplecxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "eg store tuple",
+												   ALLOCSET_SMALL_SIZES);
+	int64		nrows = 0;
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		slot_getallattrs(slot);
+		old = MemoryContextSwitchTo(tuplecxt);
+		for (int i = 0; i < ps->ncols; i++)
+		{
+			StorePutColumn *c = &ps->cols[i];
+			Datum		v = slot->tts_values[c->attidx];
+			bool		isnull = slot->tts_isnull[c->attidx];
+			Size		before;
+
+			if (segment_writer_full(&c->w,
+									isnull ? 0 : segment_value_size(&c->w, v)))
+				StorePutFlushColumn(ps, c);
+			before = segment_writer_memory(&c->w);
+			segment_writer_append(&c->w, v, isnull);
+			ps->buffered += segment_writer_memory(&c->w) - before;
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(tuplecxt);
+		nrows++;
+
+		while (ps->buffered > STORE_PUT_MAX_BUFFERED)
+			StorePutFlushLargest(ps);
+	}
+
+	for (int i = 0; i < ps->ncols; i++)
+		StorePutFlushColumn(ps, &ps->cols[i]);
+	StorePutFlushSegments(ps);
+
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	MemoryContextDelete(tuplecxt);
+	return nrows;
+}
+
+/*
+ * Store the rows of relation relid as artifact id; a no-op (stats describe
+ * the stored artifact, new_bytes 0) if it is stored already, including by
+ * a concurrent session that commits first.
+ */
+void
+store_put(const EgId *id, Oid relid, StoreStats *stats)
+{
+	StoreSession s;
+	StorePutState *ps;
+	instr_time	start;
+	Relation	rel;
+	TupleDesc	tupdesc;
+	Datum		args[4];
+	int			ncols = 0;
+	HASHCTL		hctl;
+
+	INSTR_TIME_SET_CURRENT(start);
+	memset(stats, 0, sizeof(*stats));
+	StoreBegin(&s, id, "eg store put");
+
+	rel = table_open(relid, AccessShareLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_MATVIEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot store \"%s\": it is not a table",
+						RelationGetRelationName(rel))));
+	tupdesc = RelationGetDescr(rel);
+	for (int i = 0; i < tupdesc->natts; i++)
+		if (!TupleDescAttr(tupdesc, i)->attisdropped)
+			ncols++;
+
+	/* claim the artifact: the primary key makes concurrent puts store it once */
+	args[0] = CStringGetTextDatum(s.hex);
+	args[1] = Int32GetDatum(ncols);
+	if (StoreExec(SP_ART_CLAIM, args, false, SPI_OK_INSERT) == 0)
+	{
+		if (StoreExec(SP_ART_GET, args, false, SPI_OK_SELECT) == 1)
+		{
+			stats->rows = DatumGetInt64(StoreResult(0, 1));
+			stats->raw_bytes = DatumGetInt64(StoreResult(0, 3));
+			stats->stored_bytes = DatumGetInt64(StoreResult(0, 4));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		table_close(rel, AccessShareLock);
+		StoreEnd(&s);
+		stats->seconds = StoreElapsed(start);
+		return;
+	}
+
+	ps = palloc0(sizeof(StorePutState));
+	ps->s = &s;
+	ps->stats = stats;
+	ps->ncols = ncols;
+	ps->cols = palloc0(Max(ncols, 1) * sizeof(StorePutColumn));
+	ps->segcxt = AllocSetContextCreate(s.cxt, "eg store segment",
+									   ALLOCSET_DEFAULT_SIZES);
+	ps->batchcxt = AllocSetContextCreate(s.cxt, "eg store segment rows",
+										 ALLOCSET_DEFAULT_SIZES);
+	memset(&hctl, 0, sizeof(hctl));
+	hctl.keysize = SEGMENT_HASH_LEN;
+	hctl.entrysize = sizeof(StoreSeenKey);
+	hctl.hcxt = s.cxt;
+	ps->seen = hash_create("eg store chunk keys", 256, &hctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	ncols = 0;
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		StorePutColumn *c;
+
+		if (att->attisdropped)
+			continue;
+		c = &ps->cols[ncols++];
+		c->attidx = i;
+		c->colno = ncols;
+		c->name = NameStr(att->attname);
+		segment_writer_init(&c->w, s.cxt, att->attlen, att->attbyval,
+							att->attalign);
+	}
+	StorePutColumns(ps, tupdesc);
+
+	ps->cctx = ZSTD_createCCtx();
+	if (ps->cctx == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not create a zstd compression context.")));
+	PG_TRY();
+	{
+		stats->rows = StorePutRows(ps, rel);
+	}
+	PG_FINALLY();
+	{
+		ZSTD_freeCCtx(ps->cctx);
+		ps->cctx = NULL;
+	}
+	PG_END_TRY();
+
+	args[1] = Int64GetDatum(stats->rows);
+	args[2] = Int64GetDatum(stats->raw_bytes);
+	args[3] = Int64GetDatum(stats->stored_bytes);
+	(void) StoreExec(SP_ART_FINISH, args, false, SPI_OK_UPDATE);
+
+	table_close(rel, NoLock);
+	StoreEnd(&s);
+	stats->seconds = StoreElapsed(start);
+}
