@@ -13,17 +13,32 @@
  * as seen by the reading snapshot.  A missing or disabled trigger is put back
  * and logs a change, since changes made meanwhile went unseen.
  *
+ * Installing the trigger takes a lock that excludes writers; taken in the
+ * user's transaction it would block them until the whole run commits.  So
+ * a short-lived background worker installs it in its own transaction and
+ * the run waits for that (CREATE TRIGGER first waits for the writers in
+ * flight, so afterwards every change is either in the run's next snapshot
+ * or logged).
+ *
  * Relations eg cannot track (foreign tables, catalogs, sequences) are
  * reported as such: a step reading them is never reused.
  */
 #include "postgres.h"
 
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
+#include "postmaster/bgworker.h"
+#include "storage/lmgr.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "utils/builtins.h"
@@ -132,31 +147,127 @@ track_version(Oid relid)
 	return version;
 }
 
+/* The tracker state of relid as the catalogs say now; its relkind too. */
+static TrackState_
+TrackCurrentState(Oid relid, char *kind)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TrackState_ state = TrackState(rel, TrackFunction());
+
+	*kind = rel->rd_rel->relkind;
+	/* closed before any ALTER TABLE: the relcache entry must be unused */
+	table_close(rel, NoLock);
+	return state;
+}
+
+/* Install the tracker in this transaction (keeps its lock until commit). */
+static void
+TrackInstallHere(Oid relid, TrackState_ state)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	TrackInstall(relid, state);
+	SPI_finish();
+}
+
+/*
+ * Install the tracker from a background worker, in its own short
+ * transaction, and wait for it.  Its CREATE TRIGGER waits for the writers
+ * in flight on the table, so once it committed every change to the table is
+ * either visible to our next snapshot or logged.  False if it did not work.
+ */
+static bool
+TrackInstallInWorker(Oid relid)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+	pid_t		pid;
+	char		kind;
+
+	memset(&worker, 0, sizeof(worker));
+	snprintf(worker.bgw_name, BGW_MAXLEN, "eg tracker for relation %u", relid);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "eg tracker");
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "eg");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "eg_track_worker");
+	worker.bgw_main_arg = ObjectIdGetDatum(relid);
+	memcpy(worker.bgw_extra, &MyDatabaseId, sizeof(Oid));
+	worker.bgw_notify_pid = MyProcPid;
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		return false;
+	if (WaitForBackgroundWorkerStartup(handle, &pid) != BGWH_STARTED ||
+		WaitForBackgroundWorkerShutdown(handle) != BGWH_STOPPED)
+		return false;
+	AcceptInvalidationMessages();
+	return TrackCurrentState(relid, &kind) == TRACK_ON;
+}
+
 /*
  * Make sure changes to relid are tracked; false when eg cannot track it
- * (not a table or materialized view of the user's).
+ * (not a table or materialized view of the user's) or could not start
+ * tracking it now (its writers kept it busy): then nothing reading it is
+ * reused this time.
  */
 bool
 track_relation(Oid relid)
 {
-	Relation	rel = table_open(relid, AccessShareLock);
-	char		kind = rel->rd_rel->relkind;
-	TrackState_ state = TrackState(rel, TrackFunction());
+	char		kind;
+	TrackState_ state = TrackCurrentState(relid, &kind);
 
-	/* closed before any ALTER TABLE: the relcache entry must be unused */
-	table_close(rel, NoLock);
 	if (relid < FirstNormalObjectId ||
 		(kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE &&
 		 kind != RELKIND_MATVIEW))
 		return false;
-	if (kind != RELKIND_MATVIEW && state != TRACK_ON)
+	if (kind == RELKIND_MATVIEW || state == TRACK_ON)
+		return true;
+
+	/*
+	 * A temp table is private to this session, and a table this transaction
+	 * already writes is locked against other writers anyway: install here.
+	 * Otherwise let a worker do it, so that no strong lock is held for the
+	 * rest of this transaction.
+	 */
+	if (isTempNamespace(get_rel_namespace(relid)) ||
+		CheckRelationOidLockedByMe(relid, RowExclusiveLock, true))
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "eg: SPI_connect failed");
-		TrackInstall(relid, state);
-		SPI_finish();
+		TrackInstallHere(relid, state);
+		return true;
 	}
-	return true;
+	if (TrackInstallInWorker(relid))
+		return true;
+	ereport(NOTICE,
+			(errmsg("eg: could not start tracking changes of table \"%s\"", get_rel_name(relid)),
+			 errdetail("Steps reading it are not reused in this run."),
+			 errhint("Its writers kept it busy; the next run tries again.")));
+	return false;
+}
+
+/* Worker: install the tracker on relation arg, then commit. */
+void
+eg_track_worker(Datum arg)
+{
+	Oid			relid = DatumGetObjectId(arg);
+	Oid			dbid;
+	char		kind;
+	TrackState_ state;
+
+	memcpy(&dbid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dbid, InvalidOid, 0);
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	/* never wait long for the table's writers: the run falls back */
+	SetConfigOption("lock_timeout", "10s", PGC_SUSET, PGC_S_OVERRIDE);
+	if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+	{
+		state = TrackCurrentState(relid, &kind);
+		if (state != TRACK_ON)
+			TrackInstallHere(relid, state);
+	}
+	PopActiveSnapshot();
+	CommitTransactionCommand();
 }
 
 PG_FUNCTION_INFO_V1(eg_note_change);

@@ -8,5 +8,6 @@
 
 extern bool track_relation(Oid relid);
 extern char *track_version(Oid relid);
+extern PGDLLEXPORT void eg_track_worker(Datum arg);
 
 #endif							/* EG_TRACK_H */
