@@ -500,6 +500,29 @@ eg_run(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* Why a step's result can never be reused, in words. */
+static const char *
+ExecWhyNotReusable(RunState *rs, EgStep *step)
+{
+	ListCell   *lc;
+
+	if (step->deterministic == 0)
+		return "declared not deterministic";
+	if (step->unstable)
+		return "its data changed while it ran";
+	if (step->deterministic != 1 && step->info && step->info->volatile_reason)
+		return step->info->volatile_reason;
+	for (int p = 0; p < step->ninputs; p++)
+		if (!rs->wl->steps[step->inputs[p]]->reusable)
+			return psprintf("reads step \"%s\", which is not reusable",
+							rs->wl->steps[step->inputs[p]]->name);
+	foreach(lc, step->sources)
+		if (!((EgSource *) lfirst(lc))->reusable)
+			return psprintf("reads \"%s\", whose changes eg cannot track",
+							get_rel_name(((EgSource *) lfirst(lc))->relid));
+	return "unknown";
+}
+
 /* Why the planner chose what it chose for step i, in words. */
 static char *
 ExecReason(RunState *rs, int i)
@@ -522,10 +545,7 @@ ExecReason(RunState *rs, int i)
 				: "pruned: not needed for the requested steps";
 		case EG_ACT_COMPUTE:
 			if (!step->reusable)
-				return psprintf("computed: not reusable (%s)",
-								step->info && step->info->volatile_reason ? step->info->volatile_reason
-								: step->deterministic == 0 ? "declared not deterministic"
-								: "reads data eg cannot version or a non-reusable step");
+				return psprintf("computed: not reusable (%s)", ExecWhyNotReusable(rs, step));
 			if (!rs->graph[i].known)
 				return "computed: never run before";
 			if (!rs->graph[i].materialized)

@@ -8,7 +8,8 @@
  * that shares columns with stored ones costs only what it adds.  Selection
  * is serialised across sessions with a transaction-scoped advisory lock, so
  * concurrent runs cannot together overshoot the budget.  eg.materialize()
- * also evicts, least recently used first, when the budget was lowered.
+ * also evicts, least recently used first, when the budget was lowered, and
+ * sweeps chunks that evictions could not free at once.
  * Policy "none" stores nothing.  (The utility-driven policies come later.)
  */
 #include "postgres.h"
@@ -136,6 +137,7 @@ eg_materialize(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	MatLock();
 	results = MatEvictToFit();
+	(void) store_sweep();
 	foreach(lc, results)
 	{
 		MatResult  *r = (MatResult *) lfirst(lc);
