@@ -623,7 +623,9 @@ eg_restore(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 errdetail("It derives from a table you may not read (oid %u).", denied)));
+				 get_rel_name(denied)
+				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied))
+				 : errdetail("It derives from a table that no longer exists.")));
 	relid = store_get(id, into, &rows);
 	if (!OidIsValid(relid))
 	{

@@ -73,6 +73,8 @@ typedef struct IdentHash
 /* Collected while walking an analysed query. */
 typedef struct IdentWalk
 {
+	List	   *rls_quals;		/* securityQuals lists met so far */
+	int			in_rls;			/* > 0 while walking row-level security quals */
 	List	   *relids;
 	List	   *funcids;
 	const char *volatile_reason;
@@ -417,16 +419,30 @@ IdentQueryWalker(Node *node, IdentWalk *w)
 
 		if (rte->rtekind == RTE_RELATION)
 			IdentAddRelation(w, rte->relid, rte->inh);
+		if (rte->securityQuals != NIL)
+			w->rls_quals = lappend(w->rls_quals, rte->securityQuals);
 		if (rte->tablesample && rte->tablesample->repeatable == NULL &&
 			w->volatile_reason == NULL)
 			w->volatile_reason = "uses TABLESAMPLE without REPEATABLE";
 		return false;
 	}
+	if (IsA(node, List) && list_member_ptr(w->rls_quals, node))
+	{
+		bool		result;
+
+		/* the caller's role and the policies are part of the source id */
+		w->in_rls++;
+		result = expression_tree_walker(node, IdentQueryWalker, (void *) w);
+		w->in_rls--;
+		return result;
+	}
 	if (IsA(node, SQLValueFunction))
 	{
 		SQLValueFunction *svf = (SQLValueFunction *) node;
+		bool		is_user = svf->op == SVFOP_CURRENT_ROLE || svf->op == SVFOP_CURRENT_USER ||
+			svf->op == SVFOP_USER || svf->op == SVFOP_SESSION_USER;
 
-		if (w->volatile_reason == NULL)
+		if (w->volatile_reason == NULL && !(is_user && w->in_rls > 0))
 			w->volatile_reason = svf->op <= SVFOP_LOCALTIMESTAMP_N
 				? "reads the current date or time"
 				: "reads the current user or schema";
@@ -564,8 +580,11 @@ IdentHashRls(IdentHash *h, Oid relid)
 	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
+	Oid			session_user = GetSessionUserId();
+
 	IdentHashString(h, "rls");
 	IdentHashBytes(h, &user, sizeof(user));
+	IdentHashBytes(h, &session_user, sizeof(session_user));
 	if (SPI_execute_with_args("SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
 							  "pg_catalog.pg_get_expr(polqual, polrelid), "
 							  "pg_catalog.pg_get_expr(polwithcheck, polrelid) "

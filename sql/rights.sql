@@ -1,0 +1,94 @@
+-- Caller's rights: steps run as the calling role; an artifact is loaded only
+-- for a role that may read every table it derives from; under row-level
+-- security, roles never share artifacts.
+SET eg.progress = off;
+SET eg.reuse = all_load;
+CREATE ROLE regress_eg_reader;
+CREATE ROLE regress_eg_nobody;
+CREATE ROLE regress_eg_rls;
+CREATE TABLE secret (id int, owner_name text, v int);
+INSERT INTO secret SELECT g, CASE WHEN g % 2 = 0 THEN 'regress_eg_rls' ELSE 'other' END, g
+FROM generate_series(1, 100) g;
+GRANT SELECT ON secret TO regress_eg_reader, regress_eg_rls;
+
+CREATE FUNCTION define_secret_workload() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM eg.begin('rights');
+    PERFORM eg.dataset('s', 'SELECT id, v FROM secret WHERE v > 10');
+    PERFORM eg.aggregate('total', 'SELECT count(*) AS n, sum(v) AS sv FROM s');
+END $$;
+GRANT EXECUTE ON FUNCTION define_secret_workload() TO PUBLIC;
+
+-- the owner computes and stores
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
+
+-- a reader with SELECT rights loads, as a new session would
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SET ROLE regress_eg_reader;
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
+SELECT * FROM total;
+-- the step tables belong to the caller
+SELECT tableowner FROM pg_tables WHERE tablename = 's' AND schemaname LIKE 'pg_temp%';
+RESET ROLE;
+
+-- a role without rights: nothing is loaded, the step fails as plain SQL would
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SET ROLE regress_eg_nobody;
+SELECT define_secret_workload();
+SELECT step, action FROM eg.explain();
+SELECT step, action FROM eg.run();
+SELECT id FROM secret LIMIT 1;
+-- nor can it restore the artifact or read the store
+RESET ROLE;
+SELECT id AS total_id FROM eg.artifacts WHERE step = 'total' AND materialized \gset
+SET ROLE regress_eg_nobody;
+\set VERBOSITY sqlstate
+SELECT eg.restore(:'total_id', 'stolen');
+\set VERBOSITY default
+SELECT count(*) FROM eg.chunk;
+SELECT count(*) FROM eg.store_segment;
+RESET ROLE;
+
+-- row-level security: a limited role gets its own artifacts, with its rows
+ALTER TABLE secret ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON secret FOR SELECT USING (owner_name = current_user);
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SET ROLE regress_eg_rls;
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
+SELECT * FROM total;
+RESET ROLE;
+-- the table owner bypasses RLS and gets the full result again
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
+SELECT * FROM total;
+-- a changed policy changes what the limited role shares with its past self
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SET ROLE regress_eg_rls;
+SELECT define_secret_workload();
+SELECT step, action FROM eg.run();
+RESET ROLE;
+ALTER POLICY own_rows ON secret USING (owner_name = current_user AND v < 50);
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SET ROLE regress_eg_rls;
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
+SELECT * FROM total;
+RESET ROLE;
+
+DROP FUNCTION define_secret_workload();
+DROP TABLE secret CASCADE;
+DROP OWNED BY regress_eg_reader, regress_eg_nobody, regress_eg_rls;
+DROP ROLE regress_eg_reader, regress_eg_nobody, regress_eg_rls;
