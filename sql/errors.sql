@@ -79,3 +79,14 @@ SELECT count(*) FROM eg.artifact;
 SELECT count(*) >= 0 AS can_see_view FROM eg.artifacts;
 RESET ROLE;
 DROP ROLE eg_nobody;
+
+-- a step that fails at run time: the error names the step, nothing is kept
+SELECT eg.begin();
+SELECT eg.dataset('fine', 'SELECT a FROM e') IS NOT NULL AS defined;
+SELECT eg.dataset('boom', 'SELECT 1 / (a - a) AS x FROM fine') IS NOT NULL AS defined;
+SELECT (SELECT count(*) FROM eg.workloads) AS runs \gset
+SELECT * FROM eg.run();
+SELECT count(*) = :runs AS no_new_run FROM eg.workloads;
+SELECT count(*) AS leftover_tables FROM pg_class WHERE relname IN ('fine', 'boom') AND relpersistence = 't';
+-- and the workload still runs what does not fail
+SELECT step, action FROM eg.run('fine');

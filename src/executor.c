@@ -339,10 +339,21 @@ ExecLoad(RunState *rs, EgStep *step)
 	return true;
 }
 
+/* Error context: which step of the workload was running. */
+static void
+ExecErrorCallback(void *arg)
+{
+	errcontext("eg.run step \"%s\"", ((EgStep *) arg)->name);
+}
+
 /* Execute the plan; replans when a load fails. */
 static void
 ExecRunPlan(RunState *rs)
 {
+	ErrorContextCallback errcb;
+
+	errcb.callback = ExecErrorCallback;
+	errcb.previous = error_context_stack;
 	for (;;)
 	{
 		bool		replan = false;
@@ -354,6 +365,8 @@ ExecRunPlan(RunState *rs)
 
 			if (rs->done[i])
 				continue;
+			errcb.arg = step;
+			error_context_stack = &errcb;
 			switch (rs->actions[i])
 			{
 				case EG_ACT_COMPUTE:
@@ -371,8 +384,9 @@ ExecRunPlan(RunState *rs)
 					rs->done[i] = "live";
 					break;
 				case EG_ACT_PRUNED:
-					continue;
+					break;
 			}
+			error_context_stack = errcb.previous;
 			if (rs->done[i] && eg_progress)
 				ereport(NOTICE,
 						(errmsg("eg: step \"%s\" %s in %.3f s", step->name, rs->done[i], rs->seconds[i])));
