@@ -74,3 +74,12 @@ CREATE VIEW storage AS
 
 GRANT USAGE ON SCHEMA eg TO PUBLIC;
 GRANT SELECT ON artifacts, operations, workloads, storage TO PUBLIC;
+
+CREATE FUNCTION plan_graph(graph jsonb, mode text DEFAULT 'optimal') RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'eg_plan_graph' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION plan_graph(jsonb, text) IS 'the reuse planner alone, on a DAG given with its costs';
+
+-- Test oracle: the planners against brute force on random DAGs.
+CREATE FUNCTION _planner_check(graphs int, max_vertices int, seed int8) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'eg_planner_check' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _planner_check(int, int, int8) FROM PUBLIC;
