@@ -18,23 +18,27 @@
  *    "available" and a "computed" project, "computed requires available"
  *    and "computed requires every parent available" - solved as a minimum
  *    cut with Edmonds-Karp on the whole needed DAG.  Exact, slow.
- *  - optimal (default): the same exact reduction, made small first.
- *    (1) A vertex whose ancestors form an in-tree private to it (each of
- *    them feeds exactly one needed vertex and is no target) has an exact
- *    dynamic-programming cost: the linear pass is right there, since nothing
- *    is shared.  Such private trees are folded into the vertex they feed.
- *    (2) A load that costs at least the vertex's private recomputation
- *    (compute plus its parents' DP costs, which only overestimates what
- *    sharing would cost) can never beat computing, and is dropped.
- *    (3) What remains - the part of the DAG where sharing can matter - goes
- *    to a minimum cut solved with Dinic's algorithm; when no load option is
- *    left there, no cut is needed at all.  Exact, and on workload-shaped
- *    DAGs (mostly chains and trees, a few joins, few materialized
- *    vertices) within a small factor of the linear pass.
+ *  - optimal (default): the same exact reduction, made small first, in
+ *    three linear passes and a small cut.  (1) The forward pass of the
+ *    linear algorithm gives every vertex its private recomputation cost
+ *    (compute plus the parents' forward costs - an overestimate only where
+ *    ancestors are shared).  A load that does not beat it can never win:
+ *    replacing it by that private recomputation costs no more.  So only the
+ *    loads the forward pass took stay options.  (2) One backward pass finds
+ *    the needed vertices and the fixed ones: a vertex that must be
+ *    available (a target, or a parent of a fixed vertex) and cannot be
+ *    loaded is computed in every plan, and leaves the problem.  (3) The
+ *    rest - the loadable vertices and the ancestors only their computation
+ *    needs - is a minimum cut, solved with Dinic's algorithm; when none of
+ *    it can be loaded there is no cut to solve.  On workload-shaped DAGs
+ *    (chains and trees, some joins, few materialized vertices) the cut has
+ *    tens of nodes, so optimal costs a small constant factor over linear.
  *  - all_load: load every materialized vertex on the needed paths.
  *  - all_compute: no reuse.
  */
 #include "postgres.h"
+
+#include "utils/memutils.h"
 
 #include "flow.h"
 #include "planner.h"
@@ -128,107 +132,127 @@ PlannerBackward(const PlanVertex *v, int n, const bool *load, EgAction *actions)
 	return total;
 }
 
-/* Per-vertex facts of the exact planners. */
-typedef struct PlanState
+/* Per-vertex facts of the exact planners (one array, for locality). */
+typedef struct PlanInfo
 {
-	bool	   *needed;			/* a target needs it (through non-live vertices) */
-	int		   *nchildren;		/* needed, non-live children */
-	bool	   *folded;			/* private tree folded into its only child */
-	bool	   *dpload;			/* DP choice: load (else compute) */
-	double	   *dp;				/* DP cost of making it available */
-	double	   *ccost;			/* compute cost including folded parents */
-	bool	   *canload;		/* load option kept in the cut */
-	int		   *node;			/* first network node, or -1 */
-} PlanState;
+	int			node;			/* first network node, or 0 */
+	bool		needed;			/* a target needs it (through non-live vertices) */
+	bool		canload;		/* load option kept in the cut */
+	bool		mustavail;		/* available in every plan (target side) */
+} PlanInfo;
 
-/* Mark what the targets need and count each needed vertex's children. */
+/*
+ * Zeroed per-vertex scratch for n vertices.  Kept across calls (grown as
+ * needed) in a session-long context: planning is frequent and cheap.
+ */
 static void
-PlannerNeeded(const PlanVertex *v, int n, PlanState *ps)
+PlannerScratch(int n, PlanInfo **pi, int **members)
 {
-	for (int i = 0; i < n; i++)
-		ps->needed[i] = v[i].target;
+	static PlanInfo *info = NULL;
+	static int *list = NULL;
+	static int	size = 0;
+
+	if (n > size)
+	{
+		int			newsize = Max(n, 1024);
+
+		if (info)
+		{
+			pfree(info);
+			pfree(list);
+		}
+		info = MemoryContextAlloc(TopMemoryContext, sizeof(PlanInfo) * newsize);
+		list = MemoryContextAlloc(TopMemoryContext, sizeof(int) * newsize);
+		size = newsize;
+	}
+	memset(info, 0, sizeof(PlanInfo) * Max(n, 1));
+	*pi = info;
+	*members = list;
+}
+
+/*
+ * Needed and fixed vertices, in one pass from the targets.  A vertex is
+ * needed when a target needs it through non-live vertices.  It must be
+ * available in every plan when it is a target or a parent of a vertex that
+ * must be available and cannot be loaded (that one must be computed).  A
+ * vertex that must be available and cannot be loaded is computed in every
+ * plan: it is fixed and stays out of the cut.  Sets provisional actions
+ * (needed vertices computed), lists the cut's members in members[] (reverse
+ * topological order) and returns their number, or 0 when none of them can
+ * be loaded (then the provisional actions are the plan).
+ */
+static int
+PlannerFix(const PlanVertex *v, int n, PlanInfo *pi, bool optimal,
+		   const bool *fwdload, EgAction *actions, int *members)
+{
+	bool		anyload = false;
+	int			nmembers = 0;
+
 	for (int i = n - 1; i >= 0; i--)
 	{
-		if (!ps->needed[i] || v[i].live)
+		bool		fixed;
+
+		pi[i].needed |= v[i].target;
+		pi[i].mustavail |= v[i].target;
+		/*
+		 * optimal: a load that the forward pass did not take costs at least
+		 * the vertex's private recomputation (compute plus its parents'
+		 * forward costs, which only overestimate what sharing costs), so it
+		 * never wins.  helix keeps every load option.
+		 */
+		pi[i].canload = optimal ? fwdload[i] : PlannerLoadable(v, i);
+		actions[i] = EG_ACT_PRUNED;
+		if (!pi[i].needed || v[i].live)
 			continue;
+		actions[i] = EG_ACT_COMPUTE;
+		fixed = optimal && pi[i].mustavail && !pi[i].canload;
 		for (int p = 0; p < v[i].nparents; p++)
 		{
-			ps->needed[v[i].parents[p]] = true;
-			ps->nchildren[v[i].parents[p]]++;
+			pi[v[i].parents[p]].needed = true;
+			pi[v[i].parents[p]].mustavail |= fixed;
 		}
+		if (fixed)
+			continue;
+		members[nmembers++] = i;
+		anyload |= pi[i].canload;
 	}
+	return (anyload || !optimal) ? nmembers : 0;
 }
 
 /*
- * Dynamic programming over the needed DAG (as the forward pass, exact on
- * private trees), and folding: a vertex is folded into its only child when
- * it is no target and its own parents are all folded (or live).
+ * Build the minimum-cut network of the members (needed vertices neither
+ * folded nor fixed) and solve it; sets their actions (compute, load or
+ * pruned).
  */
 static void
-PlannerFold(const PlanVertex *v, int n, PlanState *ps, bool fold)
-{
-	for (int i = 0; i < n; i++)
-	{
-		bool		tree = true;
-		double		exec = v[i].compute;
-
-		if (!ps->needed[i] || v[i].live)
-			continue;
-		ps->ccost[i] = v[i].compute;
-		for (int p = 0; p < v[i].nparents; p++)
-		{
-			int			q = v[i].parents[p];
-
-			if (v[q].live)
-				continue;
-			exec += ps->dp[q];
-			if (ps->folded[q])
-				ps->ccost[i] += ps->dp[q];
-			else
-				tree = false;
-		}
-		ps->dpload[i] = PlannerLoadable(v, i) && v[i].load < exec;
-		ps->dp[i] = ps->dpload[i] ? v[i].load : exec;
-		ps->folded[i] = fold && tree && !v[i].target && ps->nchildren[i] == 1;
-		/* a load dearer than private recomputation never wins */
-		ps->canload[i] = PlannerLoadable(v, i) && (!fold || v[i].load < exec);
-	}
-}
-
-/*
- * Build the minimum-cut network of the unfolded needed vertices and solve
- * it; sets actions[] of those vertices (compute, load or pruned).
- */
-static void
-PlannerCut(const PlanVertex *v, int n, PlanState *ps, bool dinic, EgAction *actions)
+PlannerCut(const PlanVertex *v, PlanInfo *pi, const int *members, int nmembers,
+		   bool dinic, EgAction *actions)
 {
 	int			nnodes = 2;
 	int			nedges = 0;
 	FlowNet    *f;
 	bool	   *side;
 
-	for (int i = 0; i < n; i++)
+	for (int m = nmembers - 1; m >= 0; m--)
 	{
-		ps->node[i] = -1;
-		if (!ps->needed[i] || v[i].live || ps->folded[i])
-			continue;
-		ps->node[i] = nnodes;
-		nnodes += ps->canload[i] ? 2 : 1;
+		int			i = members[m];
+
+		pi[i].node = nnodes;
+		nnodes += pi[i].canload ? 2 : 1;
 		nedges += 3 + v[i].nparents;
 	}
 	f = flow_create(nnodes, nedges);
-	for (int i = 0; i < n; i++)
+	for (int m = 0; m < nmembers; m++)
 	{
-		int			a = ps->node[i];	/* "available" */
-		int			b = ps->canload[i] ? a + 1 : a; /* "computed" */
+		int			i = members[m];
+		int			a = pi[i].node; /* "available" */
+		int			b = pi[i].canload ? a + 1 : a;	/* "computed" */
 
-		if (a < 0)
-			continue;
-		if (v[i].target)
+		if (pi[i].mustavail)
 			flow_add_edge(f, 0, a, FLOW_INF);
-		if (ps->canload[i])
+		if (pi[i].canload)
 		{
-			double		gain = v[i].load - ps->ccost[i];
+			double		gain = v[i].load - v[i].compute;
 
 			flow_add_edge(f, a, 1, v[i].load);
 			flow_add_edge(f, b, a, FLOW_INF);
@@ -237,14 +261,14 @@ PlannerCut(const PlanVertex *v, int n, PlanState *ps, bool dinic, EgAction *acti
 			else if (gain < 0)
 				flow_add_edge(f, b, 1, -gain);
 		}
-		else if (ps->ccost[i] > 0)
-			flow_add_edge(f, a, 1, ps->ccost[i]);
+		else if (v[i].compute > 0)
+			flow_add_edge(f, a, 1, v[i].compute);
 		for (int p = 0; p < v[i].nparents; p++)
 		{
 			int			q = v[i].parents[p];
 
-			if (ps->node[q] >= 0)
-				flow_add_edge(f, b, ps->node[q], FLOW_INF);
+			if (pi[q].node > 0)
+				flow_add_edge(f, b, pi[q].node, FLOW_INF);
 		}
 	}
 	if (dinic)
@@ -253,61 +277,42 @@ PlannerCut(const PlanVertex *v, int n, PlanState *ps, bool dinic, EgAction *acti
 		(void) flow_max_edmonds_karp(f, 0, 1);
 	side = palloc(sizeof(bool) * nnodes);
 	flow_source_side(f, 0, side);
-	for (int i = 0; i < n; i++)
+	for (int m = 0; m < nmembers; m++)
 	{
-		int			a = ps->node[i];
+		int			i = members[m];
+		int			a = pi[i].node;
 
-		if (a < 0)
-			continue;
-		if (ps->canload[i] && side[a + 1])
+		if (pi[i].canload && side[a + 1])
 			actions[i] = EG_ACT_COMPUTE;
-		else if (ps->canload[i] && side[a])
-			actions[i] = EG_ACT_LOAD;
-		else if (!ps->canload[i] && side[a])
-			actions[i] = EG_ACT_COMPUTE;
+		else if (side[a])
+			actions[i] = pi[i].canload ? EG_ACT_LOAD : EG_ACT_COMPUTE;
 		else
 			actions[i] = EG_ACT_PRUNED;
 	}
 }
 
 /*
- * Exact plan (helix: whole DAG, Edmonds-Karp; optimal: folded and pruned,
- * Dinic).  Unfolded vertices are decided by the cut (or all computed when
- * no load option is left); folded ones follow their DP choice under a
- * computed child.  Returns the total cost.
+ * Exact plan (helix: the whole needed DAG, Edmonds-Karp; optimal: fixed
+ * vertices and dominated loads taken out first, then Dinic).  The cut
+ * decides its members; fixed vertices are computed.  Returns the total.
  */
 static double
 PlannerExact(PlanVertex *v, int n, bool optimal, EgAction *actions)
 {
-	PlanState	ps;
-	bool		anyload = false;
+	PlanInfo   *pi;
+	int		   *members;
+	int			nmembers;
+	bool	   *load = palloc(sizeof(bool) * Max(n, 1));
 	double		total = 0;
 
-	ps.needed = palloc0(sizeof(bool) * n);
-	ps.nchildren = palloc0(sizeof(int) * n);
-	ps.folded = palloc0(sizeof(bool) * n);
-	ps.dpload = palloc0(sizeof(bool) * n);
-	ps.dp = palloc0(sizeof(double) * n);
-	ps.ccost = palloc0(sizeof(double) * n);
-	ps.canload = palloc0(sizeof(bool) * n);
-	ps.node = palloc(sizeof(int) * n);
+	/* the forward pass: DP costs (for explanations) and dominated loads */
+	PlannerForward(v, n, EG_REUSE_LINEAR, load);
+	PlannerScratch(n, &pi, &members);
+	nmembers = PlannerFix(v, n, pi, optimal, load, actions, members);
+	if (nmembers > 0)
+		PlannerCut(v, pi, members, nmembers, optimal, actions);
 
-	PlannerNeeded(v, n, &ps);
-	PlannerFold(v, n, &ps, optimal);
-	for (int i = 0; i < n; i++)
-	{
-		v[i].cost = ps.dp[i];
-		actions[i] = EG_ACT_PRUNED;
-		if (ps.needed[i] && !v[i].live && !ps.folded[i])
-		{
-			actions[i] = EG_ACT_COMPUTE;
-			anyload |= ps.canload[i];
-		}
-	}
-	if (anyload || !optimal)
-		PlannerCut(v, n, &ps, optimal, actions);
-
-	/* folded vertices and live parents, from the decided vertices down */
+	/* live parents of computed vertices, and the total */
 	for (int i = n - 1; i >= 0; i--)
 	{
 		if (v[i].live && v[i].target)
@@ -318,15 +323,10 @@ PlannerExact(PlanVertex *v, int n, bool optimal, EgAction *actions)
 			continue;
 		total += v[i].compute;
 		for (int p = 0; p < v[i].nparents; p++)
-		{
-			int			q = v[i].parents[p];
-
-			if (v[q].live)
-				actions[q] = EG_ACT_LIVE;
-			else if (ps.folded[q])
-				actions[q] = ps.dpload[q] ? EG_ACT_LOAD : EG_ACT_COMPUTE;
-		}
+			if (v[v[i].parents[p]].live)
+				actions[v[i].parents[p]] = EG_ACT_LIVE;
 	}
+	pfree(load);
 	return total;
 }
 

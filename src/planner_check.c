@@ -17,6 +17,8 @@
 #include <math.h>
 
 #include "common/pg_prng.h"
+#include "portability/instr_time.h"
+#include "utils/memutils.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -165,4 +167,109 @@ eg_planner_check(PG_FUNCTION_ARGS)
 					 "\"linear_dearer\": %d, \"linear_excess\": %.6f}",
 					 graphs, optimal_miss, helix_miss, invalid, linear_invalid,
 					 linear_cheaper, linear_dearer, linear_excess))));
+}
+
+/*
+ * A workload-shaped random DAG (the paper's synthetic generator): a few
+ * live sources; every other vertex reads 1 (80%), 2 (15%) or 3 (5%) recent
+ * vertices, as script steps do; compute cost U[1,100), load cost U[1,50),
+ * materialized with probability 0.05 and only if loading is cheaper; the
+ * targets are the vertices nothing reads.
+ */
+static void
+CheckWorkloadGraph(pg_prng_state *rng, int n, PlanVertex *v, int *parents)
+{
+	bool	   *read = palloc0(sizeof(bool) * n);
+	int			nsources = Max(1, n / 100);
+
+	for (int j = 0; j < n; j++)
+	{
+		double		r = pg_prng_double(rng);
+		int			deg = j < nsources ? 0 : (r < 0.8 ? 1 : (r < 0.95 ? 2 : 3));
+
+		v[j].live = j < nsources;
+		v[j].compute = v[j].live ? 0 : 1 + pg_prng_double(rng) * 99;
+		v[j].load = 1 + pg_prng_double(rng) * 49;
+		if (v[j].live || pg_prng_double(rng) >= 0.05 || v[j].load >= v[j].compute)
+			v[j].load = -1;
+		v[j].parents = parents + 3 * j;
+		v[j].nparents = 0;
+		for (int d = 0; d < deg; d++)
+		{
+			int			p = j - 1 - (int) pg_prng_uint64_range(rng, 0, Min(j, 20) - 1);
+
+			parents[3 * j + v[j].nparents++] = p;
+			read[p] = true;
+		}
+	}
+	for (int j = 0; j < n; j++)
+		v[j].target = !read[j];
+	pfree(read);
+}
+
+PG_FUNCTION_INFO_V1(eg_planner_bench);
+/*
+ * eg._planner_bench(workloads, vertices, seed) -> jsonb: plans the same
+ * workload-shaped DAGs in every mode; total planning seconds per mode and
+ * how often (and by how much) optimal beats linear.
+ */
+Datum
+eg_planner_bench(PG_FUNCTION_ARGS)
+{
+	int32		workloads = PG_GETARG_INT32(0);
+	int32		n = PG_GETARG_INT32(1);
+	static const EgReuse modes[] = {EG_REUSE_LINEAR, EG_REUSE_OPTIMAL, EG_REUSE_HELIX};
+	double		seconds[3] = {0, 0, 0};
+	double		cost[3];
+	int			better = 0;
+	double		saved = 0,
+				linear_total = 0;
+	pg_prng_state rng;
+	PlanVertex *v;
+	int		   *parents;
+	EgAction   *a;
+	MemoryContext cxt,
+				old;
+
+	if (workloads < 0 || n < 2 || n > 1000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("vertices must be between 2 and 1000000")));
+	v = palloc(sizeof(PlanVertex) * n);
+	parents = palloc(sizeof(int) * 3 * n);
+	a = palloc(sizeof(EgAction) * n);
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "eg planner bench", ALLOCSET_DEFAULT_SIZES);
+	pg_prng_seed(&rng, (uint64) PG_GETARG_INT64(2));
+	for (int w = 0; w < workloads; w++)
+	{
+		CheckWorkloadGraph(&rng, n, v, parents);
+		for (int m = 0; m < 3; m++)
+		{
+			instr_time	start,
+						end;
+
+			old = MemoryContextSwitchTo(cxt);
+			INSTR_TIME_SET_CURRENT(start);
+			cost[m] = planner_plan(v, n, modes[m], a);
+			INSTR_TIME_SET_CURRENT(end);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(cxt);
+			INSTR_TIME_SUBTRACT(end, start);
+			seconds[m] += INSTR_TIME_GET_DOUBLE(end);
+		}
+		if (fabs(cost[1] - cost[2]) > 1e-6 * Max(1, cost[2]))
+			elog(ERROR, "eg: optimal (%g) and helix (%g) disagree on workload %d", cost[1], cost[2], w);
+		linear_total += cost[0];
+		if (cost[1] < cost[0] - 1e-9)
+		{
+			better++;
+			saved += cost[0] - cost[1];
+		}
+	}
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(
+			psprintf("{\"workloads\": %d, \"vertices\": %d, \"linear_seconds\": %.6f, "
+					 "\"optimal_seconds\": %.6f, \"helix_seconds\": %.6f, "
+					 "\"optimal_better\": %d, \"optimal_saving\": %.3f, \"linear_cost\": %.3f}",
+					 workloads, n, seconds[0], seconds[1], seconds[2], better, saved,
+					 linear_total))));
 }

@@ -83,3 +83,6 @@ COMMENT ON FUNCTION plan_graph(jsonb, text) IS 'the reuse planner alone, on a DA
 CREATE FUNCTION _planner_check(graphs int, max_vertices int, seed int8) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'eg_planner_check' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 REVOKE ALL ON FUNCTION _planner_check(int, int, int8) FROM PUBLIC;
+CREATE FUNCTION _planner_bench(workloads int, vertices int, seed int8) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'eg_planner_bench' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _planner_bench(int, int, int8) FROM PUBLIC;
