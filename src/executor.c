@@ -70,27 +70,6 @@ ExecSince(instr_time start)
 	return INSTR_TIME_GET_DOUBLE(now);
 }
 
-/* True if the caller may read every relation of a lineage (else *denied). */
-bool
-executor_may_read_lineage(List *relids, Oid *denied)
-{
-	ListCell   *lc;
-
-	foreach(lc, relids)
-	{
-		Oid			relid = lfirst_oid(lc);
-
-		if (get_rel_name(relid) == NULL ||
-			pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		{
-			if (denied)
-				*denied = relid;
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Mark the steps the targets need: the targets and all their ancestors. */
 static void
 ExecMarkUsed(RunState *rs, ArrayType *targets)
@@ -177,7 +156,7 @@ ExecPrepare(ArrayType *targets)
 		PlanVertex *v = &rs->vertices[i];
 
 		rs->readable[i] = rs->graph[i].known &&
-			executor_may_read_lineage(rs->graph[i].lineage, NULL);
+			graph_may_read_lineage(rs->graph[i].lineage, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
@@ -265,6 +244,40 @@ ExecReadQuality(EgStep *step, Oid relid)
 	return q;
 }
 
+/* The stored model a warm-started step starts from (restored, read, dropped). */
+static bytea *
+ExecWarmModel(EgStep *step)
+{
+	RangeVar   *into = makeRangeVar(NULL, "eg_warm_start", -1);
+	bytea	   *model = NULL;
+	int64		rows;
+	bool		isnull;
+	MemoryContext caller = CurrentMemoryContext;
+
+	into->relpersistence = RELPERSISTENCE_TEMP;
+	ExecDropTemp(into->relname);
+	if (!OidIsValid(store_get(&step->warm_id, into, &rows)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the model to warm-start step \"%s\" from could not be restored", step->name),
+				 errhint("Run again: the damaged model has left the store.")));
+	ExecSql("SELECT model FROM pg_temp.eg_warm_start", 0, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 1)
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(caller);
+
+			model = DatumGetByteaPCopy(d);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	ExecDropTemp(into->relname);
+	return model;
+}
+
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
 static void
 ExecCompute(RunState *rs, EgStep *step)
@@ -283,15 +296,17 @@ ExecCompute(RunState *rs, EgStep *step)
 		Oid			types[3] = {REGCLASSOID, JSONBOID, BYTEAOID};
 		Datum		values[3];
 
+		bytea	   *warm = step->has_warm ? ExecWarmModel(step) : NULL;
+
 		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
 		values[1] = JsonbPGetDatum(step->params);
-		values[2] = (Datum) 0;
+		values[2] = PointerGetDatum(warm);
 		rs->rows[step->index] =
 			SPI_execute_with_args(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
 										   target,
 										   quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
 																	  get_func_name(step->train))),
-								  3, types, values, "  n", false, 0) == SPI_OK_UTILITY
+								  3, types, values, warm ? "   " : "  n", false, 0) == SPI_OK_UTILITY
 			? (int64) SPI_processed : -1;
 	}
 	else
@@ -421,6 +436,7 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		g->logical_bytes = rs->bytes[i];
 		g->quality = -1;
 		g->opkind = step->kind == EG_STEP_MODEL ? "train" : "query";
+		g->train = step->kind == EG_STEP_MODEL ? step->train : InvalidOid;
 		g->definition = step->kind == EG_STEP_MODEL
 			? psprintf("%s(%s, %s)", format_procedure(step->train),
 					   rs->wl->steps[step->inputs[0]]->name,
@@ -560,6 +576,9 @@ ExecReason(RunState *rs, int i)
 		case EG_ACT_COMPUTE:
 			if (!step->reusable)
 				return psprintf("computed: not reusable (%s)", ExecWhyNotReusable(rs, step));
+			if (step->has_warm && !rs->graph[i].known)
+				return psprintf("computed: warm start from model %s (quality %.3f)",
+								eg_id_to_hex(&step->warm_id), step->warm_quality);
 			if (!rs->graph[i].known)
 				return "computed: never run before";
 			if (!rs->graph[i].materialized)
@@ -633,7 +652,7 @@ eg_restore(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
 				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!executor_may_read_lineage(info.lineage, &denied))
+	if (!graph_may_read_lineage(info.lineage, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),

@@ -15,6 +15,5 @@ typedef struct ExecCandidate
 	double		compute_seconds;
 } ExecCandidate;
 
-extern bool executor_may_read_lineage(List *relids, Oid *denied);
 
 #endif							/* EG_EXECUTOR_H */

@@ -18,6 +18,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -196,8 +197,9 @@ GraphMergeStep(const GraphStep *s)
 	char		nulls[11];
 	bool		computed = strcmp(s->action, "computed") == 0;
 	bool		loaded = strcmp(s->action, "loaded") == 0;
-	Oid			optypes[4] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID};
-	Datum		opvalues[4];
+	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
+	Datum		opvalues[5];
+	char		opnulls[5] = {' ', ' ', ' ', ' ', ' '};
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = GraphIdDatum(&s->id);
@@ -230,10 +232,12 @@ GraphMergeStep(const GraphStep *s)
 	opvalues[1] = CStringGetTextDatum(s->opkind);
 	opvalues[2] = GraphIdArray(s->inputs, s->ninputs);
 	opvalues[3] = CStringGetTextDatum(s->definition);
-	GraphExec("INSERT INTO eg.operation (output, kind, inputs, definition) "
-			  "VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4) "
+	opvalues[4] = ObjectIdGetDatum(s->train);
+	opnulls[4] = OidIsValid(s->train) ? ' ' : 'n';
+	GraphExec("INSERT INTO eg.operation (output, kind, inputs, definition, train) "
+			  "VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
 			  "ON CONFLICT (output) DO NOTHING",
-			  4, optypes, opvalues, NULL, SPI_OK_INSERT);
+			  5, optypes, opvalues, opnulls, SPI_OK_INSERT);
 }
 
 /*
@@ -355,4 +359,71 @@ graph_record_load(const EgId *id, int64 bytes, double seconds)
 	GraphExec("UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
 			  2, types, values, NULL, SPI_OK_UPDATE);
 	GraphEnd(&sw);
+}
+
+/* True if the caller may read every relation of a lineage (else *denied). */
+bool
+graph_may_read_lineage(List *relids, Oid *denied)
+{
+	ListCell   *lc;
+
+	foreach(lc, relids)
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		if (get_rel_name(relid) == NULL ||
+			pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		{
+			if (denied)
+				*denied = relid;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The warm-start candidate for a model: the best-quality stored model of
+ * the same train function on the same input artifact, that the caller may
+ * read.  False if there is none.
+ */
+bool
+graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
+{
+	EgUserSwitch sw;
+	Oid			types[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+	bool		found = false;
+
+	values[0] = ObjectIdGetDatum(train);
+	values[1] = GraphIdDatum(input);
+	GraphBegin(&sw);
+	GraphExec("SELECT a.id, a.quality, a.lineage_relids FROM eg.operation o "
+			  "JOIN eg.artifact a ON a.id = o.output "
+			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id "
+			  "AND a.materialized AND a.quality IS NOT NULL "
+			  "ORDER BY a.quality DESC, a.id",
+			  2, types, values, NULL, SPI_OK_SELECT);
+	eg_restore_user(&sw);
+	for (uint64 r = 0; r < SPI_processed && !found; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
+		Datum	   *elems;
+		int			nelems;
+		List	   *lineage = NIL;
+
+		deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &nelems);
+		for (int e = 0; e < nelems; e++)
+			lineage = lappend_oid(lineage, DatumGetObjectId(elems[e]));
+		if (!graph_may_read_lineage(lineage, NULL))
+			continue;
+		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
+		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+		found = true;
+	}
+	SPI_finish();
+	return found;
 }

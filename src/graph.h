@@ -35,6 +35,7 @@ typedef struct GraphStep
 	double		quality;		/* < 0: none */
 	const char *opkind;			/* query or train */
 	const char *definition;
+	Oid			train;			/* train function, or InvalidOid */
 	int			ninputs;
 	EgId	   *inputs;			/* input artifacts: steps, then sources */
 	List	   *sources;		/* EgSource * */
@@ -48,5 +49,8 @@ extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
 extern void graph_set_quality(const EgId *id, double quality);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_record_load(const EgId *id, int64 bytes, double seconds);
+extern bool graph_may_read_lineage(List *relids, Oid *denied);
+extern bool graph_warm_candidate(Oid train, const EgId *input, EgId *model,
+								 double *quality);
 
 #endif							/* EG_GRAPH_H */

@@ -90,7 +90,7 @@ PgCost(JsonbValue *v, const char *what, const char *id, bool nullable)
 		return -1;
 	if (v == NULL || v->type != jbvNumeric)
 		PgFail(psprintf("\"%s\" of vertex \"%s\" must be a number.", what, id));
-	d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	d = strtod(DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric))), NULL);
 	if (isnan(d) || isinf(d) || d < 0)
 		PgFail(psprintf("\"%s\" of vertex \"%s\" must be finite and not negative.", what, id));
 	return d;

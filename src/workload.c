@@ -8,6 +8,10 @@
  * the step is defined (query analysis, train function signature), so a bad
  * step fails at once and leaves the workload as it was.
  *
+ * A model step with warm_start names, at each refresh, the best stored model
+ * of the same train function on the same input (the graph knows); its id
+ * then covers that model's id too.
+ *
  * The workload lives in a session-lifetime memory context; eg.begin resets
  * it.  The live map remembers which artifact each step's temp table holds,
  * so that a later run in the same session can use it for free; a change to
@@ -30,6 +34,7 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
+#include "graph.h"
 #include "workload.h"
 
 #define WORKLOAD_MAX_NAME 63
@@ -160,7 +165,12 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 	}
 	MemoryContextSwitchTo(old);
 	if (step->kind == EG_STEP_MODEL)
-		ident_model_id(step->train, step->params, &input_ids[0], NULL, reusable, &step->id);
+	{
+		step->has_warm = step->warm_start &&
+			graph_warm_candidate(step->train, &input_ids[0], &step->warm_id, &step->warm_quality);
+		ident_model_id(step->train, step->params, &input_ids[0],
+					   step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
+	}
 	else
 		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
 					   step->sources, reusable, &step->id);

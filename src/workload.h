@@ -28,6 +28,9 @@ typedef struct EgStep
 	Oid			train;			/* model: train function */
 	Jsonb	   *params;			/* model: canonical parameters */
 	bool		warm_start;		/* model */
+	bool		has_warm;		/* model: warm-started from warm_id */
+	EgId		warm_id;
+	double		warm_quality;
 	int			ninputs;
 	int		   *inputs;			/* indexes of input steps */
 	List	   *columns;		/* output columns (EgColumn *) */

@@ -28,8 +28,10 @@ CREATE TABLE operation (
     output      artifact_id PRIMARY KEY REFERENCES artifact ON DELETE CASCADE,
     kind        text NOT NULL CHECK (kind IN ('query', 'train')),
     inputs      artifact_id[] NOT NULL,     -- input steps, then sources
-    definition  text NOT NULL               -- the query, or train function and params
+    definition  text NOT NULL,              -- the query, or train function and params
+    train       oid                         -- train: the function (for warm starts)
 );
+CREATE INDEX operation_train ON operation (train, (inputs[1])) WHERE train IS NOT NULL;
 
 -- Workloads: every run.
 CREATE TABLE workload (
