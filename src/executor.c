@@ -141,6 +141,7 @@ ExecPrepare(ArrayType *targets)
 	ids = palloc(sizeof(EgId) * n);
 
 	ExecMarkUsed(rs, targets);
+	ident_batch_begin();
 	for (int i = 0; i < n; i++)
 	{
 		wl->steps[i]->unstable = false;
@@ -149,6 +150,7 @@ ExecPrepare(ArrayType *targets)
 		rs->quality[i] = -1;
 		rs->rows[i] = rs->bytes[i] = -1;
 	}
+	ident_batch_end();
 	graph_lookup(ids, n, rs->graph);
 	for (int i = 0; i < n; i++)
 	{

@@ -52,6 +52,8 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
@@ -80,6 +82,59 @@ typedef struct IdentWalk
 	const char *volatile_reason;
 	bool		settings_dependent;
 } IdentWalk;
+
+/*
+ * Within a batch (ident_batch_begin .. ident_batch_end: one refresh of a
+ * whole workload) the source id of each relation and the digest of each
+ * function's definition are computed once, however many steps use them.
+ */
+typedef struct IdentCached
+{
+	Oid			key;			/* relation or function oid */
+	EgSource	source;
+	uint8		digest[32];
+} IdentCached;
+
+static MemoryContext BatchContext = NULL;
+static HTAB *SourceCache = NULL;
+static HTAB *FunctionCache = NULL;
+
+/* Reset callback: the batch's context is gone (ended, or the query failed). */
+static void
+IdentBatchReset(void *arg)
+{
+	BatchContext = NULL;
+	SourceCache = NULL;
+	FunctionCache = NULL;
+}
+
+/* Start a batch whose caches live as long as the current memory context. */
+void
+ident_batch_begin(void)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "eg ident batch",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextCallback *cb = MemoryContextAlloc(cxt, sizeof(MemoryContextCallback));
+	HASHCTL		ctl;
+
+	cb->func = IdentBatchReset;
+	cb->arg = NULL;
+	MemoryContextRegisterResetCallback(cxt, cb);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(IdentCached);
+	ctl.hcxt = cxt;
+	SourceCache = hash_create("eg source ids", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	FunctionCache = hash_create("eg function digests", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	BatchContext = cxt;
+}
+
+/* End the batch: later calls see fresh data versions again. */
+void
+ident_batch_end(void)
+{
+	if (BatchContext)
+		MemoryContextDelete(BatchContext);	/* runs IdentBatchReset */
+}
 
 /* Start a hash with a domain tag. */
 static void
@@ -623,20 +678,38 @@ ident_sources(List *relids)
 	List	   *result = NIL;
 	ListCell   *lc;
 	MemoryContext caller = CurrentMemoryContext;
+	bool		connected = false;
 
-	if (relids == NIL)
-		return NIL;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
 	foreach(lc, relids)
 	{
-		EgSource   *src = IdentSource(lfirst_oid(lc), caller);
-		MemoryContext old = MemoryContextSwitchTo(caller);
+		Oid			relid = lfirst_oid(lc);
+		IdentCached *cached = NULL;
+		bool		found = false;
+		EgSource   *src;
+		MemoryContext old;
 
+		if (SourceCache)
+			cached = hash_search(SourceCache, &relid, HASH_ENTER, &found);
+		if (found)
+		{
+			src = palloc(sizeof(EgSource));
+			*src = cached->source;
+		}
+		else
+		{
+			if (!connected && SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "eg: SPI_connect failed");
+			connected = true;
+			src = IdentSource(relid, caller);
+			if (cached)
+				cached->source = *src;
+		}
+		old = MemoryContextSwitchTo(caller);
 		result = lappend(result, src);
 		MemoryContextSwitchTo(old);
 	}
-	SPI_finish();
+	if (connected)
+		SPI_finish();
 	return result;
 }
 
@@ -661,14 +734,26 @@ ident_sources_equal(List *a, List *b)
 	return true;
 }
 
-/* Hash the definition of a user-defined function (and an aggregate's parts). */
+/* Digest of the definition of a user-defined function (and an aggregate's parts). */
 static void
-IdentHashFunction(IdentHash *h, Oid funcid, int depth)
+IdentFunctionDigest(Oid funcid, int depth, uint8 *digest)
 {
 	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(funcid)};
+	IdentCached *cached = NULL;
+	bool		found = false;
+	IdentHash	h;
 
-	IdentHashString(h, "function");
+	if (FunctionCache)
+	{
+		cached = hash_search(FunctionCache, &funcid, HASH_ENTER, &found);
+		if (found)
+		{
+			memcpy(digest, cached->digest, 32);
+			return;
+		}
+	}
+	IdentHashBegin(&h, "function");
 	if (SPI_execute_with_args("SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
 							  "p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
 							  "p.proisstrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
@@ -680,7 +765,7 @@ IdentHashFunction(IdentHash *h, Oid funcid, int depth)
 							  1, types, values, NULL, true, 0) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "eg: function %u not found", funcid);
-	IdentHashTuptable(h);
+	IdentHashTuptable(&h);
 	/* an aggregate's behaviour lives in its support functions */
 	if (depth < 4)
 	{
@@ -691,11 +776,38 @@ IdentHashFunction(IdentHash *h, Oid funcid, int depth)
 		{
 			bool		isnull;
 			Oid			f = DatumGetObjectId(SPI_getbinval(row, desc, c, &isnull));
+			uint8		inner[32];
 
 			if (!isnull && ident_function_is_user_defined(f))
-				IdentHashFunction(h, f, depth + 1);
+			{
+				IdentFunctionDigest(f, depth + 1, inner);
+				IdentHashBytes(&h, inner, 32);
+			}
 		}
 	}
+	IdentHashFinishFull(&h, digest);
+	if (cached)
+		memcpy(cached->digest, digest, 32);
+}
+
+/* Hash the definitions of functions (their digests), connecting SPI if needed. */
+static void
+IdentHashFunctions(IdentHash *h, List *funcids)
+{
+	ListCell   *lc;
+
+	if (funcids == NIL)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	foreach(lc, funcids)
+	{
+		uint8		digest[32];
+
+		IdentFunctionDigest(lfirst_oid(lc), 0, digest);
+		IdentHashBytes(h, digest, 32);
+	}
+	SPI_finish();
 }
 
 /* Hash the settings that stable functions (output formats, time zone) read. */
@@ -730,14 +842,7 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 		IdentHashBytes(&h, input_ids[i].bytes, EG_ID_LEN);
 	foreach(lc, sources)
 		IdentHashBytes(&h, ((EgSource *) lfirst(lc))->id.bytes, EG_ID_LEN);
-	if (info->funcids != NIL)
-	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "eg: SPI_connect failed");
-		foreach(lc, info->funcids)
-			IdentHashFunction(&h, lfirst_oid(lc), 0);
-		SPI_finish();
-	}
+	IdentHashFunctions(&h, info->funcids);
 	if (info->settings_dependent)
 		IdentHashSettings(&h);
 	IdentHashFinish(&h, reusable, out);
@@ -788,10 +893,7 @@ ident_model_id(Oid train, Jsonb *params, const EgId *input_id,
 	IdentHash	h;
 
 	IdentHashBegin(&h, "model");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	IdentHashFunction(&h, train, 0);
-	SPI_finish();
+	IdentHashFunctions(&h, list_make1_oid(train));
 	IdentHashJsonb(&h, params);
 	IdentHashBytes(&h, input_id->bytes, EG_ID_LEN);
 	if (warm_id)

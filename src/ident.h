@@ -47,6 +47,8 @@ typedef struct EgSource
 
 extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,
 										 const char *self);
+extern void ident_batch_begin(void);
+extern void ident_batch_end(void);
 extern List *ident_sources(List *relids);
 extern bool ident_sources_equal(List *a, List *b);
 extern void ident_query_id(const EgQueryInfo *info, const char *kind,
