@@ -1,6 +1,7 @@
 -- Core: define a workload, run it, run it again (live), run it from a new
 -- session (loaded), and check loaded results equal plain SQL.
 SET eg.progress = off;
+SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 SET eg.reuse = all_load;   -- load whatever is stored: timings cannot flip the plan
 
 CREATE TABLE app (id int, target int, income numeric, credit numeric, grp text);
@@ -54,6 +55,7 @@ SELECT materialized_artifacts, stored_bytes > 0 AS stored, stored_bytes <= budge
 -- a new session: nothing is live, stored artifacts are loaded
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SELECT define_core();
 SELECT step, action, rows FROM eg.run();
@@ -99,7 +101,7 @@ SELECT eg.begin();
 SELECT eg.dataset('other', $$SELECT id FROM app WHERE id % 2 = 0$$) IS NOT NULL AS defined;
 SELECT step, action FROM eg.run();
 SELECT materialized FROM eg.artifacts WHERE step = 'other';
-RESET eg.materializer;
+SET eg.materializer = 'all';
 SET eg.budget = '1kB';
 SELECT action FROM eg.materialize() GROUP BY action ORDER BY action;
 SELECT stored_bytes <= budget_bytes AS within, materialized_artifacts FROM eg.storage;

@@ -1,6 +1,7 @@
 -- Planner: eg.plan_graph in every mode, the brute-force property check,
 -- EXPLAIN reasons, warm starts and eg.dot.
 SET eg.progress = off;
+SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 
 -- the diamond of PAPER.md 5.6: linear double-counts A and loads D (15);
 -- computing everything once costs 13
@@ -93,6 +94,7 @@ SELECT step, action, reason FROM eg.explain();
 SELECT step, action FROM eg.run();
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SELECT pl_define(1, false);
 SET eg.reuse = all_compute;
 SELECT step, action, regexp_replace(reason, '[0-9.]+ s', 'N s', 'g') AS reason FROM eg.explain();

@@ -2,6 +2,7 @@
 -- for a role that may read every table it derives from; under row-level
 -- security, roles never share artifacts.
 SET eg.progress = off;
+SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 SET eg.reuse = all_load;
 CREATE ROLE regress_eg_reader;
 CREATE ROLE regress_eg_nobody;
@@ -26,6 +27,7 @@ SELECT step, action, rows FROM eg.run();
 -- a reader with SELECT rights loads, as a new session would
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_reader;
 SELECT define_secret_workload();
@@ -38,6 +40,7 @@ RESET ROLE;
 -- a role without rights: nothing is loaded, the step fails as plain SQL would
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_nobody;
 SELECT define_secret_workload();
@@ -60,6 +63,7 @@ ALTER TABLE secret ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON secret FOR SELECT USING (owner_name = current_user);
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
 SELECT define_secret_workload();
@@ -73,6 +77,7 @@ SELECT * FROM total;
 -- a changed policy changes what the limited role shares with its past self
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
 SELECT define_secret_workload();
@@ -81,6 +86,7 @@ RESET ROLE;
 ALTER POLICY own_rows ON secret USING (owner_name = current_user AND v < 50);
 \c
 SET eg.progress = off;
+SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
 SELECT define_secret_workload();

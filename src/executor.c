@@ -413,8 +413,50 @@ ExecRunPlan(RunState *rs)
 	}
 }
 
-/* Merge the run into the graph; returns the seconds that reuse saved. */
-static double
+/*
+ * For the materializer's utility: each step's potential (the best quality
+ * of a model at or below it in this workload; the graph keeps the maximum
+ * over all workloads) and recreation cost (compute seconds summed over its
+ * ancestor set, each ancestor once).  Steps never computed cost what the
+ * graph measured earlier, or nothing.
+ */
+static void
+ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
+{
+	int			n = rs->n;
+	Bitmapset **anc = palloc0(sizeof(Bitmapset *) * n);
+	double	   *cost = palloc(sizeof(double) * n);
+
+	for (int i = 0; i < n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+
+		gs[i].potential = step->kind != EG_STEP_MODEL ? 0
+			: Max(gs[i].quality, Max(rs->graph[i].quality, 0));
+		cost[i] = (rs->done[i] && strcmp(rs->done[i], "computed") == 0)
+			? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
+		anc[i] = bms_make_singleton(i);
+		for (int p = 0; p < step->ninputs; p++)
+			anc[i] = bms_add_members(anc[i], anc[step->inputs[p]]);
+	}
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int			j = -1;
+
+		for (int p = 0; p < rs->wl->steps[i]->ninputs; p++)
+		{
+			GraphStep  *parent = &gs[rs->wl->steps[i]->inputs[p]];
+
+			parent->potential = Max(parent->potential, gs[i].potential);
+		}
+		gs[i].recreation = 0;
+		while ((j = bms_next_member(anc[i], j)) >= 0)
+			gs[i].recreation += cost[j];
+	}
+}
+
+/* Merge the run into the graph; returns the workload's id in the graph. */
+static int64
 ExecRecord(RunState *rs, TimestampTz started, double seconds)
 {
 	GraphStep  *gs = palloc0(sizeof(GraphStep) * rs->n);
@@ -459,13 +501,13 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 	for (int i = 0; i < rs->n; i++)
 		if (rs->quality[i] >= 0)
 			gs[workload_find(rs->wl, rs->wl->steps[i]->quality_of)->index].quality = rs->quality[i];
-	graph_record_run(rs->wl->name, gs, rs->n, started, seconds, Max(saved, 0));
-	return saved;
+	ExecPotentialAndRecreation(rs, gs);
+	return graph_record_run(rs->wl->name, gs, rs->n, started, seconds, Max(saved, 0));
 }
 
 /* Hand the run's computed, reusable tables to the materializer. */
 static void
-ExecMaterialize(RunState *rs)
+ExecMaterialize(RunState *rs, int64 workload)
 {
 	ExecCandidate *cands = palloc(sizeof(ExecCandidate) * rs->n);
 	int			n = 0;
@@ -482,7 +524,7 @@ ExecMaterialize(RunState *rs)
 		cands[n].compute_seconds = rs->seconds[i];
 		n++;
 	}
-	(void) materializer_run(cands, n);
+	(void) materializer_run(cands, n, workload);
 }
 
 /* The targets argument of eg.run/eg.explain (NULL = all steps). */
@@ -508,8 +550,7 @@ eg_run(PG_FUNCTION_ARGS)
 		elog(ERROR, "eg: SPI_connect failed");
 	rs = ExecPrepare(ExecTargets(fcinfo));
 	ExecRunPlan(rs);
-	ExecRecord(rs, started, ExecSince(start));
-	ExecMaterialize(rs);
+	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
 
 	for (int i = 0; i < rs->n; i++)
 	{

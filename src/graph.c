@@ -23,6 +23,7 @@
 #include "utils/timestamp.h"
 
 #include "graph.h"
+#include "utility.h"
 #include "ident.h"
 
 /*
@@ -101,6 +102,21 @@ GraphGetFloat(HeapTuple tup, TupleDesc desc, int col)
 	return isnull ? -1 : DatumGetFloat8(d);
 }
 
+/* Restore throughput of this database in table bytes/s (SPI connected, as owner). */
+static double
+GraphLoadRate(void)
+{
+	double		bytes,
+				secs;
+
+	GraphExec("SELECT bytes, seconds FROM eg.load_stats", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed != 1)
+		return GRAPH_DEFAULT_LOAD_RATE;
+	bytes = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	secs = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	return (secs > 0 && bytes > 0) ? bytes / secs : GRAPH_DEFAULT_LOAD_RATE;
+}
+
 /* Look up n artifacts at once; out[i] describes ids[i]. */
 void
 graph_lookup(const EgId *ids, int n, GraphInfo *out)
@@ -112,13 +128,13 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 
 	memset(out, 0, sizeof(GraphInfo) * n);
 	for (int i = 0; i < n; i++)
-		out[i].compute_seconds = out[i].load_seconds = -1;
+		out[i].compute_seconds = out[i].load_seconds = out[i].quality = -1;
 	if (n == 0)
 		return;
 	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
 	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
-			  "t.stored_bytes, t.logical_bytes, t.lineage_relids "
+			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality "
 			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
 			  1, types, values, NULL, SPI_OK_SELECT);
@@ -139,6 +155,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		out[i].logical_bytes = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
 		if (isnull)
 			out[i].logical_bytes = -1;
+		out[i].quality = GraphGetFloat(tup, desc, 8);
 		lineage = SPI_getbinval(tup, desc, 7, &isnull);
 		old = MemoryContextSwitchTo(caller);
 		{
@@ -154,13 +171,8 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		MemoryContextSwitchTo(old);
 	}
 	/* estimates of load cost use the measured restore throughput */
-	GraphExec("SELECT bytes, seconds FROM eg.load_stats", 0, NULL, NULL, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 1)
 	{
-		double		bytes = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		double		secs = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-
-		double		rate = (secs > 0 && bytes > 0) ? bytes / secs : GRAPH_DEFAULT_LOAD_RATE;
+		double		rate = GraphLoadRate();
 
 		for (int i = 0; i < n; i++)
 			if (out[i].materialized && out[i].load_seconds < 0)
@@ -191,10 +203,10 @@ GraphMergeSource(const EgSource *src)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Oid			types[11] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID};
-	Datum		values[11];
-	char		nulls[11];
+	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID};
+	Datum		values[13];
+	char		nulls[13];
 	bool		computed = strcmp(s->action, "computed") == 0;
 	bool		loaded = strcmp(s->action, "loaded") == 0;
 	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
@@ -218,15 +230,20 @@ GraphMergeStep(const GraphStep *s)
 	values[9] = Float8GetDatum(s->quality);
 	nulls[9] = s->quality >= 0 ? ' ' : 'n';
 	values[10] = GraphOidArray(s->lineage);
+	values[11] = Float8GetDatum(s->potential);
+	values[12] = Float8GetDatum(s->recreation);
+	nulls[12] = s->recreation >= 0 ? ' ' : 'n';
 	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
-			  "load_seconds, rows, logical_bytes, quality, lineage_relids) "
-			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds) "
+			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
 			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
 			  "compute_seconds = coalesce($6, a.compute_seconds), "
 			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
 			  "logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), "
+			  "potential = greatest(a.potential, $12), "
+			  "recreation_seconds = coalesce($13, a.recreation_seconds), "
 			  "last_used = clock_timestamp()",
-			  11, types, values, nulls, SPI_OK_INSERT);
+			  13, types, values, nulls, SPI_OK_INSERT);
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(s->opkind);
@@ -426,4 +443,120 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 	}
 	SPI_finish();
 	return found;
+}
+
+/* Ids of every materialized artifact (EgId *), oldest first. */
+List *
+graph_materialized_ids(void)
+{
+	EgUserSwitch sw;
+	List	   *ids = NIL;
+	MemoryContext caller = CurrentMemoryContext;
+
+	GraphBegin(&sw);
+	GraphExec("SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
+			  0, NULL, NULL, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		EgId	   *id = DatumGetEgId(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		ids = lappend(ids, eg_id_copy(id));
+		MemoryContextSwitchTo(old);
+	}
+	GraphEnd(&sw);
+	return ids;
+}
+
+/*
+ * What the utility needs of each candidate: frequency, recreation and load
+ * costs (load estimated from its table size where never measured),
+ * potential, size (of stored ones), age.
+ */
+void
+graph_candidates(MatCandidate *c, int n)
+{
+	EgUserSwitch sw;
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1];
+	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
+	double		rate;
+
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+		ids[i] = c[i].id;
+	values[0] = GraphIdArray(ids, n);
+	GraphBegin(&sw);
+	rate = GraphLoadRate();
+	GraphExec("SELECT a.ord::int4, t.frequency::float8, coalesce(t.recreation_seconds, t.compute_seconds, 0), "
+			  "t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8, t.potential, t.stored_bytes, "
+			  "extract(epoch FROM t.first_seen)::float8 "
+			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
+			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
+			  1, types, values, NULL, SPI_OK_SELECT);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+		double		measured = GraphGetFloat(tup, desc, 4);
+
+		c[i].frequency = GraphGetFloat(tup, desc, 2);
+		c[i].recreation = GraphGetFloat(tup, desc, 3);
+		c[i].load = measured >= 0 ? measured : Max(GraphGetFloat(tup, desc, 5), 0) / rate;
+		c[i].potential = GraphGetFloat(tup, desc, 6);
+		if (c[i].stored)
+			c[i].size = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
+		c[i].order = (int64) (GraphGetFloat(tup, desc, 8) * 1e6);
+	}
+	GraphEnd(&sw);
+}
+
+/* Record each candidate's utility and why it is kept or not. */
+void
+graph_set_utilities(MatCandidate *c, int n)
+{
+	EgUserSwitch sw;
+	Oid			types[3] = {TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID};
+	Datum		values[3];
+	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
+	Datum	   *utils = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *why = palloc(sizeof(Datum) * Max(n, 1));
+
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+	{
+		ids[i] = c[i].id;
+		utils[i] = Float8GetDatum(c[i].utility);
+		why[i] = CStringGetTextDatum(c[i].why ? c[i].why : "");
+	}
+	values[0] = GraphIdArray(ids, n);
+	values[1] = PointerGetDatum(construct_array(utils, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[2] = PointerGetDatum(construct_array(why, n, TEXTOID, -1, false, TYPALIGN_INT));
+	GraphBegin(&sw);
+	GraphExec("UPDATE eg.artifact t SET utility = u.utility, status = u.why "
+			  "FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(hex, utility, why) "
+			  "WHERE t.id = u.hex::eg.artifact_id",
+			  3, types, values, NULL, SPI_OK_UPDATE);
+	GraphEnd(&sw);
+}
+
+/* Record the materializer's own seconds on a run. */
+void
+graph_set_materializer_seconds(int64 workload, double seconds)
+{
+	EgUserSwitch sw;
+	Oid			types[2] = {INT8OID, FLOAT8OID};
+	Datum		values[2];
+
+	values[0] = Int64GetDatum(workload);
+	values[1] = Float8GetDatum(seconds);
+	GraphBegin(&sw);
+	GraphExec("UPDATE eg.workload SET materializer_seconds = $2 WHERE id = $1",
+			  2, types, values, NULL, SPI_OK_UPDATE);
+	GraphEnd(&sw);
 }

@@ -17,6 +17,7 @@ typedef struct GraphInfo
 	double		load_seconds;	/* < 0: never measured */
 	int64		stored_bytes;
 	int64		logical_bytes;
+	double		quality;		/* < 0: none */
 	List	   *lineage;		/* base relations it derives from (Oid) */
 } GraphInfo;
 
@@ -33,6 +34,8 @@ typedef struct GraphStep
 	int64		rows;			/* < 0: unknown */
 	int64		logical_bytes;	/* < 0: unknown */
 	double		quality;		/* < 0: none */
+	double		potential;		/* best quality of a model it leads to, here */
+	double		recreation;		/* seconds to recompute it and its ancestors */
 	const char *opkind;			/* query or train */
 	const char *definition;
 	Oid			train;			/* train function, or InvalidOid */
@@ -50,6 +53,11 @@ extern void graph_set_quality(const EgId *id, double quality);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_record_load(const EgId *id, int64 bytes, double seconds);
 extern bool graph_may_read_lineage(List *relids, Oid *denied);
+struct MatCandidate;
+extern void graph_candidates(struct MatCandidate *c, int n);
+extern List *graph_materialized_ids(void);
+extern void graph_set_utilities(struct MatCandidate *c, int n);
+extern void graph_set_materializer_seconds(int64 workload, double seconds);
 extern bool graph_warm_candidate(Oid train, const EgId *input, EgId *model,
 								 double *quality);
 

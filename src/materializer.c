@@ -1,29 +1,46 @@
 /*
  * materializer.c - what the store keeps, under eg.budget.
  *
- * First version: after each run, the run's computed, reusable step tables
- * are stored one by one while the store stays within the budget; one that
- * would not fit is rolled back (a subtransaction) and skipped.  The budget
- * counts compressed, deduplicated bytes (store_total_bytes), so an artifact
- * that shares columns with stored ones costs only what it adds.  Selection
- * is serialised across sessions with a transaction-scoped advisory lock, so
- * concurrent runs cannot together overshoot the budget.  eg.materialize()
- * also evicts, least recently used first, when the budget was lowered, and
- * sweeps chunks that evictions could not free at once.
- * Policy "none" stores nothing.  (The utility-driven policies come later.)
+ * After every run (and on eg.materialize()) the materializer chooses among
+ * the candidates: the artifacts kept so far and the reusable steps the run
+ * just computed (their temp tables).  It works in four moves:
+ *  1. New candidates that the policy would never keep are dropped at once:
+ *     for the utility policies those no cheaper to load than to recreate
+ *     (the paper's guard; load estimated from the measured restore rate),
+ *     for helix those not worth twice their load.  The others are stored,
+ *     so that their exact chunk sets - hence deduplicated sizes - are known.
+ *  2. Every candidate gets the paper's utility (utility.c).
+ *  3. The policy (eg.materializer) selects what to keep:
+ *     - heuristic: Algorithm 1, greedy by utility, each artifact charged
+ *       its full size;
+ *     - storage_aware (default): the iterative meta-algorithm, greedy by
+ *       utility with each artifact charged only for the chunks not already
+ *       kept, repeated until nothing more fits - the budget is charged for
+ *       everything kept, old and new, each chunk once (the prototype's
+ *       accounting gap is closed);
+ *     - helix: in topological (age) order, keep while recreation > 2 x load;
+ *     - all: everything that fits, oldest first (newest evicted first);
+ *     - none: nothing new; what is kept stays while it fits.
+ *  4. The rest is evicted (chunks no other artifact uses are freed in the
+ *     same transaction) and the store is checked against the budget.
+ * Base tables are never copied: they are live data, their versions are in
+ * the ids.  The work is O(|W| + |M|) per run: only the run's steps and the
+ * kept artifacts are looked at, with potentials and recreation costs kept
+ * up to date in the graph by the executor.  Runs are serialised with a
+ * transaction-scoped advisory lock, so concurrent sessions cannot together
+ * overshoot the budget (DESIGN.md invariant 4).
  */
 #include "postgres.h"
 
-#include "access/xact.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
+#include "portability/instr_time.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
-#include "utils/resowner.h"
+#include "utils/hsearch.h"
 
 #include "graph.h"
 #include "materializer.h"
 #include "store.h"
+#include "utility.h"
 
 /* Advisory lock key that serialises materializer runs ('eg' 'mat'). */
 #define MAT_LOCK_KEY INT64CONST(0x6567006d6174)
@@ -35,98 +52,264 @@ MatLock(void)
 	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(MAT_LOCK_KEY));
 }
 
-/* Store one candidate if it fits; its store is undone when it does not. */
-static MatResult *
-MatTryStore(const ExecCandidate *c)
+/* The candidates: what the store keeps, then the run's new tables. */
+static MatCandidate *
+MatCandidates(ExecCandidate *cands, int ncands, int *n)
 {
-	MatResult  *res = palloc0(sizeof(MatResult));
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	StoreStats	stats;
-	bool		fits;
+	List	   *kept = graph_materialized_ids();
+	MatCandidate *c = palloc0(sizeof(MatCandidate) * Max(list_length(kept) + ncands, 1));
+	ListCell   *lc;
+	int			k = 0;
 
-	res->id = c->id;
-	if (store_has(&c->id))
+	foreach(lc, kept)
 	{
-		res->action = "kept";
-		return res;
+		c[k].id = *(EgId *) lfirst(lc);
+		c[k].stored = true;
+		k++;
 	}
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	store_put(&c->id, c->relid, &stats);
-	fits = store_total_bytes() <= EG_BUDGET_BYTES();
-	if (fits)
+	for (int i = 0; i < ncands && eg_materializer != EG_MAT_NONE; i++)
 	{
-		graph_set_materialized(&c->id, true, stats.stored_bytes);
-		ReleaseCurrentSubTransaction();
+		bool		dup = false;
+
+		for (int j = 0; j < k; j++)
+			dup |= eg_id_equal(&c[j].id, &cands[i].id);
+		if (dup)
+			continue;
+		c[k].id = cands[i].id;
+		c[k].relid = cands[i].relid;
+		k++;
 	}
-	else
-		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(cxt);
-	CurrentResourceOwner = owner;
-	res->action = fits ? "stored" : "skipped";
-	res->bytes = fits ? stats.stored_bytes : 0;
-	return res;
+	graph_candidates(c, k);
+	*n = k;
+	return c;
 }
 
-/* Evict least recently used artifacts until the store fits the budget. */
-static List *
-MatEvictToFit(void)
+/* Store the new candidates that pass the guard; drop the others. */
+static void
+MatStoreNew(MatCandidate *c, int n)
 {
-	List	   *evicted = NIL;
-
-	while (store_total_bytes() > EG_BUDGET_BYTES())
+	for (int i = 0; i < n; i++)
 	{
-		EgUserSwitch sw;
-		EgId	   *victim;
-		bool		isnull;
-		MatResult  *res;
-		MemoryContext cxt = CurrentMemoryContext;
+		StoreStats	stats;
 
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "eg: SPI_connect failed");
-		eg_become_owner(&sw);
-		if (SPI_execute("SELECT id FROM eg.artifact WHERE materialized "
-						"ORDER BY last_used, id LIMIT 1", false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "eg: could not choose an artifact to evict");
-		eg_restore_user(&sw);
-		if (SPI_processed == 0)
+		if (c[i].stored)
+			continue;
+		if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
+			c[i].load >= c[i].recreation)
 		{
-			SPI_finish();
-			break;
+			c[i].why = psprintf("not kept: loading (%.3f s) is not cheaper than recomputing (%.3f s)",
+								c[i].load, c[i].recreation);
+			continue;
 		}
-		victim = DatumGetEgId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		res = MemoryContextAllocZero(cxt, sizeof(MatResult));
-		res->id = *victim;
-		SPI_finish();
-		res->action = "evicted";
-		store_drop(&res->id);
-		graph_set_materialized(&res->id, false, 0);
-		evicted = lappend(evicted, res);
+		if (eg_materializer == EG_MAT_HELIX && c[i].recreation <= 2 * c[i].load)
+		{
+			c[i].why = "not kept: recreating it costs no more than twice loading it";
+			continue;
+		}
+		store_put(&c[i].id, c[i].relid, &stats);
+		c[i].stored = true;
+		c[i].size = stats.stored_bytes;
 	}
-	return evicted;
+	for (int i = 0; i < n; i++)
+		if (c[i].stored)
+			c[i].nchunks = store_chunks(&c[i].id, &c[i].chunks);
+}
+
+/* qsort: higher utility first, then older, then by id. */
+static int
+MatByUtility(const void *a, const void *b)
+{
+	const MatCandidate *x = *(MatCandidate *const *) a;
+	const MatCandidate *y = *(MatCandidate *const *) b;
+
+	if (x->utility != y->utility)
+		return x->utility > y->utility ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return memcmp(x->id.bytes, y->id.bytes, EG_ID_LEN);
+}
+
+/* qsort: older first (topological order: inputs are seen before outputs). */
+static int
+MatByAge(const void *a, const void *b)
+{
+	const MatCandidate *x = *(MatCandidate *const *) a;
+	const MatCandidate *y = *(MatCandidate *const *) b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return memcmp(x->id.bytes, y->id.bytes, EG_ID_LEN);
+}
+
+/* Bytes of c's chunks not yet in kept (a hash set of chunk keys). */
+static int64
+MatMarginal(const MatCandidate *c, HTAB *kept)
+{
+	int64		bytes = 0;
+
+	for (int k = 0; k < c->nchunks; k++)
+		if (hash_search(kept, c->chunks[k].hash, HASH_FIND, NULL) == NULL)
+			bytes += c->chunks[k].bytes;
+	return bytes;
+}
+
+/* Keep c: add its chunks to kept. */
+static void
+MatKeep(MatCandidate *c, HTAB *kept, const char *why)
+{
+	c->keep = true;
+	c->why = (char *) why;
+	for (int k = 0; k < c->nchunks; k++)
+		(void) hash_search(kept, c->chunks[k].hash, HASH_ENTER, NULL);
+}
+
+/* True if the policy lets c be kept at all. */
+static bool
+MatEligible(const MatCandidate *c)
+{
+	if (!c->stored)
+		return false;
+	switch (eg_materializer)
+	{
+		case EG_MAT_HEURISTIC:
+		case EG_MAT_STORAGE_AWARE:
+			return c->utility > 0;
+		case EG_MAT_HELIX:
+			return c->recreation > 2 * c->load;
+		default:
+			return true;
+	}
 }
 
 /*
- * Run the materializer over a run's candidates: make the store fit the
- * budget, then store candidates while they fit.  Returns MatResult *s.
+ * Select what to keep under the budget.  Candidates are visited in the
+ * policy's order; each is charged its full size (heuristic, helix) or its
+ * chunks not already kept (storage_aware, all, none: the store's real
+ * cost).  storage_aware repeats the pass until nothing more fits.
+ */
+static void
+MatSelect(MatCandidate *c, int n, int64 budget)
+{
+	MatCandidate **order = palloc(sizeof(MatCandidate *) * Max(n, 1));
+	bool		dedup = eg_materializer != EG_MAT_HEURISTIC && eg_materializer != EG_MAT_HELIX;
+	HASHCTL		ctl;
+	HTAB	   *kept;
+	int64		used = 0;
+	bool		changed = true;
+
+	ctl.keysize = 32;
+	ctl.entrysize = 32;
+	ctl.hcxt = CurrentMemoryContext;
+	kept = hash_create("eg kept chunks", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = 0; i < n; i++)
+		order[i] = &c[i];
+	qsort(order, n, sizeof(MatCandidate *),
+		  (eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE)
+		  ? MatByUtility : MatByAge);
+	for (int pass = 0; changed; pass++)
+	{
+		changed = false;
+		for (int r = 0; r < n; r++)
+		{
+			MatCandidate *v = order[r];
+			int64		cost;
+
+			if (v->keep || !MatEligible(v))
+				continue;
+			cost = dedup ? MatMarginal(v, kept) : v->size;
+			if (used + cost > budget)
+			{
+				v->why = psprintf("not kept: needs %lld bytes, %lld of the budget left",
+								  (long long) cost, (long long) (budget - used));
+				continue;
+			}
+			used += cost;
+			MatKeep(v, kept, psprintf("kept: rank %d by %s", r + 1,
+									  eg_materializer == EG_MAT_HEURISTIC ||
+									  eg_materializer == EG_MAT_STORAGE_AWARE ? "utility" : "age"));
+			changed = true;
+		}
+		if (eg_materializer != EG_MAT_STORAGE_AWARE)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		if (!c[i].keep && c[i].why == NULL)
+			c[i].why = eg_materializer == EG_MAT_HELIX
+				? "not kept: recreating it costs no more than twice loading it"
+				: c[i].utility <= 0 ? "not kept: utility 0" : "not kept";
+}
+
+/* Evict what is not kept, mark what is; returns MatResult *s. */
+static List *
+MatApply(MatCandidate *c, int n)
+{
+	List	   *results = NIL;
+
+	for (int i = 0; i < n; i++)
+	{
+		MatResult  *r = palloc0(sizeof(MatResult));
+		bool		was_kept = c[i].relid == InvalidOid;
+
+		r->id = c[i].id;
+		if (c[i].keep)
+		{
+			r->action = was_kept ? "kept" : "stored";
+			r->bytes = c[i].size;
+			if (!was_kept)
+				graph_set_materialized(&c[i].id, true, c[i].size);
+		}
+		else if (c[i].stored)
+		{
+			store_drop(&c[i].id);
+			if (was_kept)
+				graph_set_materialized(&c[i].id, false, 0);
+			r->action = was_kept ? "evicted" : "skipped";
+		}
+		else
+			r->action = "skipped";
+		results = lappend(results, r);
+	}
+	return results;
+}
+
+/*
+ * Run the materializer over the kept artifacts and a run's candidates
+ * (none for eg.materialize()); returns what it did (MatResult *s).
  */
 List *
-materializer_run(ExecCandidate *cands, int ncands)
+materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 {
+	instr_time	start,
+				end;
+	MatCandidate *c;
 	List	   *results;
+	int			n;
 
-	if (eg_materializer == EG_MAT_NONE)
-		return NIL;
+	INSTR_TIME_SET_CURRENT(start);
 	MatLock();
-	results = MatEvictToFit();
-	for (int i = 0; i < ncands; i++)
-		results = lappend(results, MatTryStore(&cands[i]));
+	c = MatCandidates(cands, ncands, &n);
+	MatStoreNew(c, n);
+	utility_compute(c, n, eg_alpha);
+	MatSelect(c, n, EG_BUDGET_BYTES());
+	results = MatApply(c, n);
+	graph_set_utilities(c, n);
+	if (store_total_bytes() > EG_BUDGET_BYTES())
+		(void) store_sweep();	/* chunks a concurrent load held at drop time */
+	if (store_total_bytes() > EG_BUDGET_BYTES())
+		ereport(WARNING,
+				(errmsg("eg: the store holds %lld bytes, over the budget of %lld",
+						(long long) store_total_bytes(), (long long) EG_BUDGET_BYTES()),
+				 errdetail("Chunks that a concurrent session is storing could not be freed yet."),
+				 errhint("Run eg.materialize() again once it is done.")));
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	if (workload > 0)
+		graph_set_materializer_seconds(workload, INSTR_TIME_GET_DOUBLE(end));
 	return results;
 }
 
 PG_FUNCTION_INFO_V1(eg_materialize);
-/* eg.materialize(): run the materializer now; what it stored or evicted. */
+/* eg.materialize(): run the materializer now; what it kept or evicted. */
 Datum
 eg_materialize(PG_FUNCTION_ARGS)
 {
@@ -135,9 +318,7 @@ eg_materialize(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
-	MatLock();
-	results = MatEvictToFit();
-	(void) store_sweep();
+	results = materializer_run(NULL, 0, 0);
 	foreach(lc, results)
 	{
 		MatResult  *r = (MatResult *) lfirst(lc);

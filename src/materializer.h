@@ -14,6 +14,6 @@ typedef struct MatResult
 	int64		bytes;
 } MatResult;
 
-extern List *materializer_run(ExecCandidate *cands, int ncands);
+extern List *materializer_run(ExecCandidate *cands, int ncands, int64 workload);
 
 #endif							/* EG_MATERIALIZER_H */

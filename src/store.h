@@ -26,6 +26,13 @@ typedef struct StoreStats
 	double		seconds;		/* wall time of the whole store */
 } StoreStats;
 
+/* A chunk of a stored artifact: content hash and compressed bytes. */
+typedef struct StoreChunk
+{
+	uint8		hash[32];
+	int64		bytes;
+} StoreChunk;
+
 /* Store the rows of relation relid as artifact id; no-op if already stored. */
 extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
 
@@ -50,6 +57,9 @@ extern void store_drop(const EgId *id);
  * compressed bytes freed.
  */
 extern int64 store_sweep(void);
+
+/* The distinct chunks of a stored artifact (store_chunks.c); returns how many. */
+extern int	store_chunks(const EgId *id, StoreChunk **chunks);
 
 /* Bytes the store holds: every chunk once, compressed. */
 extern int64 store_total_bytes(void);

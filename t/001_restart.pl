@@ -20,6 +20,7 @@ $node->safe_psql('postgres', q{
 my $workload = q{
     SET eg.progress = off;
     SET eg.reuse = all_load;
+    SET eg.materializer = 'all';
     SELECT eg.begin('restart');
     SELECT eg.dataset('f', $$SELECT id, grp, v * 2 AS v2 FROM src WHERE id % 3 = 0$$);
     SELECT eg.aggregate('a', $$SELECT grp, sum(v2) AS s FROM f GROUP BY grp$$);

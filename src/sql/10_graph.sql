@@ -17,6 +17,10 @@ CREATE TABLE artifact (
     quality         float8 CHECK (quality BETWEEN 0 AND 1),
     materialized    bool NOT NULL DEFAULT false,
     lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every base table it derives from
+    potential       float8 NOT NULL DEFAULT 0,    -- best quality of a model it leads to
+    recreation_seconds float8,              -- recompute it and its ancestors (each once)
+    utility         float8,                 -- at the last materializer run
+    status          text,                   -- why it is kept or not
     first_seen      timestamptz NOT NULL DEFAULT clock_timestamp(),
     last_used       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
@@ -41,7 +45,8 @@ CREATE TABLE workload (
     started         timestamptz NOT NULL,
     finished        timestamptz NOT NULL,
     seconds         float8 NOT NULL,
-    seconds_saved   float8 NOT NULL
+    seconds_saved   float8 NOT NULL,
+    materializer_seconds float8             -- the materializer's own cost
 );
 
 CREATE TABLE workload_step (

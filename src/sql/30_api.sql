@@ -47,7 +47,8 @@ CREATE FUNCTION _live_changed() RETURNS trigger
 -- Views: what users see of the graph and the store.
 CREATE VIEW artifacts AS
     SELECT id, kind, step, materialized, frequency, compute_seconds, load_seconds,
-           rows, logical_bytes, stored_bytes, quality, reusable, first_seen, last_used
+           rows, logical_bytes, stored_bytes, quality, potential, recreation_seconds,
+           utility, status, reusable, first_seen, last_used
     FROM eg.artifact;
 
 CREATE VIEW operations AS
@@ -55,7 +56,7 @@ CREATE VIEW operations AS
 
 CREATE VIEW workloads AS
     SELECT w.id, w.name, w.role::regrole AS role, w.started, w.finished, w.seconds,
-           w.seconds_saved,
+           w.seconds_saved, w.materializer_seconds,
            (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'computed') AS computed,
            (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'loaded') AS loaded
     FROM eg.workload w;
@@ -70,7 +71,12 @@ CREATE VIEW storage AS
            (SELECT coalesce(sum(stored_bytes), 0) FROM eg.chunk)::int8 AS stored_bytes,
            (SELECT coalesce(sum(logical_bytes), 0) FROM eg.artifact WHERE materialized)::int8 AS logical_bytes,
            (SELECT count(*) FROM eg.artifact WHERE materialized) AS materialized_artifacts,
-           (SELECT count(*) FROM eg.chunk) AS chunks;
+           (SELECT count(*) FROM eg.chunk) AS chunks,
+           (SELECT coalesce(sum(stored_bytes), 0) FROM eg.artifact WHERE materialized)::int8 AS separate_bytes,
+           round((SELECT coalesce(sum(stored_bytes), 0) FROM eg.artifact WHERE materialized)::numeric
+                 / nullif((SELECT sum(stored_bytes) FROM eg.chunk), 0), 3) AS dedup_ratio,
+           round((SELECT coalesce(sum(logical_bytes), 0) FROM eg.artifact WHERE materialized)::numeric
+                 / nullif((SELECT sum(stored_bytes) FROM eg.artifact WHERE materialized), 0), 3) AS compression_ratio;
 
 GRANT USAGE ON SCHEMA eg TO PUBLIC;
 GRANT SELECT ON artifacts, operations, workloads, storage TO PUBLIC;
