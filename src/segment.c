@@ -1,35 +1,41 @@
 /*
  * segment.c - column segments: the byte image of one column's values over a
- * run of rows, and the chunk codec (SHA-256 key, zstd frame) around it.
+ * run of rows; writing one, and reading one back without trusting it.
  *
- * A segment is built from the values' in-memory images, so restoring it is
- * a pointer walk, not a round of type input functions.  Layout (native byte
- * order: the store belongs to one cluster and never leaves it):
+ * A segment holds the values in the form a heap tuple holds them, so that
+ * restoring is a copy of bytes into heap pages, not a round of type input
+ * functions nor even of heap_form_tuple.  Layout (native byte order: the
+ * store belongs to one cluster and never leaves it):
  *
  *		0	uint32	magic 'EGS1'
- *		4	uint16	version (1)
+ *		4	uint16	version (2)
  *		6	uint16	flags (SEGMENT_HAS_NULLS)
  *		8	uint32	nrows
  *		12	uint32	nvalues (non-null rows)
  *		16	int16	typlen
  *		18	uint8	typbyval
  *		19	char	typalign
- *		20	uint32	reserved, 0
+ *		20	char	typstorage
+ *		21	3 bytes	reserved, 0
  *		24	null bitmap, (nrows + 7) / 8 bytes, only with SEGMENT_HAS_NULLS
  *			(bit i set = row i is not null, as in a heap tuple; spare bits 0)
  *		..	zero padding up to a MAXALIGN boundary
- *		D	the non-null values in row order, each aligned (relative to the
- *			segment start, which is MAXALIGNed in memory) to its alignment:
- *			fixed-length types as their raw image; varlenas detoasted, with a
- *			4-byte header, aligned at least to int so they can be pointed at;
- *			cstrings with their NUL.  Padding bytes are zero.
+ *		D	the non-null values in row order, each as heap_fill_tuple would
+ *			write it, at offsets aligned (relative to the segment start, which
+ *			is MAXALIGNed in memory) the way a tuple aligns them: fixed-length
+ *			types as their raw image, aligned; varlenas detoasted, with a
+ *			1-byte header and unaligned when the type is packable (storage not
+ *			plain) and the value short enough, else with a 4-byte header,
+ *			aligned; cstrings with their NUL.  Padding bytes are zero, so, as
+ *			in a tuple, a zero byte where a varlena may start is padding.
  *
  * Every byte is a function of the values alone, so equal columns give equal
  * bytes and equal SHA-256 keys; that is what lets chunks be shared.  The
  * reader trusts nothing: every offset and length is checked against the
  * buffer, and the segment must be consumed exactly.  Values of types whose
  * layout could change under us (composites, domains, arrays, ranges) are
- * guarded by segment_type_signature, stored with the column.
+ * guarded by segment_type_signature (segment_type.c), stored with the
+ * column.  segment_chunk.c turns a segment into a chunk and back.
  *
  * The writer keeps room for the header and the largest bitmap in front of
  * its data, so sealing a segment writes the prefix in place, no copy.
@@ -37,31 +43,16 @@
 #include "postgres.h"
 
 #include "access/detoast.h"
-#include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/stratnum.h"
-#include "access/table.h"
-#include "access/tupdesc.h"
 #include "access/tupmacs.h"
-#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
-#include "common/cryptohash.h"
 #include "common/int.h"
-#include "common/sha2.h"
-#include "miscadmin.h"
-#include "nodes/pg_list.h"
 #include "port/pg_bitutils.h"
-#include "utils/builtins.h"
-#include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
-#include "utils/typcache.h"
 
 #include "segment.h"
 
 #define SEGMENT_MAGIC		0x31534745	/* "EGS1" read little-endian */
-#define SEGMENT_VERSION		1
+#define SEGMENT_VERSION		2
 #define SEGMENT_HAS_NULLS	0x0001
 
 typedef struct SegmentHeader
@@ -74,7 +65,8 @@ typedef struct SegmentHeader
 	int16		typlen;
 	uint8		typbyval;
 	char		typalign;
-	uint32		reserved;
+	char		typstorage;
+	uint8		reserved[3];
 } SegmentHeader;
 
 StaticAssertDecl(sizeof(SegmentHeader) == 24, "segment header must be 24 bytes");
@@ -108,16 +100,23 @@ SegmentAlignBy(int16 typlen, char typalign)
 			elog(ERROR, "invalid typalign \"%c\"", typalign);
 			a = 1;				/* keep compiler quiet */
 	}
-	/* a varlena always gets a 4-byte header, so it needs int alignment */
+	/* a 4-byte varlena header must be readable in place */
 	if (typlen == -1 && a < ALIGNOF_INT)
 		a = ALIGNOF_INT;
 	return a;
 }
 
+/* True if values of the type get 1-byte varlena headers when short. */
+static inline bool
+SegmentPackable(int16 typlen, char typstorage)
+{
+	return typlen == -1 && typstorage != TYPSTORAGE_PLAIN;
+}
+
 /* Prepare w to collect values of the given type; buffers live in cxt. */
 void
 segment_writer_init(SegmentWriter *w, MemoryContext cxt,
-					int16 typlen, bool typbyval, char typalign)
+					int16 typlen, bool typbyval, char typalign, char typstorage)
 {
 	if (typlen == 0 || typlen < -2)
 		elog(ERROR, "invalid typlen %d", typlen);
@@ -129,6 +128,8 @@ segment_writer_init(SegmentWriter *w, MemoryContext cxt,
 	w->typlen = typlen;
 	w->typbyval = typbyval;
 	w->typalign = typalign;
+	w->typstorage = typstorage;
+	w->packable = SegmentPackable(typlen, typstorage);
 	w->alignby = SegmentAlignBy(typlen, typalign);
 	w->cxt = cxt;
 }
@@ -174,6 +175,58 @@ SegmentWriterStartBitmap(SegmentWriter *w)
 		w->bitmap[w->nrows / 8] = (bits8) ((1 << (w->nrows % 8)) - 1);
 }
 
+/* Append the varlena v (any form) to the data area, as a heap tuple would. */
+static void
+SegmentWriterAppendVarlena(SegmentWriter *w, struct varlena *v)
+{
+	struct varlena *flat = NULL;
+	const char *src;
+	Size		srclen;
+	Size		off;
+	char	   *data;
+
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+	{
+		flat = detoast_attr(v);
+		src = VARDATA(flat);
+		srclen = VARSIZE(flat) - VARHDRSZ;
+	}
+	else if (VARATT_IS_SHORT(v))
+	{
+		src = VARDATA_SHORT(v);
+		srclen = VARSIZE_SHORT(v) - VARHDRSZ_SHORT;
+	}
+	else
+	{
+		src = VARDATA(v);
+		srclen = VARSIZE(v) - VARHDRSZ;
+	}
+
+	if (w->packable && srclen + VARHDRSZ_SHORT <= VARATT_SHORT_MAX)
+	{
+		/* short header, no alignment: what heap_fill_tuple does */
+		off = w->len;
+		SegmentWriterReserve(w, off + VARHDRSZ_SHORT + srclen);
+		data = w->buf + SEGMENT_PREFIX_ROOM;
+		SET_VARSIZE_SHORT(data + off, VARHDRSZ_SHORT + srclen);
+		memcpy(data + off + VARHDRSZ_SHORT, src, srclen);
+		w->len = off + VARHDRSZ_SHORT + srclen;
+	}
+	else
+	{
+		off = TYPEALIGN(w->alignby, w->len);
+		SegmentWriterReserve(w, off + VARHDRSZ + srclen);
+		data = w->buf + SEGMENT_PREFIX_ROOM;
+		if (off > w->len)
+			memset(data + w->len, 0, off - w->len);
+		SET_VARSIZE(data + off, VARHDRSZ + srclen);
+		memcpy(data + off + VARHDRSZ, src, srclen);
+		w->len = off + VARHDRSZ + srclen;
+	}
+	if (flat != NULL && flat != v)
+		pfree(flat);
+}
+
 /* Append one value (or a null) to the open segment. */
 void
 segment_writer_append(SegmentWriter *w, Datum value, bool isnull)
@@ -194,10 +247,9 @@ segment_writer_append(SegmentWriter *w, Datum value, bool isnull)
 		return;
 	}
 
-	off = TYPEALIGN(w->alignby, w->len);
-
 	if (w->typlen > 0)
 	{
+		off = TYPEALIGN(w->alignby, w->len);
 		SegmentWriterReserve(w, off + w->typlen);
 		data = w->buf + SEGMENT_PREFIX_ROOM;
 		if (off > w->len)
@@ -209,43 +261,13 @@ segment_writer_append(SegmentWriter *w, Datum value, bool isnull)
 		w->len = off + w->typlen;
 	}
 	else if (w->typlen == -1)
-	{
-		struct varlena *v = (struct varlena *) DatumGetPointer(value);
-		struct varlena *flat = NULL;
-		const char *src;
-		Size		srclen;
-
-		if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
-		{
-			flat = detoast_attr(v);
-			src = VARDATA(flat);
-			srclen = VARSIZE(flat) - VARHDRSZ;
-		}
-		else if (VARATT_IS_SHORT(v))
-		{
-			src = VARDATA_SHORT(v);
-			srclen = VARSIZE_SHORT(v) - VARHDRSZ_SHORT;
-		}
-		else
-		{
-			src = VARDATA(v);
-			srclen = VARSIZE(v) - VARHDRSZ;
-		}
-		SegmentWriterReserve(w, off + VARHDRSZ + srclen);
-		data = w->buf + SEGMENT_PREFIX_ROOM;
-		if (off > w->len)
-			memset(data + w->len, 0, off - w->len);
-		SET_VARSIZE(data + off, VARHDRSZ + srclen);
-		memcpy(data + off + VARHDRSZ, src, srclen);
-		w->len = off + VARHDRSZ + srclen;
-		if (flat != NULL && flat != v)
-			pfree(flat);
-	}
+		SegmentWriterAppendVarlena(w, (struct varlena *) DatumGetPointer(value));
 	else
 	{
 		const char *s = DatumGetCString(value);
 		Size		slen = strlen(s) + 1;
 
+		off = TYPEALIGN(w->alignby, w->len);
 		SegmentWriterReserve(w, off + slen);
 		data = w->buf + SEGMENT_PREFIX_ROOM;
 		if (off > w->len)
@@ -285,6 +307,7 @@ segment_writer_seal(SegmentWriter *w, Size *len)
 	hdr.typlen = w->typlen;
 	hdr.typbyval = w->typbyval ? 1 : 0;
 	hdr.typalign = w->typalign;
+	hdr.typstorage = w->typstorage;
 	if (w->nvalues < w->nrows)
 	{
 		hdr.flags |= SEGMENT_HAS_NULLS;
@@ -318,106 +341,29 @@ segment_writer_reset(SegmentWriter *w)
 	}
 }
 
-/* SHA-256 of buf into out[SEGMENT_HASH_LEN]. */
-void
-segment_hash(const char *buf, Size len, uint8 *out)
-{
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
-
-	if (ctx == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	if (pg_cryptohash_init(ctx) < 0 ||
-		pg_cryptohash_update(ctx, (const uint8 *) buf, len) < 0 ||
-		pg_cryptohash_final(ctx, out, SEGMENT_HASH_LEN) < 0)
-	{
-		const char *why = pg_cryptohash_error(ctx);
-
-		pg_cryptohash_free(ctx);
-		elog(ERROR, "could not compute SHA-256: %s", why ? why : "unknown");
-	}
-	pg_cryptohash_free(ctx);
-	StaticAssertStmt(SEGMENT_HASH_LEN == PG_SHA256_DIGEST_LENGTH,
-					 "chunk key is a SHA-256 digest");
-}
-
 /*
- * Compress src into *dst as a ready bytea (header set), growing *dst (of
- * capacity *dstcap, in cxt) as needed.  Returns the compressed size (without
- * the bytea header).  cctx belongs to the caller.
+ * Largest image a segment of nrows values of the type can have: exact for
+ * fixed-length types, SEGMENT_MAX_RAW otherwise.  Restore allocates no more.
  */
 Size
-segment_compress(ZSTD_CCtx *cctx, const char *src, Size srclen, int level,
-				 char **dst, Size *dstcap, MemoryContext cxt)
+segment_max_raw(uint32 nrows, int16 typlen, char typalign)
 {
-	Size		bound = ZSTD_compressBound(srclen);
-	Size		need;
-	size_t		csize;
+	Size		prefix = MAXALIGN(sizeof(SegmentHeader) + (nrows + 7) / 8);
 
-	if (ZSTD_isError(bound) || pg_add_size_overflow(bound, VARHDRSZ, &need))
-		elog(ERROR, "zstd bound overflow for %zu bytes", srclen);
-	if (*dst == NULL || *dstcap < need)
-	{
-		if (*dst != NULL)
-			pfree(*dst);
-		*dst = MemoryContextAllocHuge(cxt, need);
-		*dstcap = need;
-	}
-
-	csize = ZSTD_compressCCtx(cctx, *dst + VARHDRSZ, *dstcap - VARHDRSZ,
-							  src, srclen, level);
-	if (ZSTD_isError(csize))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("zstd compression failed: %s",
-						ZSTD_getErrorName(csize))));
-	if (csize > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("compressed column segment of %zu bytes is too large to store",
-						csize)));
-	SET_VARSIZE(*dst, VARHDRSZ + csize);
-	return csize;
-}
-
-/*
- * Decompress the zstd frame src into dst (rawlen bytes, allocated by the
- * caller after checking rawlen).  Returns NULL, or what is wrong.
- */
-const char *
-segment_decompress(ZSTD_DCtx *dctx, const char *src, Size srclen,
-				   Size rawlen, char *dst)
-{
-	unsigned long long fcs;
-	size_t		got;
-
-	fcs = ZSTD_getFrameContentSize(src, srclen);
-	if (fcs == ZSTD_CONTENTSIZE_ERROR)
-		return "not a zstd frame";
-	if (fcs == ZSTD_CONTENTSIZE_UNKNOWN)
-		return "zstd frame does not record its size";
-	if (fcs != (unsigned long long) rawlen)
-		return psprintf("zstd frame holds %llu bytes, %zu expected",
-						fcs, rawlen);
-
-	got = ZSTD_decompressDCtx(dctx, dst, rawlen, src, srclen);
-	if (ZSTD_isError(got))
-		return psprintf("zstd decompression failed: %s",
-						ZSTD_getErrorName(got));
-	if (got != rawlen)
-		return psprintf("zstd frame gave %zu bytes, %zu expected",
-						got, rawlen);
-	return NULL;
+	if (typlen > 0 && nrows <= SEGMENT_MAX_ROWS)
+		return prefix + (Size) nrows * TYPEALIGN(SegmentAlignBy(typlen, typalign),
+												 (Size) typlen);
+	return SEGMENT_MAX_RAW;
 }
 
 /*
  * Start reading a segment; checks its header against what the column
- * expects.  Returns NULL, or what is wrong.
+ * expects.  buf must be MAXALIGNed.  Returns NULL, or what is wrong.
  */
 const char *
 segment_reader_open(SegmentReader *r, const char *buf, Size len,
-					uint32 nrows, int16 typlen, bool typbyval, char typalign)
+					uint32 nrows, int16 typlen, bool typbyval, char typalign,
+					char typstorage)
 {
 	SegmentHeader hdr;
 	Size		bitmaplen = 0;
@@ -431,13 +377,18 @@ segment_reader_open(SegmentReader *r, const char *buf, Size len,
 		return "bad segment magic";
 	if (hdr.version != SEGMENT_VERSION)
 		return psprintf("unknown segment version %u", hdr.version);
-	if ((hdr.flags & ~SEGMENT_HAS_NULLS) != 0 || hdr.reserved != 0)
+	if ((hdr.flags & ~SEGMENT_HAS_NULLS) != 0 ||
+		hdr.reserved[0] != 0 || hdr.reserved[1] != 0 || hdr.reserved[2] != 0)
 		return "unknown segment flags";
 	if (hdr.nrows != nrows || nrows == 0 || nrows > SEGMENT_MAX_ROWS)
 		return psprintf("segment holds %u rows, %u expected", hdr.nrows, nrows);
 	if (hdr.typlen != typlen || hdr.typbyval != (typbyval ? 1 : 0) ||
-		hdr.typalign != typalign)
+		hdr.typalign != typalign || hdr.typstorage != typstorage)
 		return "segment was written for a different type layout";
+	if (typlen == 0 || typlen < -2 ||
+		(typbyval && (typlen <= 0 || typlen > SIZEOF_DATUM ||
+					  (typlen & (typlen - 1)) != 0)))
+		return "segment has an invalid type length";
 	if (hdr.nvalues > hdr.nrows)
 		return "segment has more values than rows";
 
@@ -470,12 +421,173 @@ segment_reader_open(SegmentReader *r, const char *buf, Size len,
 	r->row = 0;
 	r->off = prefix;
 	r->typlen = typlen;
-	r->typbyval = typbyval;
+	r->packable = SegmentPackable(typlen, typstorage);
 	r->alignby = SegmentAlignBy(typlen, typalign);
-	if (typbyval && (typlen <= 0 || typlen > SIZEOF_DATUM ||
-					 (typlen & (typlen - 1)) != 0))
-		return "segment has an invalid by-value length";
 	return NULL;
+}
+
+/* True if row is null in r's segment. */
+static inline bool
+SegmentRowIsNull(const SegmentReader *r, uint32 row)
+{
+	return r->bitmap != NULL && !(r->bitmap[row / 8] & (1 << (row % 8)));
+}
+
+/* segment_reader_read for fixed-length types. */
+static const char *
+SegmentReadFixed(SegmentReader *r, uint32 n, const char **values)
+{
+	Size		typlen = (Size) r->typlen;
+	Size		stride = TYPEALIGN(r->alignby, typlen);
+	Size		off = r->off;
+
+	if (r->bitmap == NULL)
+	{
+		const char *base;
+
+		/* all n values are consecutive, stride apart, after one alignment */
+		off = TYPEALIGN(r->alignby, off);
+		if (off > r->len || (r->len - off) < typlen ||
+			(Size) (n - 1) > ((r->len - off) - typlen) / stride)
+			return "fixed-length value runs past the segment end";
+		base = r->buf + off;
+		for (uint32 i = 0; i < n; i++)
+			values[i] = base + i * stride;
+		r->off = off + (n - 1) * stride + typlen;
+		r->row += n;
+		return NULL;
+	}
+
+	for (uint32 i = 0; i < n; i++, r->row++)
+	{
+		if (SegmentRowIsNull(r, r->row))
+		{
+			values[i] = NULL;
+			continue;
+		}
+		off = TYPEALIGN(r->alignby, off);
+		if (off > r->len || r->len - off < typlen)
+			return "fixed-length value runs past the segment end";
+		values[i] = r->buf + off;
+		off += typlen;
+	}
+	r->off = off;
+	return NULL;
+}
+
+/* segment_reader_read for varlenas. */
+static const char *
+SegmentReadVarlena(SegmentReader *r, uint32 n, const char **values,
+				   uint32 *lens)
+{
+	const char *buf = r->buf;
+	Size		len = r->len;
+	Size		off = r->off;
+
+	for (uint32 i = 0; i < n; i++, r->row++)
+	{
+		const char *p;
+		Size		vlen;
+		uint32		aligned = 0;
+
+		if (SegmentRowIsNull(r, r->row))
+		{
+			values[i] = NULL;
+			lens[i] = 0;
+			continue;
+		}
+		/* as in a tuple: a zero byte is padding before a 4-byte header */
+		if (off >= len)
+			return "varlena value lies outside the segment";
+		if (buf[off] == 0)
+			off = TYPEALIGN(r->alignby, off);
+		if (off >= len)
+			return "varlena value lies outside the segment";
+		p = buf + off;
+		if (VARATT_IS_1B(p))
+		{
+			if (VARATT_IS_1B_E(p))
+				return "varlena value is a TOAST pointer";
+			if (!r->packable)
+				return "varlena value has a short header in a column that has none";
+			vlen = VARSIZE_1B(p);
+		}
+		else
+		{
+			if (off % r->alignby != 0)
+				return "varlena value is misaligned";
+			if (len - off < VARHDRSZ)
+				return "varlena header runs past the segment end";
+			if (!VARATT_IS_4B_U(p))
+				return "varlena value is compressed";
+			vlen = VARSIZE_4B(p);
+			if (vlen < VARHDRSZ)
+				return "varlena value is shorter than its header";
+			aligned = SEGMENT_LEN_ALIGNED;
+		}
+		if (vlen > len - off)
+			return "varlena value runs past the segment end";
+		values[i] = p;
+		lens[i] = (uint32) vlen | aligned;
+		off += vlen;
+	}
+	r->off = off;
+	return NULL;
+}
+
+/* segment_reader_read for cstrings. */
+static const char *
+SegmentReadCString(SegmentReader *r, uint32 n, const char **values,
+				   uint32 *lens)
+{
+	Size		off = r->off;
+
+	for (uint32 i = 0; i < n; i++, r->row++)
+	{
+		const char *nul;
+
+		if (SegmentRowIsNull(r, r->row))
+		{
+			values[i] = NULL;
+			lens[i] = 0;
+			continue;
+		}
+		off = TYPEALIGN(r->alignby, off);
+		if (off >= r->len)
+			return "cstring value lies outside the segment";
+		nul = memchr(r->buf + off, '\0', r->len - off);
+		if (nul == NULL)
+			return "cstring value runs past the segment end";
+		if (nul - (r->buf + off) >= MaxAllocSize)
+			return "cstring value is too long";
+		values[i] = r->buf + off;
+		lens[i] = (uint32) (nul - (r->buf + off) + 1) | SEGMENT_LEN_ALIGNED;
+		off = (nul - r->buf) + 1;
+	}
+	r->off = off;
+	return NULL;
+}
+
+/*
+ * Read the next n rows: values[i] points at row i's value inside the
+ * segment, in heap form (see the top of the file), or is NULL for a null;
+ * for varlenas and cstrings lens[i] is its length | SEGMENT_LEN_ALIGNED if
+ * a tuple aligns it (lens is left alone for fixed-length types).  Returns
+ * NULL, or what is wrong (never reads outside the buffer).
+ */
+const char *
+segment_reader_read(SegmentReader *r, uint32 n, const char **values,
+					uint32 *lens)
+{
+	if (n > r->nrows - r->row)
+		return "read past the segment's last row";
+	if (n == 0)
+		return NULL;
+	if (r->typlen > 0)
+		return SegmentReadFixed(r, n, values);
+	if (r->typlen == -1)
+		return SegmentReadVarlena(r, n, values, lens);
+	return SegmentReadCString(r, n, values, lens);
 }
 
 /* Check that every row and byte of the segment was consumed. */
@@ -487,196 +599,4 @@ segment_reader_close(const SegmentReader *r)
 	if (r->off != r->len)
 		return "segment has trailing bytes";
 	return NULL;
-}
-
-/* Order constraint records by oid. */
-static int
-SegmentCompareOids(const ListCell *a, const ListCell *b)
-{
-	Oid			x = lfirst_oid(a);
-	Oid			y = lfirst_oid(b);
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Feed domain typid's NOT NULL flag and CHECK constraints (oid, validated,
- * expression) into ctx, in oid order: a value stored under one set of
- * constraints must not come back after the set changed.
- */
-static void
-SegmentSignDomain(pg_cryptohash_ctx *ctx, Oid typid, bool notnull)
-{
-	Relation	conrel;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tup;
-	List	   *oids = NIL;
-	ListCell   *lc;
-	uint8		flag = notnull ? 1 : 0;
-
-	(void) pg_cryptohash_update(ctx, &flag, 1);
-
-	conrel = table_open(ConstraintRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(typid));
-	scan = systable_beginscan(conrel, ConstraintTypidIndexId, true, NULL, 1, &key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-		oids = lappend_oid(oids, ((Form_pg_constraint) GETSTRUCT(tup))->oid);
-	systable_endscan(scan);
-	list_sort(oids, SegmentCompareOids);
-
-	foreach(lc, oids)
-	{
-		Oid			conoid = lfirst_oid(lc);
-		HeapTuple	ctup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
-		Form_pg_constraint con;
-		Datum		bin;
-		bool		isnull;
-
-		if (!HeapTupleIsValid(ctup))
-			continue;
-		con = (Form_pg_constraint) GETSTRUCT(ctup);
-		(void) pg_cryptohash_update(ctx, (const uint8 *) &conoid, sizeof(conoid));
-		(void) pg_cryptohash_update(ctx, (const uint8 *) &con->contype, 1);
-		(void) pg_cryptohash_update(ctx, (const uint8 *) &con->convalidated, 1);
-		bin = SysCacheGetAttr(CONSTROID, ctup, Anum_pg_constraint_conbin, &isnull);
-		if (!isnull)
-		{
-			char	   *expr = TextDatumGetCString(bin);
-
-			(void) pg_cryptohash_update(ctx, (const uint8 *) expr, strlen(expr) + 1);
-			pfree(expr);
-		}
-		ReleaseSysCache(ctup);
-	}
-	list_free(oids);
-	table_close(conrel, AccessShareLock);
-}
-
-/* Feed the physical layout of typid, recursively, into ctx. */
-static void
-SegmentSignType(pg_cryptohash_ctx *ctx, Oid typid, int depth)
-{
-	HeapTuple	tup;
-	Form_pg_type t;
-	struct
-	{
-		Oid			typid;
-		int16		typlen;
-		char		typbyval;
-		char		typalign;
-		char		typtype;
-		char		pad[3];
-	}			rec;
-	Oid			inner = InvalidOid;
-	TupleDesc	tupdesc = NULL;
-	bool		domain = false;
-	bool		notnull = false;
-
-	check_stack_depth();
-	if (depth > 64)
-		elog(ERROR, "type nesting too deep for type %u", typid);
-
-	memset(&rec, 0, sizeof(rec));
-	rec.typid = typid;
-	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
-	if (!HeapTupleIsValid(tup))
-	{
-		rec.typtype = '?';
-		(void) pg_cryptohash_update(ctx, (const uint8 *) &rec, sizeof(rec));
-		return;
-	}
-	t = (Form_pg_type) GETSTRUCT(tup);
-	rec.typlen = t->typlen;
-	rec.typbyval = t->typbyval;
-	rec.typalign = t->typalign;
-	rec.typtype = t->typtype;
-	(void) pg_cryptohash_update(ctx, (const uint8 *) &rec, sizeof(rec));
-
-	if (t->typtype == TYPTYPE_DOMAIN)
-	{
-		inner = t->typbasetype;
-		domain = true;
-		notnull = t->typnotnull;
-	}
-	else if (t->typtype == TYPTYPE_RANGE)
-		inner = get_range_subtype(typid);
-	else if (t->typtype == TYPTYPE_MULTIRANGE)
-		inner = get_multirange_range(typid);
-	else if (IsTrueArrayType(t))
-		inner = t->typelem;
-	else if (t->typtype == TYPTYPE_COMPOSITE)
-		tupdesc = lookup_rowtype_tupdesc_copy(typid, -1);
-	ReleaseSysCache(tup);
-
-	if (domain)
-		SegmentSignDomain(ctx, typid, notnull);
-	if (OidIsValid(inner))
-		SegmentSignType(ctx, inner, depth + 1);
-	if (tupdesc != NULL)
-	{
-		for (int i = 0; i < tupdesc->natts; i++)
-		{
-			Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-			struct
-			{
-				int32		atttypmod;
-				int16		attlen;
-				char		attbyval;
-				char		attalign;
-				char		attisdropped;
-				char		pad[3];
-			}			arec;
-
-			memset(&arec, 0, sizeof(arec));
-			arec.atttypmod = att->atttypmod;
-			arec.attlen = att->attlen;
-			arec.attbyval = att->attbyval;
-			arec.attalign = att->attalign;
-			arec.attisdropped = att->attisdropped;
-			(void) pg_cryptohash_update(ctx, (const uint8 *) &arec, sizeof(arec));
-			if (!att->attisdropped)
-				SegmentSignType(ctx, att->atttypid, depth + 1);
-		}
-		FreeTupleDesc(tupdesc);
-	}
-}
-
-/*
- * SHA-256 over the physical layout of a type and everything its values
- * embed (domain base and constraints, array element, range subtype,
- * composite attributes): stored values can be restored only while this
- * signature is unchanged.
- */
-void
-segment_type_signature(Oid typid, uint8 *out)
-{
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
-
-	if (ctx == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	if (pg_cryptohash_init(ctx) < 0)
-	{
-		pg_cryptohash_free(ctx);
-		elog(ERROR, "could not initialise SHA-256");
-	}
-	PG_TRY();
-	{
-		SegmentSignType(ctx, typid, 0);
-	}
-	PG_CATCH();
-	{
-		pg_cryptohash_free(ctx);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	if (pg_cryptohash_final(ctx, out, SEGMENT_HASH_LEN) < 0)
-	{
-		pg_cryptohash_free(ctx);
-		elog(ERROR, "could not compute SHA-256");
-	}
-	pg_cryptohash_free(ctx);
 }

@@ -2,10 +2,12 @@
  * segment.h - the column segment: serialised image of one column's values
  * for a run of rows, and the chunk codec around it (SHA-256 key, zstd).
  *
- * store.c cuts every column of a relation into segments, seals each one
- * into a chunk (hash + compress) and opens chunks again on restore.  This
- * module owns the byte format and every check on it; it never touches a
- * table.  See segment.c for the layout.
+ * store_put.c cuts every column of a relation into segments and seals each
+ * one into a chunk (hash + compress); store_get.c opens chunks again and
+ * reads their values.  This module owns the byte formats and every check on
+ * them; it never touches a table.  segment.c has the segment layout and its
+ * writer and reader, segment_chunk.c the chunk layout, the codec and why
+ * what it checks proves integrity, segment_type.c the type signatures.
  */
 #ifndef EG_SEGMENT_H
 #define EG_SEGMENT_H
@@ -16,6 +18,7 @@
 
 #include "access/detoast.h"
 #include "access/tupmacs.h"
+#include "utils/memutils.h"
 
 /*
  * A column's segment is closed when it holds SEGMENT_MAX_ROWS rows or when
@@ -36,6 +39,12 @@
 /* Null bitmap bytes of a full segment. */
 #define SEGMENT_BITMAP_BYTES	(SEGMENT_MAX_ROWS / 8)
 
+/*
+ * segment_reader_read's lens[i] for a varlena or cstring: its length in
+ * bytes, with this bit set if a tuple aligns it (all but short varlenas).
+ */
+#define SEGMENT_LEN_ALIGNED		((uint32) 0x80000000)
+
 /* SHA-256 digest length: the chunk key. */
 #define SEGMENT_HASH_LEN		32
 
@@ -45,6 +54,8 @@ typedef struct SegmentWriter
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
+	char		typstorage;
+	bool		packable;		/* short varlena headers allowed */
 	uint8		alignby;		/* alignment of values, bytes */
 	uint32		nrows;			/* rows in the open segment */
 	uint32		nvalues;		/* of which not null */
@@ -65,26 +76,35 @@ typedef struct SegmentReader
 	const bits8 *bitmap;		/* NULL when the segment has no nulls */
 	Size		off;			/* next value's unaligned offset */
 	int16		typlen;
-	bool		typbyval;
+	bool		packable;
 	uint8		alignby;
 } SegmentReader;
 
 extern void segment_writer_init(SegmentWriter *w, MemoryContext cxt,
-								int16 typlen, bool typbyval, char typalign);
+								int16 typlen, bool typbyval, char typalign,
+								char typstorage);
 extern void segment_writer_append(SegmentWriter *w, Datum value, bool isnull);
 extern char *segment_writer_seal(SegmentWriter *w, Size *len);
 extern void segment_writer_reset(SegmentWriter *w);
 
+extern Size segment_max_raw(uint32 nrows, int16 typlen, char typalign);
+
 extern void segment_hash(const char *buf, Size len, uint8 *out);
-extern Size segment_compress(ZSTD_CCtx *cctx, const char *src, Size srclen,
-							 int level, char **dst, Size *dstcap,
-							 MemoryContext cxt);
-extern const char *segment_decompress(ZSTD_DCtx *dctx, const char *src,
-									  Size srclen, Size rawlen, char *dst);
+extern Size segment_compress(ZSTD_CCtx *cctx, const uint8 *key,
+							 const char *src, Size srclen, int level,
+							 char **dst, Size *dstcap, MemoryContext cxt);
+extern const char *segment_decompress(ZSTD_DCtx *dctx, const uint8 *key,
+									  const char *src, Size srclen,
+									  Size rawlen, Size rawmax,
+									  char **dst, Size *dstcap,
+									  MemoryContext cxt);
 
 extern const char *segment_reader_open(SegmentReader *r, const char *buf,
 									   Size len, uint32 nrows, int16 typlen,
-									   bool typbyval, char typalign);
+									   bool typbyval, char typalign,
+									   char typstorage);
+extern const char *segment_reader_read(SegmentReader *r, uint32 n,
+									   const char **values, uint32 *lens);
 extern const char *segment_reader_close(const SegmentReader *r);
 
 extern void segment_type_signature(Oid typid, uint8 *out);
@@ -126,67 +146,11 @@ segment_writer_memory(const SegmentWriter *w)
 	return w->len + (w->nvalues < w->nrows ? SEGMENT_BITMAP_BYTES : 0);
 }
 
-/*
- * Next row's value.  *value points into the segment for by-reference
- * types.  Returns NULL, or what is wrong (never reads outside the buffer).
- * Inline: it runs once per value restored.
- */
-static inline const char *
-segment_reader_next(SegmentReader *r, Datum *value, bool *isnull)
+/* Rows of the open segment not read yet. */
+static inline uint32
+segment_reader_left(const SegmentReader *r)
 {
-	Size		off;
-	Size		avail;
-	const char *p;
-
-	if (r->row >= r->nrows)
-		return "read past the segment's last row";
-	if (r->bitmap != NULL && !(r->bitmap[r->row / 8] & (1 << (r->row % 8))))
-	{
-		r->row++;
-		*isnull = true;
-		*value = (Datum) 0;
-		return NULL;
-	}
-
-	off = TYPEALIGN(r->alignby, r->off);
-	if (off > r->len)
-		return "segment value lies outside the segment";
-	avail = r->len - off;
-	p = r->buf + off;
-
-	if (r->typlen > 0)
-	{
-		if ((Size) r->typlen > avail)
-			return "fixed-length value runs past the segment end";
-		*value = fetch_att(p, r->typbyval, r->typlen);
-		r->off = off + r->typlen;
-	}
-	else if (r->typlen == -1)
-	{
-		Size		vlen;
-
-		if (avail < VARHDRSZ)
-			return "varlena header runs past the segment end";
-		if (!VARATT_IS_4B_U(p))
-			return "varlena value is not a plain 4-byte-header value";
-		vlen = VARSIZE(p);
-		if (vlen < VARHDRSZ || vlen > avail)
-			return "varlena value runs past the segment end";
-		*value = PointerGetDatum(p);
-		r->off = off + vlen;
-	}
-	else
-	{
-		const char *nul = memchr(p, '\0', avail);
-
-		if (nul == NULL)
-			return "cstring value runs past the segment end";
-		*value = CStringGetDatum(p);
-		r->off = off + (nul - p) + 1;
-	}
-	r->row++;
-	*isnull = false;
-	return NULL;
+	return r->nrows - r->row;
 }
 
 #endif							/* EG_SEGMENT_H */

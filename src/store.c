@@ -5,8 +5,9 @@
  * A stored artifact is its columns (eg.store_column) and, per column, a run
  * of segments (eg.store_segment: column, first row, rows, chunk key) whose
  * bytes live in content-addressed chunks (eg.chunk: zstd frame keyed by the
- * SHA-256 of the uncompressed segment; segment.c has the format).  Writing
- * is store_put.c, restoring store_get.c; this file has what both use and
+ * SHA-256 of the uncompressed segment; segment.c and segment_chunk.c have
+ * the formats).  Writing is store_put.c, restoring store_get.c (decoding)
+ * and store_heap.c (writing the rows); this file has what they share and
  * the small entry points (has, drop, sweep, total).
  *
  * Chunk lifetime: sweep, not reference counts.  A chunk lives while some
@@ -109,9 +110,9 @@ static const StorePlanDef store_plan_defs[SP_COUNT_PLANS] = {
 		"INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data) "
 		"VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
 		4, {BYTEAOID, INT8OID, INT8OID, BYTEAOID}},
-	[SP_CHUNK_FETCH] = {
-		"SELECT raw_bytes, data FROM eg.chunk WHERE hash = $1",
-		1, {BYTEAOID}},
+	[SP_CHUNK_FETCH_MANY] = {
+		"SELECT hash, raw_bytes, data FROM eg.chunk WHERE hash = ANY ($1)",
+		1, {BYTEAARRAYOID}},
 	[SP_CHUNK_USERS] = {
 		"SELECT DISTINCT artifact::text FROM eg.store_segment WHERE chunk = $1",
 		1, {BYTEAOID}},

@@ -4,18 +4,25 @@
  * store_get creates the table as the calling user (SPI, every name quoted,
  * types and collations printed from their oids), then reads the artifact's
  * column list and segment list and every chunk under one MVCC snapshot, so
- * a concurrent drop cannot tear the load.  Each column keeps a reader on
- * its current segment; a segment is fetched (in a subtransaction, so that a
- * damaged TOAST value is a reportable corruption, not an abort),
- * decompressed into a per-column buffer after checking its sizes, verified
- * against its SHA-256 key, and walked with bounds checks (segment.c).  Rows
- * are formed in heap slots and handed to table_multi_insert in batches.
+ * a concurrent drop cannot tear the load.  Rows are restored in batches of
+ * STORE_GET_BATCH: each column keeps a reader on its current segment, and
+ * when a batch needs new segments (normally every column at once, every
+ * SEGMENT_MAX_ROWS rows) their chunks are fetched with one statement, in a
+ * subtransaction so that a damaged TOAST value is a reportable corruption,
+ * not an abort.  Each chunk is checked and decompressed (segment.c says
+ * why that proves its integrity without hashing it again) into its
+ * column's buffer, which is reused from segment to segment; the batch is
+ * then decoded column by column into pointers to the values, which are
+ * already in heap form, and store_heap.c writes the rows.  Nothing is
+ * palloc'd per value and nothing goes through a type's I/O functions.
+ *
  * Anything wrong with the stored data - a type that changed, a missing or
  * corrupt chunk, a malformed segment - ends in one WARNING naming the
  * artifact: the half-built table is dropped, the artifact (and with a bad
  * chunk, every artifact using it, and the chunk) leaves the store, and the
  * caller gets InvalidOid and recomputes.  Errors of the caller's own
- * making (the table exists, no CREATE right) are plain errors.
+ * making (the table exists, no CREATE right) are plain errors.  The zstd
+ * context lives outside palloc and is freed on every path (PG_FINALLY).
  */
 #include "postgres.h"
 
@@ -47,10 +54,6 @@
 #include "store.h"
 #include "store_internal.h"
 
-/* store_get hands the heap this many tuples (or bytes) at a time. */
-#define STORE_INSERT_BATCH		1000
-#define STORE_INSERT_BATCH_BYTES	((Size) 1024 * 1024)
-
 /* One segment of a column, as listed for store_get. */
 typedef struct StoreSegRef
 {
@@ -70,6 +73,7 @@ typedef struct StoreGetColumn
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
+	char		typstorage;
 	int			nsegs;
 	int			segcap;
 	StoreSegRef *segs;
@@ -78,6 +82,8 @@ typedef struct StoreGetColumn
 	SegmentReader r;
 	char	   *raw;			/* decompressed segment, reused */
 	Size		rawcap;
+	const char **vals;			/* the batch's values (segment_reader_read) */
+	uint32	   *lens;			/* and their lengths */
 } StoreGetColumn;
 
 /* Working state of store_get. */
@@ -90,6 +96,7 @@ typedef struct StoreGetState
 	ZSTD_DCtx  *dctx;
 	MemoryContext colcxt;		/* "eg store columns": decoded segments */
 	MemoryContext chunkcxt;		/* "eg store chunk": reset per chunk */
+	int		   *need;			/* columns needing a segment, this batch */
 	/* what went wrong, if anything */
 	const char *bad_reason;
 	int			bad_col;		/* -1: not column-specific */
@@ -240,6 +247,7 @@ StoreGetCheckTypes(StoreGetState *gs)
 			break;
 		}
 		get_typlenbyvalalign(c->typid, &c->typlen, &c->typbyval, &c->typalign);
+		c->typstorage = get_typstorage(c->typid);
 	}
 }
 
@@ -270,34 +278,131 @@ StoreGetCreateSql(StoreGetState *gs, const RangeVar *into, const char *nspname,
 	return sql.data;
 }
 
+/* Order column numbers by the key of their next segment. */
+static int
+StoreGetCompareNeed(const void *a, const void *b, void *arg)
+{
+	StoreGetState *gs = (StoreGetState *) arg;
+	const StoreGetColumn *x = &gs->cols[*(const int *) a];
+	const StoreGetColumn *y = &gs->cols[*(const int *) b];
+
+	return memcmp(x->segs[x->nextseg].key, y->segs[y->nextseg].key,
+				  SEGMENT_HASH_LEN);
+}
+
 /*
- * Fetch chunk key's raw size and compressed bytes (a copy in chunkcxt), in a
- * subtransaction so that a damaged TOAST value is a reportable corruption,
- * not an aborted transaction.  Returns NULL, or what is wrong.
+ * Decompress the chunk fetched for column col's next segment (data: its
+ * bytes as stored) and open the column's reader on it; the caller moves
+ * nextseg on.  Returns false (noted) on failure.
  */
-static const char *
-StoreGetFetchChunk(StoreGetState *gs, const uint8 *key, int64 *raw_size,
-				   bytea **data)
+static bool
+StoreGetOpenChunk(StoreGetState *gs, int col, int64 raw_size, bytea *data)
+{
+	StoreGetColumn *c = &gs->cols[col];
+	const StoreSegRef *seg = &c->segs[c->nextseg];
+	const char *err;
+
+	if (raw_size <= 0)
+		err = "the chunk's recorded size is impossible";
+	else
+		err = segment_decompress(gs->dctx, seg->key, VARDATA_ANY(data),
+								 VARSIZE_ANY_EXHDR(data), (Size) raw_size,
+								 segment_max_raw(seg->nrows, c->typlen, c->typalign),
+								 &c->raw, &c->rawcap, gs->colcxt);
+	if (err != NULL)
+	{
+		StoreGetFail(gs, col, seg, true, err);
+		return false;
+	}
+	err = segment_reader_open(&c->r, c->raw, (Size) raw_size, seg->nrows,
+							  c->typlen, c->typbyval, c->typalign,
+							  c->typstorage);
+	if (err != NULL)
+	{
+		StoreGetFail(gs, col, seg, false, err);
+		return false;
+	}
+	c->open = true;
+	return true;
+}
+
+/*
+ * Fetch, check and open the next segment of the nneed columns in gs->need,
+ * with one statement, in a subtransaction so that a damaged TOAST value is
+ * a reportable corruption, not an aborted transaction.  Returns false
+ * (noted) on failure.
+ */
+static bool
+StoreGetLoadSegments(StoreGetState *gs, int nneed)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	const char *volatile err = NULL;
+	int		   *need = gs->need;
+	Datum	   *keys = palloc(nneed * sizeof(Datum));
+	Datum		args[1];
+	volatile int current = -1;	/* need[] index being read */
+	volatile bool ok = true;
+
+	for (int j = 0; j < nneed; j++)
+	{
+		StoreGetColumn *c = &gs->cols[need[j]];
+
+		if (c->nextseg >= c->nsegs)
+		{
+			StoreGetFail(gs, need[j], NULL, false, "a column has segments missing");
+			return false;
+		}
+		keys[j] = StoreKeyDatum(c->segs[c->nextseg].key);
+	}
+	/* sorted by key: columns sharing a chunk are adjacent, and searchable */
+	qsort_arg(need, nneed, sizeof(int), StoreGetCompareNeed, gs);
+	args[0] = PointerGetDatum(construct_array(keys, nneed, BYTEAOID, -1,
+											  false, TYPALIGN_INT));
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		Datum		args[1];
+		uint64		n = StoreExec(SP_CHUNK_FETCH_MANY, args, true, SPI_OK_SELECT);
 
-		args[0] = StoreKeyDatum(key);
-		if (StoreExec(SP_CHUNK_FETCH, args, true, SPI_OK_SELECT) == 0)
-			err = "the chunk is missing";
-		else
+		for (uint64 i = 0; i < n && ok; i++)
 		{
-			*raw_size = DatumGetInt64(StoreResult(0, 1));
+			uint8		key[SEGMENT_HASH_LEN];
+			int64		raw_size = DatumGetInt64(StoreResult(i, 2));
+			int			lo = 0,
+						hi = nneed;
+			bytea	   *data;
+
+			if (!StoreKeyFromDatum(StoreResult(i, 1), key))
+				continue;
+			/* first need[] entry whose key is >= key */
+			while (lo < hi)
+			{
+				int			mid = (lo + hi) / 2;
+				StoreGetColumn *c = &gs->cols[need[mid]];
+
+				if (memcmp(c->segs[c->nextseg].key, key, SEGMENT_HASH_LEN) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo >= nneed)
+				continue;
+			current = lo;
 			MemoryContextSwitchTo(gs->chunkcxt);
-			*data = (bytea *) PG_DETOAST_DATUM_COPY(StoreResult(0, 2));
+			data = DatumGetByteaPP(StoreResult(i, 3));
 			MemoryContextSwitchTo(oldcxt);
+			for (int j = lo; j < nneed && ok; j++)
+			{
+				StoreGetColumn *c = &gs->cols[need[j]];
+
+				if (c->open ||
+					memcmp(c->segs[c->nextseg].key, key, SEGMENT_HASH_LEN) != 0)
+					break;
+				ok = StoreGetOpenChunk(gs, need[j], raw_size, data);
+			}
+			current = -1;
+			MemoryContextReset(gs->chunkcxt);
 		}
 		SPI_freetuptable(SPI_tuptable);
 		ReleaseCurrentSubTransaction();
@@ -314,75 +419,34 @@ StoreGetFetchChunk(StoreGetState *gs, const uint8 *key, int64 *raw_size,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
-		if (edata->sqlerrcode != ERRCODE_DATA_CORRUPTED &&
-			edata->sqlerrcode != ERRCODE_INDEX_CORRUPTED)
+		if ((edata->sqlerrcode != ERRCODE_DATA_CORRUPTED &&
+			 edata->sqlerrcode != ERRCODE_INDEX_CORRUPTED) || current < 0)
 			ReThrowError(edata);
-		err = psprintf("the chunk cannot be read: %s", edata->message);
+		{
+			StoreGetColumn *c = &gs->cols[need[current]];
+
+			StoreGetFail(gs, need[current], &c->segs[c->nextseg], true,
+						 psprintf("the chunk cannot be read: %s", edata->message));
+		}
+		ok = false;
 	}
 	PG_END_TRY();
-	return err;
-}
 
-/* Load column c's next segment into its reader; false (noted) on failure. */
-static bool
-StoreGetLoadSegment(StoreGetState *gs, int col)
-{
-	StoreGetColumn *c = &gs->cols[col];
-	const StoreSegRef *seg;
-	int64		raw_size = 0;
-	bytea	   *data = NULL;
-	const char *err;
-	uint8		digest[SEGMENT_HASH_LEN];
-
-	if (c->nextseg >= c->nsegs)
+	for (int j = 0; j < nneed && ok; j++)
 	{
-		StoreGetFail(gs, col, NULL, false, "a column has segments missing");
-		return false;
-	}
-	seg = &c->segs[c->nextseg++];
-	MemoryContextReset(gs->chunkcxt);
+		StoreGetColumn *c = &gs->cols[need[j]];
 
-	err = StoreGetFetchChunk(gs, seg->key, &raw_size, &data);
-	if (err == NULL &&
-		(raw_size <= 0 || (uint64) raw_size > SEGMENT_MAX_RAW ||
-		 VARSIZE_ANY_EXHDR(data) > ZSTD_compressBound((Size) raw_size)))
-		err = "the chunk's recorded sizes are impossible";
-	if (err == NULL)
-	{
-		if (c->rawcap < (Size) raw_size ||
-			(c->rawcap > 2 * SEGMENT_TARGET_BYTES &&
-			 (Size) raw_size <= SEGMENT_TARGET_BYTES))
+		if (!c->open)
 		{
-			if (c->raw != NULL)
-				pfree(c->raw);
-			c->raw = MemoryContextAllocHuge(gs->colcxt, (Size) raw_size);
-			c->rawcap = (Size) raw_size;
+			StoreGetFail(gs, need[j], &c->segs[c->nextseg], true,
+						 "the chunk is missing");
+			ok = false;
 		}
-		err = segment_decompress(gs->dctx, VARDATA_ANY(data),
-								 VARSIZE_ANY_EXHDR(data), (Size) raw_size,
-								 c->raw);
 	}
-	if (err == NULL)
-	{
-		segment_hash(c->raw, (Size) raw_size, digest);
-		if (memcmp(digest, seg->key, SEGMENT_HASH_LEN) != 0)
-			err = "the chunk's content does not match its SHA-256 key";
-	}
-	if (err != NULL)
-	{
-		StoreGetFail(gs, col, seg, true, err);
-		return false;
-	}
-
-	err = segment_reader_open(&c->r, c->raw, (Size) raw_size, seg->nrows,
-							  c->typlen, c->typbyval, c->typalign);
-	if (err != NULL)
-	{
-		StoreGetFail(gs, col, seg, false, err);
-		return false;
-	}
-	c->open = true;
-	return true;
+	for (int j = 0; j < nneed; j++)
+		if (gs->cols[need[j]].open)
+			gs->cols[need[j]].nextseg++;
+	return ok;
 }
 
 /* Close column col's current segment, checking it was consumed exactly. */
@@ -401,71 +465,63 @@ StoreGetCloseSegment(StoreGetState *gs, int col)
 	return true;
 }
 
-/* Decode all rows into rel with bulk inserts; false (noted) on failure. */
+/* Decode all rows into rel, a batch at a time; false (noted) on failure. */
 static bool
 StoreGetRows(StoreGetState *gs, Relation rel)
 {
-	TupleTableSlot **slots = palloc0(STORE_INSERT_BATCH * sizeof(TupleTableSlot *));
-	BulkInsertState bistate = GetBulkInsertState();
-	CommandId	cid = GetCurrentCommandId(true);
-	int			options = TABLE_INSERT_SKIP_FSM;
-	int			nbuffered = 0;
-	Size		bufbytes = 0;
+	StoreHeap  *heap = StoreHeapBegin(rel);
+	const char ***cols = palloc(Max(gs->ncols, 1) * sizeof(const char **));
+	uint32	  **lens = palloc(Max(gs->ncols, 1) * sizeof(uint32 *));
+	int64		row = 0;
 	bool		ok = true;
 
-	for (int64 row = 0; row < gs->nrows && ok; row++)
+	gs->need = palloc(Max(gs->ncols, 1) * sizeof(int));
+	for (int i = 0; i < gs->ncols; i++)
 	{
-		TupleTableSlot *slot;
+		gs->cols[i].vals = MemoryContextAlloc(gs->colcxt,
+											  STORE_GET_BATCH * sizeof(const char *));
+		gs->cols[i].lens = MemoryContextAlloc(gs->colcxt,
+											  STORE_GET_BATCH * sizeof(uint32));
+		cols[i] = gs->cols[i].vals;
+		lens[i] = gs->cols[i].lens;
+	}
 
-		CHECK_FOR_INTERRUPTS();
-		if (slots[nbuffered] == NULL)
-			slots[nbuffered] = table_slot_create(rel, NULL);
-		slot = slots[nbuffered];
-		ExecClearTuple(slot);
+	while (ok && row < gs->nrows)
+	{
+		uint32		n = (uint32) Min((int64) STORE_GET_BATCH, gs->nrows - row);
+		int			nneed = 0;
 
-		for (int i = 0; i < gs->ncols; i++)
+		for (int i = 0; i < gs->ncols && ok; i++)
 		{
 			StoreGetColumn *c = &gs->cols[i];
-			const char *err;
 
-			if (c->open && c->r.row == c->r.nrows && !StoreGetCloseSegment(gs, i))
-			{
-				ok = false;
-				break;
-			}
-			if (!c->open && !StoreGetLoadSegment(gs, i))
-			{
-				ok = false;
-				break;
-			}
-			err = segment_reader_next(&c->r, &slot->tts_values[i],
-									  &slot->tts_isnull[i]);
+			if (c->open && segment_reader_left(&c->r) == 0)
+				ok = StoreGetCloseSegment(gs, i);
+			if (!c->open)
+				gs->need[nneed++] = i;
+		}
+		if (ok && nneed > 0)
+			ok = StoreGetLoadSegments(gs, nneed);
+		for (int i = 0; i < gs->ncols && ok; i++)
+			n = Min(n, segment_reader_left(&gs->cols[i].r));
+		for (int i = 0; i < gs->ncols && ok; i++)
+		{
+			StoreGetColumn *c = &gs->cols[i];
+			const char *err = segment_reader_read(&c->r, n, c->vals, c->lens);
+
 			if (err != NULL)
 			{
 				StoreGetFail(gs, i, &c->segs[c->nextseg - 1], false, err);
 				ok = false;
-				break;
 			}
 		}
 		if (!ok)
 			break;
-
-		/* materialise now: values point into buffers the next segment reuses */
-		ExecStoreVirtualTuple(slot);
-		ExecMaterializeSlot(slot);
-		bufbytes += ExecFetchSlotHeapTuple(slot, false, NULL)->t_len;
-		if (++nbuffered == STORE_INSERT_BATCH || bufbytes >= STORE_INSERT_BATCH_BYTES)
-		{
-			table_multi_insert(rel, slots, nbuffered, cid, options, bistate);
-			for (int i = 0; i < nbuffered; i++)
-				ExecClearTuple(slots[i]);
-			nbuffered = 0;
-			bufbytes = 0;
-		}
+		StoreHeapAdd(heap, (const char *const *const *) cols,
+					 (const uint32 *const *) lens, n);
+		row += n;
 	}
 
-	if (ok && nbuffered > 0)
-		table_multi_insert(rel, slots, nbuffered, cid, options, bistate);
 	for (int i = 0; ok && i < gs->ncols; i++)
 	{
 		StoreGetColumn *c = &gs->cols[i];
@@ -478,13 +534,7 @@ StoreGetRows(StoreGetState *gs, Relation rel)
 			ok = false;
 		}
 	}
-
-	FreeBulkInsertState(bistate);
-	table_finish_bulk_insert(rel, options);
-	for (int i = 0; i < STORE_INSERT_BATCH; i++)
-		if (slots[i] != NULL)
-			ExecDropSingleTupleTableSlot(slots[i]);
-	pfree(slots);
+	(void) StoreHeapEnd(heap, ok);
 	return ok;
 }
 

@@ -1,13 +1,15 @@
 /*
  * store_internal.h - what the store's files (store.c, store_put.c,
- * store_get.c) share: the call session, the prepared statements on eg's
- * tables, chunk keys, and freeing chunks.  Not for other modules.
+ * store_get.c, store_heap.c) share: the call session, the prepared
+ * statements on eg's tables, chunk keys, freeing chunks, and writing
+ * restored rows.  Not for other modules.
  */
 #ifndef EG_STORE_INTERNAL_H
 #define EG_STORE_INTERNAL_H
 
 #include "eg.h"
 #include "segment.h"
+#include "utils/relcache.h"
 
 /* The prepared statements on eg's tables. */
 typedef enum StorePlanId
@@ -23,7 +25,7 @@ typedef enum StorePlanId
 	SP_SEG_DELETE,
 	SP_CHUNK_LOCK,
 	SP_CHUNK_INSERT,
-	SP_CHUNK_FETCH,
+	SP_CHUNK_FETCH_MANY,
 	SP_CHUNK_USERS,
 	SP_CHUNK_CLAIM_FREE,
 	SP_CHUNK_CLAIM_ALL,
@@ -49,5 +51,15 @@ extern bool StoreKeyFromDatum(Datum d, uint8 *key);
 extern char *StoreKeyHex(const uint8 *key);
 extern int64 StoreFreeChunks(Datum keys, bool all);
 extern void StoreDropArtifact(StoreSession *s, const char *hex);
+
+/* store_get decodes, and store_heap.c writes, this many rows at a time. */
+#define STORE_GET_BATCH			1000
+
+/* Writing restored rows into a new table (store_heap.c). */
+typedef struct StoreHeap StoreHeap;
+extern StoreHeap *StoreHeapBegin(Relation rel);
+extern void StoreHeapAdd(StoreHeap *h, const char *const *const *cols,
+						 const uint32 *const *lens, uint32 n);
+extern int64 StoreHeapEnd(StoreHeap *h, bool ok);
 
 #endif							/* EG_STORE_INTERNAL_H */

@@ -2,8 +2,9 @@
 --
 -- A stored artifact is its column list (store_column) plus, per column, a
 -- run of segments (store_segment) each pointing at a content-addressed
--- chunk (eg.chunk: zstd frame of the serialised segment, keyed by the
--- SHA-256 of the uncompressed bytes).  Chunks are shared by every segment
+-- chunk (eg.chunk: the serialised segment as one zstd frame with a content
+-- checksum, after the chunk's key, the SHA-256 of the uncompressed bytes;
+-- src/segment_chunk.c has the format).  Chunks are shared by every segment
 -- with the same content; a chunk lives while some segment references it
 -- (freed by store_drop / store_sweep, see store.c for the protocol).
 --
@@ -16,7 +17,7 @@ CREATE TABLE chunk (
     hash         bytea PRIMARY KEY CHECK (length(hash) = 32),
     raw_bytes    bigint NOT NULL CHECK (raw_bytes > 0),     -- uncompressed segment
     stored_bytes bigint NOT NULL CHECK (stored_bytes > 0),  -- length(data)
-    data         bytea NOT NULL                             -- one zstd frame
+    data         bytea NOT NULL                             -- key, then one zstd frame
 );
 -- already compressed: keep TOAST from compressing it again
 ALTER TABLE chunk ALTER COLUMN data SET STORAGE EXTERNAL;
