@@ -25,7 +25,7 @@ int			eg_budget_kb = 1024 * 1024;
 int			eg_materializer = EG_MAT_STORAGE_AWARE;
 int			eg_reuse = EG_REUSE_OPTIMAL;
 double		eg_alpha = 0.5;
-int			eg_compression_level = 3;
+int			eg_compression_level = 1;
 bool		eg_progress = true;
 
 static const struct config_enum_entry EgMaterializerOptions[] = {
@@ -71,7 +71,7 @@ _PG_init(void)
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("eg.compression_level",
 							"zstd level for stored artifacts.",
-							NULL, &eg_compression_level, 3, 1, 19,
+							NULL, &eg_compression_level, 1, 1, 19,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomBoolVariable("eg.progress",
 							 "Report each finished step of eg.run with a NOTICE.",
