@@ -20,9 +20,11 @@ SELECT count(*) >= 0 AS emptied FROM eg.materialize();
 SELECT stored_bytes, materialized_artifacts, chunks FROM eg.storage;
 RESET eg.budget;
 
--- what eg.storage shows
+-- what eg.storage and eg.artifacts show (at least)
 SELECT array_agg(column_name::text ORDER BY ordinal_position) AS storage_columns
-FROM information_schema.columns WHERE table_schema = 'eg' AND table_name = 'storage';
+FROM information_schema.columns WHERE table_schema = 'eg' AND table_name = 'storage'
+  AND column_name IN ('budget_bytes', 'stored_bytes', 'logical_bytes', 'materialized_artifacts',
+                      'dedup_ratio', 'compression_ratio');
 SELECT (SELECT array_agg(column_name::text ORDER BY ordinal_position)
         FROM information_schema.columns
         WHERE table_schema = 'eg' AND table_name = 'artifacts'

@@ -1,0 +1,400 @@
+-- examples/ml.sql - training and scoring functions for eg workloads, in
+-- PL/Python with scikit-learn (Debian: postgresql-plpython3-15 and
+-- python3-sklearn, both in scripts/install-deps).  Run it as a superuser;
+-- EXECUTE is revoked from PUBLIC (see the end: models are pickles).
+--
+--   psql -f examples/ml.sql
+--
+-- schema ml:
+--   ml.train_logreg(input regclass, params jsonb, warm_start bytea) -> bytea
+--   ml.train_rf    (input regclass, params jsonb, warm_start bytea) -> bytea
+--   ml.train_gbm   (input regclass, params jsonb, warm_start bytea) -> bytea
+--       the signature eg.model calls: train a binary classifier on a table,
+--       return the pickled model.  Usable without eg too:
+--       SELECT ml.train_gbm('feats'::regclass, '{"max_iter": 200}', NULL)
+--   ml.predict(model bytea, input regclass) -> TABLE(id bigint, score float8)
+--       P(label = 1) for each row of a table, with its id
+--   ml.auc(model bytea, data text) -> float8        ROC AUC on a table
+--   ml.accuracy(model bytea, data text) -> float8   accuracy (threshold 0.5)
+--       data names a table, or a step of the current workload:
+--       eg.aggregate('auc', $$SELECT ml.auc(m.model, 'test') AS auc FROM gbm m$$,
+--                    quality_of => 'gbm')
+--       (eg takes a string constant that names a step as one of its inputs)
+--   ml.model_info(model bytea) -> jsonb             kind, params, features, rows
+--
+-- The table layout: the label is column "target" (params: "label"), the id is
+-- "sk_id_curr" if there is one (params: "id"); the features are every other
+-- numeric or boolean column, except columns named sk_id_*.  Text columns are
+-- ignored.  Rows are read in id order (else in the order of their values), so
+-- a model depends only on the table's contents, not on its physical order:
+-- training the same rows twice gives the same model, byte for byte.  Rows
+-- whose label is NULL are not used for training.
+--
+-- Models (a pickled dict, pickle protocol 4): {"format": "ml/1", "kind",
+-- "estimator" (a scikit-learn Pipeline), "features" (names, in order), "id",
+-- "label", "params", "rows", "warm_started"}.  Prediction reads the model's
+-- feature columns by name, so the scored table needs those columns (with any
+-- column order and any further columns).
+--
+-- params (unknown keys are an error; every estimator gets a fixed
+-- random_state, default 0, and "threads" (default 1) OpenMP/BLAS threads):
+--   logreg  C (1.0), max_iter (200), scaler ("standard" | "minmax"),
+--           class_weight (null | "balanced"); median imputation, scaling and
+--           L2-regularised LogisticRegression (lbfgs)
+--   rf      n_estimators (100), max_depth (null), min_samples_leaf (1),
+--           max_features ("sqrt"), class_weight; median imputation and
+--           RandomForestClassifier
+--   gbm     algorithm ("hist" | "exact"); hist: HistGradientBoostingClassifier
+--           (like LightGBM: NULLs handled natively, or median-imputed with
+--           "impute": true) with max_iter (100; alias n_estimators),
+--           learning_rate (0.1), max_leaf_nodes (31; alias num_leaves),
+--           max_depth, min_samples_leaf (20), l2_regularization (0),
+--           max_bins (255), early_stopping (false); exact: median imputation
+--           and GradientBoostingClassifier with n_estimators (100),
+--           learning_rate (0.1), max_depth (3), min_samples_leaf (1),
+--           subsample (1.0)
+--
+-- Warm start: given a model of the same kind trained on the same feature
+-- columns, training continues from it with the new params (warm_start=True):
+-- LogisticRegression starts from its coefficients, a random forest or
+-- gradient boosting adds trees up to the new n_estimators / max_iter.  When
+-- that is impossible (fewer trees asked for, other features, another kind)
+-- the model is trained from scratch; ml.model_info tells which happened.
+--
+-- Memory: scikit-learn's estimators allocate and free large arrays all the
+-- time (HistGradientBoosting: a histogram of every feature for every node).
+-- glibc adapts its malloc thresholds to what the process did before, so in
+-- a long-lived backend the same training ran twice as fast or slow depending
+-- on the session's history (e.g. after eg restored a large artifact, freed
+-- memory was returned to the kernel and faulted in again on every tree).
+-- The first training or scoring in a backend therefore fixes the thresholds
+-- (mallopt: M_MMAP_THRESHOLD 32MB, M_TRIM_THRESHOLD 256MB): such a backend
+-- keeps up to 256MB of freed memory for reuse instead of returning it.
+--
+-- eg gives a step's id a digest of the definition of each function the step
+-- calls, not of functions those call; so every function below carries the
+-- whole library in its own body (composed by the DO block), and changing the
+-- library changes every function's definition.
+--
+-- Volatility: the train functions read tables and are VOLATILE (eg.model
+-- ignores volatility); ml.predict, ml.auc and ml.accuracy read tables but give
+-- the same result for the same contents within a statement: STABLE, so
+-- steps that call them stay reusable.
+
+CREATE EXTENSION IF NOT EXISTS plpython3u;
+CREATE SCHEMA IF NOT EXISTS ml;
+
+DO $do$
+DECLARE
+	lib text := $py$
+# ---- ml library (the same in every ml.* function) ----
+import pickle
+import numpy as np
+
+ML_NUMERIC = ('smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'boolean')
+ML_PARAMS = {
+    'logreg': ('C', 'max_iter', 'scaler', 'class_weight', 'random_state', 'threads', 'id', 'label'),
+    'rf': ('n_estimators', 'max_depth', 'min_samples_leaf', 'max_features', 'class_weight',
+           'random_state', 'threads', 'id', 'label'),
+    'gbm': ('algorithm', 'max_iter', 'n_estimators', 'learning_rate', 'max_leaf_nodes', 'num_leaves',
+            'max_depth', 'min_samples_leaf', 'l2_regularization', 'max_bins', 'early_stopping',
+            'subsample', 'impute', 'random_state', 'threads', 'id', 'label'),
+}
+
+def ml_relation(name):
+    """The relation's name as regclass prints it (quoted, qualified if needed)."""
+    plan = plpy.prepare("SELECT $1::regclass::text AS r", ["text"])
+    return plpy.execute(plan, [name])[0]["r"]
+
+def ml_columns(rel):
+    """[(name, type)] of the relation's columns, in order."""
+    plan = plpy.prepare(
+        "SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS type "
+        "FROM pg_catalog.pg_attribute a "
+        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        "ORDER BY a.attnum", ["text"])
+    return [(r["name"], r["type"]) for r in plpy.execute(plan, [rel])]
+
+def ml_float(name, typ):
+    q = plpy.quote_ident(name)
+    if typ == 'boolean':
+        return q + '::int::float8'
+    return q + '::float8'
+
+def ml_read(rel, idcol, label, features, types):
+    """(ids, y, X) of a relation: ids and y are lists (y None without a
+    label), X a float64 matrix with NaN for NULL; in id order.  Each row's
+    features come as one float8[] in binary form (array_send; NULL made NaN,
+    so every element is 4 length bytes and 8 value bytes), decoded by numpy
+    a batch at a time."""
+    nf = len(features)
+    xs = ', '.join("coalesce(%s, 'NaN'::float8)" % ml_float(f, types[f]) for f in features)
+    y = ml_float(label, types[label]) if label else 'NULL::float8'
+    if idcol:
+        sql = ("SELECT %s::bigint AS id, %s AS y, pg_catalog.array_send(ARRAY[%s]::float8[]) AS x "
+               "FROM %s ORDER BY 1" % (plpy.quote_ident(idcol), y, xs, rel))
+    else:
+        sql = ("SELECT NULL::bigint AS id, y, x FROM (SELECT %s AS y, "
+               "pg_catalog.array_send(ARRAY[%s]::float8[]) AS x FROM %s) s ORDER BY x, y" % (y, xs, rel))
+    # array_send of a one-dimensional array: ndim, flags, element type, size,
+    # lower bound (int4 each), then length and value of each element
+    row = np.dtype([('header', 'V20'), ('x', np.dtype([('len', '>i4'), ('val', '>f8')]), (nf,))])
+    ids, ys, parts = [], [], []
+    cur = plpy.cursor(sql)
+    while True:
+        rows = cur.fetch(5000)
+        if not rows:
+            break
+        batch = np.frombuffer(b''.join(r["x"] for r in rows), dtype=row)
+        if (batch['x']['len'] != 8).any():
+            plpy.error("ml: unexpected binary array from %s" % rel)
+        parts.append(batch['x']['val'].astype(np.float64))
+        ys.extend(r["y"] for r in rows)
+        ids.extend(r["id"] for r in rows)
+    X = np.vstack(parts) if parts else np.zeros((0, nf))
+    if not idcol:
+        ids = list(range(1, len(ys) + 1))
+    return ids, (ys if label else None), X
+
+def ml_malloc():
+    """Fix glibc's malloc thresholds, once per backend (see the file's header)."""
+    if GD.get('ml_malloc_fixed'):
+        return
+    GD['ml_malloc_fixed'] = True
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, 32 * 1024 * 1024)      # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 256 * 1024 * 1024)     # M_TRIM_THRESHOLD
+    except Exception:
+        pass
+
+def ml_limits(threads):
+    ml_malloc()
+    try:
+        from threadpoolctl import threadpool_limits
+        return threadpool_limits(limits=int(threads))
+    except ImportError:
+        import contextlib
+        return contextlib.nullcontext()
+
+def ml_estimator(kind, params):
+    """A fresh, unfitted Pipeline for kind with params."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.impute import SimpleImputer
+    unknown = sorted(set(params) - set(ML_PARAMS[kind]))
+    if unknown:
+        plpy.error("unknown parameter %s for ml.train_%s" % (", ".join(unknown), kind),
+                   hint="Known parameters: %s." % ", ".join(ML_PARAMS[kind]),
+                   sqlstate="22023")
+    rs = int(params.get('random_state', 0))
+    threads = int(params.get('threads', 1))
+    p = params.get
+    if kind == 'logreg':
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler, MinMaxScaler
+        scaler = p('scaler', 'standard')
+        if scaler not in ('standard', 'minmax'):
+            plpy.error('scaler must be "standard" or "minmax"', sqlstate="22023")
+        return Pipeline([
+            ('impute', SimpleImputer(strategy='median')),
+            ('scale', MinMaxScaler() if scaler == 'minmax' else StandardScaler()),
+            ('clf', LogisticRegression(C=float(p('C', 1.0)), max_iter=int(p('max_iter', 200)),
+                                       class_weight=p('class_weight'), solver='lbfgs',
+                                       random_state=rs))])
+    if kind == 'rf':
+        from sklearn.ensemble import RandomForestClassifier
+        md = p('max_depth')
+        return Pipeline([
+            ('impute', SimpleImputer(strategy='median')),
+            ('clf', RandomForestClassifier(n_estimators=int(p('n_estimators', 100)),
+                                           max_depth=None if md is None else int(md),
+                                           min_samples_leaf=int(p('min_samples_leaf', 1)),
+                                           max_features=p('max_features', 'sqrt'),
+                                           class_weight=p('class_weight'),
+                                           random_state=rs, n_jobs=threads))])
+    algorithm = p('algorithm', 'hist')
+    md = p('max_depth')
+    if algorithm == 'hist':
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        clf = HistGradientBoostingClassifier(
+            max_iter=int(p('max_iter', p('n_estimators', 100))),
+            learning_rate=float(p('learning_rate', 0.1)),
+            max_leaf_nodes=int(p('max_leaf_nodes', p('num_leaves', 31))),
+            max_depth=None if md is None else int(md),
+            min_samples_leaf=int(p('min_samples_leaf', 20)),
+            l2_regularization=float(p('l2_regularization', 0.0)),
+            max_bins=int(p('max_bins', 255)),
+            early_stopping=bool(p('early_stopping', False)),
+            random_state=rs)
+        if p('impute', False):
+            return Pipeline([('impute', SimpleImputer(strategy='median')), ('clf', clf)])
+        return Pipeline([('clf', clf)])
+    if algorithm == 'exact':
+        from sklearn.ensemble import GradientBoostingClassifier
+        return Pipeline([
+            ('impute', SimpleImputer(strategy='median')),
+            ('clf', GradientBoostingClassifier(n_estimators=int(p('n_estimators', p('max_iter', 100))),
+                                               learning_rate=float(p('learning_rate', 0.1)),
+                                               max_depth=3 if md is None else int(md),
+                                               min_samples_leaf=int(p('min_samples_leaf', 1)),
+                                               subsample=float(p('subsample', 1.0)),
+                                               random_state=rs))])
+    plpy.error('algorithm must be "hist" or "exact"', sqlstate="22023")
+
+def ml_fit(kind, input, params_json, warm_start):
+    """The body of ml.train_<kind>: the pickled model."""
+    import json
+    params = json.loads(params_json) if params_json is not None else {}
+    if not isinstance(params, dict):
+        plpy.error("params must be a JSON object", sqlstate="22023")
+    rel = ml_relation(input)
+    cols = ml_columns(rel)
+    types = dict(cols)
+    label = params.get('label', 'target')
+    if label not in types:
+        plpy.error("relation %s has no label column \"%s\"" % (rel, label),
+                   hint='Name the label with params {"label": "..."}.', sqlstate="42703")
+    idcol = params.get('id', 'sk_id_curr' if 'sk_id_curr' in types else None)
+    if idcol is not None and idcol not in types:
+        plpy.error("relation %s has no id column \"%s\"" % (rel, idcol), sqlstate="42703")
+    features = [n for n, t in cols
+                if t in ML_NUMERIC and n != label and n != idcol and not n.startswith('sk_id_')]
+    if not features:
+        plpy.error("relation %s has no numeric feature columns" % rel, sqlstate="22023")
+    fresh = ml_estimator(kind, params)
+    ids, y, X = ml_read(rel, idcol, label, features, types)
+    keep = np.array([v is not None for v in y], dtype=bool)
+    yv = np.array([0 if v is None else v for v in y], dtype=np.float64)[keep].astype(np.int64)
+    X = X[keep]
+    if len(np.unique(yv)) < 2:
+        plpy.error("relation %s: the label \"%s\" needs two classes to train on" % (rel, label),
+                   sqlstate="22023")
+    threads = int(params.get('threads', 1))
+    pipe, warm = None, False
+    if warm_start is not None:
+        try:
+            old = pickle.loads(warm_start)
+        except Exception:
+            old = None
+        if (isinstance(old, dict) and old.get('format') == 'ml/1' and old.get('kind') == kind
+                and old.get('features') == features
+                and [s[0] for s in old['estimator'].steps] == [s[0] for s in fresh.steps]
+                and type(old['estimator'].steps[-1][1]) is type(fresh.steps[-1][1])):
+            pipe = old['estimator']
+            for (name, step), (_, new) in zip(pipe.steps, fresh.steps):
+                if name == 'clf':
+                    step.set_params(**dict(new.get_params(deep=False), warm_start=True))
+                else:
+                    pipe.steps[[s[0] for s in pipe.steps].index(name)] = (name, new)
+            try:
+                with ml_limits(threads):
+                    pipe.fit(X, yv)
+                warm = True
+            except ValueError:
+                pipe = None
+            if pipe is not None:
+                pipe.steps[-1][1].set_params(warm_start=False)
+    if pipe is None:
+        pipe = fresh
+        with ml_limits(threads):
+            pipe.fit(X, yv)
+    return pickle.dumps({'format': 'ml/1', 'kind': kind, 'estimator': pipe, 'features': features,
+                         'id': idcol, 'label': label, 'params': params, 'rows': int(len(yv)),
+                         'warm_started': warm}, protocol=4)
+
+def ml_load(model):
+    try:
+        m = pickle.loads(model)
+    except Exception as e:
+        plpy.error("not a model of the ml functions: %s" % e, sqlstate="22P02")
+    if not isinstance(m, dict) or m.get('format') != 'ml/1':
+        plpy.error("not a model of the ml functions", sqlstate="22P02")
+    return m
+
+def ml_score(model, data, need_label):
+    """(model, ids, y, P(label = 1)) of a model on a relation."""
+    m = ml_load(model)
+    rel = ml_relation(data)
+    types = dict(ml_columns(rel))
+    missing = [f for f in m['features'] if f not in types]
+    if missing:
+        plpy.error("relation %s lacks feature columns of the model: %s" % (rel, ", ".join(missing[:10])),
+                   sqlstate="42703")
+    label = m['label'] if m['label'] in types else None
+    if need_label and label is None:
+        plpy.error("relation %s has no label column \"%s\"" % (rel, m['label']), sqlstate="42703")
+    idcol = m['id'] if m['id'] in types else None
+    ids, y, X = ml_read(rel, idcol, label, m['features'], types)
+    pipe = m['estimator']
+    classes = list(pipe.classes_)
+    with ml_limits(1):
+        proba = pipe.predict_proba(X) if len(ids) else np.zeros((0, len(classes)))
+    p = proba[:, classes.index(1)] if 1 in classes else np.zeros(len(ids))
+    return m, ids, y, p
+
+# ---- end of the ml library ----
+$py$;
+BEGIN
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.train_logreg(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('logreg', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.train_rf(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('rf', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.train_gbm(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('gbm', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.predict(model bytea, input regclass)
+RETURNS TABLE(id bigint, score float8) LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
+m, ids, y, p = ml_score(model, input, False)
+return list(zip(ids, p.tolist()))
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.auc(model bytea, data text)
+RETURNS float8 LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
+from sklearn.metrics import roc_auc_score
+m, ids, y, p = ml_score(model, data, True)
+keep = [i for i, v in enumerate(y) if v is not None]
+yv = np.array([y[i] for i in keep], dtype=np.float64)
+if len(np.unique(yv)) < 2:
+    return None
+return float(roc_auc_score(yv.astype(np.int64), p[keep]))
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.accuracy(model bytea, data text)
+RETURNS float8 LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
+m, ids, y, p = ml_score(model, data, True)
+keep = [i for i, v in enumerate(y) if v is not None]
+if not keep:
+    return None
+yv = np.array([y[i] for i in keep], dtype=np.float64)
+return float(np.mean((p[keep] >= 0.5).astype(np.float64) == yv))
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.model_info(model bytea)
+RETURNS jsonb LANGUAGE plpython3u IMMUTABLE STRICT AS %L$f$, lib || $py$
+import json
+m = ml_load(model)
+return json.dumps({'kind': m['kind'], 'params': m['params'], 'features': len(m['features']),
+                   'id': m['id'], 'label': m['label'], 'rows': m['rows'],
+                   'warm_started': m['warm_started'],
+                   'estimator': type(m['estimator'].steps[-1][1]).__name__})
+$py$);
+END
+$do$;
+
+-- A model is a pickle, and unpickling runs whatever code the pickle names:
+-- whoever may call these functions with a bytea of their choosing can run
+-- code as the server's operating-system user.  So only superusers (and roles
+-- granted EXECUTE explicitly, which is granting exactly that) may call them.
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ml FROM PUBLIC;
+
+COMMENT ON SCHEMA ml IS 'scikit-learn training and scoring for eg workloads (examples/ml.sql)';
