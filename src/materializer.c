@@ -32,6 +32,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "portability/instr_time.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -67,7 +68,7 @@ MatCandidates(ExecCandidate *cands, int ncands, int *n)
 		c[k].stored = true;
 		k++;
 	}
-	for (int i = 0; i < ncands && eg_materializer != EG_MAT_NONE; i++)
+	for (int i = 0; i < ncands; i++)
 	{
 		bool		dup = false;
 
@@ -94,6 +95,11 @@ MatStoreNew(MatCandidate *c, int n)
 
 		if (c[i].stored)
 			continue;
+		if (eg_materializer == EG_MAT_NONE)
+		{
+			c[i].why = "not kept: eg.materializer is none";
+			continue;
+		}
 		if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
 			c[i].load >= c[i].recreation)
 		{
@@ -286,6 +292,20 @@ materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 	int			n;
 
 	INSTR_TIME_SET_CURRENT(start);
+
+	/*
+	 * Under REPEATABLE READ or SERIALIZABLE the snapshot predates the lock:
+	 * what a concurrent materializer committed meanwhile would be invisible
+	 * and the budget could be overshot.  Keep the store as it is then.
+	 */
+	if (IsolationUsesXactSnapshot())
+	{
+		ereport(NOTICE,
+				(errmsg("eg: the materializer does not run under %s isolation",
+						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+				 errhint("Nothing new was stored; run eg.materialize() in a READ COMMITTED transaction.")));
+		return NIL;
+	}
 	MatLock();
 	c = MatCandidates(cands, ncands, &n);
 	MatStoreNew(c, n);
