@@ -520,8 +520,6 @@ ExecMaterialize(RunState *rs, int64 workload)
 			continue;
 		cands[n].id = step->id;
 		cands[n].relid = rs->relids[i];
-		cands[n].step = step->name;
-		cands[n].compute_seconds = rs->seconds[i];
 		n++;
 	}
 	(void) materializer_run(cands, n, workload);

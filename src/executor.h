@@ -11,8 +11,6 @@ typedef struct ExecCandidate
 {
 	EgId		id;
 	Oid			relid;
-	const char *step;
-	double		compute_seconds;
 } ExecCandidate;
 
 

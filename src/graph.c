@@ -344,14 +344,6 @@ GraphUpdateArtifact(const char *sql, const EgId *id, Datum arg, Oid argtype)
 	GraphEnd(&sw);
 }
 
-/* Record a model's quality (from an aggregate with quality_of). */
-void
-graph_set_quality(const EgId *id, double quality)
-{
-	GraphUpdateArtifact("UPDATE eg.artifact SET quality = $2 WHERE id = $1::eg.artifact_id",
-						id, Float8GetDatum(quality), FLOAT8OID);
-}
-
 /* Mark an artifact stored (with its stored bytes) or evicted. */
 void
 graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)

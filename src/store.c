@@ -334,22 +334,6 @@ StoreDropArtifact(StoreSession *s, const char *hex)
 }
 
 
-/* True if artifact id is stored. */
-bool
-store_has(const EgId *id)
-{
-	StoreSession s;
-	Datum		args[1];
-	bool		found;
-
-	StoreBegin(&s, id, "eg store has");
-	args[0] = CStringGetTextDatum(s.hex);
-	found = StoreExec(SP_ART_GET, args, false, SPI_OK_SELECT) > 0;
-	SPI_freetuptable(SPI_tuptable);
-	StoreEnd(&s);
-	return found;
-}
-
 /* Drop artifact id from the store, freeing chunks nobody references. */
 void
 store_drop(const EgId *id)

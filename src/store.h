@@ -36,9 +36,6 @@ typedef struct StoreChunk
 /* Store the rows of relation relid as artifact id; no-op if already stored. */
 extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
 
-/* True if artifact id is stored. */
-extern bool store_has(const EgId *id);
-
 /*
  * Restore artifact id into a new table "into" (temp if into->relpersistence
  * is RELPERSISTENCE_TEMP), created as the current user.  Returns the new
