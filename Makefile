@@ -23,3 +23,7 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES)
 	cat $^ > $@
+
+# PGXS does not track headers: rebuild every object when any header changes
+# (a struct layout changed in one header must reach every file using it).
+$(OBJS): $(wildcard src/*.h)

@@ -22,25 +22,47 @@
 --       (eg takes a string constant that names a step as one of its inputs)
 --   ml.model_info(model bytea) -> jsonb             kind, params, features, rows
 --
+-- Pipeline stages, each one eg step (examples/openml): a transformer is
+-- fitted like a model, with the same signature, and applied by ml.transform:
+--   ml.fit_scaler(input regclass, params jsonb, warm_start bytea) -> bytea
+--   ml.fit_pca   (input regclass, params jsonb, warm_start bytea) -> bytea
+--   ml.fit_kbest (input regclass, params jsonb, warm_start bytea) -> bytea
+--   ml.transform(model bytea, data text) -> TABLE(id bigint, target float8, x float8[])
+--       every row of a table (or a step, as above), transformed: its id, its
+--       label (NULL if the table has none) and its features in one array,
+--       in id order.  The output is itself a table the functions read:
+--       eg.model('scaler', 'ml.fit_scaler', 'train', '{"id": "id"}')
+--       eg.dataset('scaled_train', $$SELECT t.* FROM scaler s,
+--                                    ml.transform(s.model, 'train') t$$)
+--       eg.model('pca', 'ml.fit_pca', 'scaled_train', '{"id": "id", "n_components": 10}')
+--       (the column is named "id": name it in params, see below)
+--
 -- The table layout: the label is column "target" (params: "label"), the id is
 -- "sk_id_curr" if there is one (params: "id"); the features are every other
--- numeric or boolean column, except columns named sk_id_*.  Text columns are
--- ignored.  Rows are read in id order (else in the order of their values), so
--- a model depends only on the table's contents, not on its physical order:
--- training the same rows twice gives the same model, byte for byte.  Rows
--- whose label is NULL are not used for training.
+-- numeric or boolean column, except columns named sk_id_*, and every numeric
+-- array column (x float8[] of n elements gives the n features x[1] .. x[n];
+-- one-dimensional, the same n in every row, NULL elements are NULL
+-- features, a NULL array n NULLs).  Text columns are ignored.  Rows are read
+-- in id order (else in the order of their values), so a model depends only
+-- on the table's contents, not on its physical order: training the same rows
+-- twice gives the same model, byte for byte.  Rows whose label is NULL are
+-- not used for training (the unsupervised scaler and PCA use every row, and
+-- need no label).
 --
 -- Models (a pickled dict, pickle protocol 4): {"format": "ml/1", "kind",
--- "estimator" (a scikit-learn Pipeline), "features" (names, in order), "id",
--- "label", "params", "rows", "warm_started"}.  Prediction reads the model's
--- feature columns by name, so the scored table needs those columns (with any
--- column order and any further columns).
+-- "estimator" (a scikit-learn Pipeline), "features" (names, in order),
+-- "columns" (the feature columns: [name, array width or null]), "id",
+-- "label", "params", "rows", "warm_started"}.  Prediction and transformation
+-- read the model's feature columns by name, so the table needs those columns
+-- (with any column order and any further columns; an array column with the
+-- model's number of elements).
 --
 -- params (unknown keys are an error; every estimator gets a fixed
 -- random_state, default 0, and "threads" (default 1) OpenMP/BLAS threads):
---   logreg  C (1.0), max_iter (200), scaler ("standard" | "minmax"),
---           class_weight (null | "balanced"); median imputation, scaling and
---           L2-regularised LogisticRegression (lbfgs)
+--   logreg  C (1.0), max_iter (200), scaler ("standard" | "minmax" | "none",
+--           for data a pipeline has scaled already), class_weight (null |
+--           "balanced"); median imputation, scaling and L2-regularised
+--           LogisticRegression (lbfgs)
 --   rf      n_estimators (100), max_depth (null), min_samples_leaf (1),
 --           max_features ("sqrt"), class_weight; median imputation and
 --           RandomForestClassifier
@@ -53,8 +75,16 @@
 --           and GradientBoostingClassifier with n_estimators (100),
 --           learning_rate (0.1), max_depth (3), min_samples_leaf (1),
 --           subsample (1.0)
+--   scaler  method ("standard" | "minmax"): StandardScaler or MinMaxScaler
+--           (NULLs stay NULL, as in scikit-learn)
+--   pca     n_components (null: all; a whole number, or a fraction of the
+--           variance in (0, 1)), whiten (false); median imputation and PCA
+--           (full SVD)
+--   kbest   k (10, or "all"), score_func ("f_classif" | "mutual_info");
+--           median imputation and SelectKBest (supervised: needs the label)
 --
--- Warm start: given a model of the same kind trained on the same feature
+-- Warm start (classifiers; transformers ignore it and are always fitted from
+-- scratch): given a model of the same kind trained on the same feature
 -- columns, training continues from it with the new params (warm_start=True):
 -- LogisticRegression starts from its coefficients, a random forest or
 -- gradient boosting adds trees up to the new n_estimators / max_iter.  When
@@ -76,10 +106,10 @@
 -- whole library in its own body (composed by the DO block), and changing the
 -- library changes every function's definition.
 --
--- Volatility: the train functions read tables and are VOLATILE (eg.model
--- ignores volatility); ml.predict, ml.auc and ml.accuracy read tables but give
--- the same result for the same contents within a statement: STABLE, so
--- steps that call them stay reusable.
+-- Volatility: the train and fit functions read tables and are VOLATILE
+-- (eg.model ignores volatility); ml.predict, ml.transform, ml.auc and
+-- ml.accuracy read tables but give the same result for the same contents
+-- within a statement: STABLE, so steps that call them stay reusable.
 
 CREATE EXTENSION IF NOT EXISTS plpython3u;
 CREATE SCHEMA IF NOT EXISTS ml;
@@ -92,6 +122,10 @@ import pickle
 import numpy as np
 
 ML_NUMERIC = ('smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'boolean')
+ML_ARRAYS = ('smallint[]', 'integer[]', 'bigint[]', 'real[]', 'double precision[]', 'numeric[]')
+ML_CLASSIFIERS = ('logreg', 'rf', 'gbm')
+ML_TRANSFORMERS = ('scaler', 'pca', 'kbest')
+ML_UNSUPERVISED = ('scaler', 'pca')
 ML_PARAMS = {
     'logreg': ('C', 'max_iter', 'scaler', 'class_weight', 'random_state', 'threads', 'id', 'label'),
     'rf': ('n_estimators', 'max_depth', 'min_samples_leaf', 'max_features', 'class_weight',
@@ -99,7 +133,14 @@ ML_PARAMS = {
     'gbm': ('algorithm', 'max_iter', 'n_estimators', 'learning_rate', 'max_leaf_nodes', 'num_leaves',
             'max_depth', 'min_samples_leaf', 'l2_regularization', 'max_bins', 'early_stopping',
             'subsample', 'impute', 'random_state', 'threads', 'id', 'label'),
+    'scaler': ('method', 'threads', 'id', 'label'),
+    'pca': ('n_components', 'whiten', 'random_state', 'threads', 'id', 'label'),
+    'kbest': ('k', 'score_func', 'random_state', 'threads', 'id', 'label'),
 }
+
+def ml_function(kind):
+    """The SQL function that trains or fits kind."""
+    return ('ml.train_' if kind in ML_CLASSIFIERS else 'ml.fit_') + kind
 
 def ml_relation(name):
     """The relation's name as regclass prints it (quoted, qualified if needed)."""
@@ -121,21 +162,91 @@ def ml_float(name, typ):
         return q + '::int::float8'
     return q + '::float8'
 
-def ml_read(rel, idcol, label, features, types):
+def ml_layout(rel, cols, label, idcol):
+    """The feature columns of a relation as [(name, width)]: every numeric or
+    boolean column (width None) and every numeric array column (width: its
+    number of elements, the same in every row), except the label, the id and
+    columns named sk_id_*, in column order."""
+    feats = [(n, t) for n, t in cols
+             if (t in ML_NUMERIC or t in ML_ARRAYS) and n != label and n != idcol
+             and not n.startswith('sk_id_')]
+    arrays = [n for n, t in feats if t in ML_ARRAYS]
+    widths = {}
+    if arrays:
+        aggs = ', '.join(
+            "pg_catalog.min(pg_catalog.cardinality(%s)) AS lo%d, "
+            "pg_catalog.max(pg_catalog.cardinality(%s)) AS hi%d, "
+            "pg_catalog.bool_and(pg_catalog.array_ndims(%s) = 1) AS flat%d"
+            % (plpy.quote_ident(n), i, plpy.quote_ident(n), i, plpy.quote_ident(n), i)
+            for i, n in enumerate(arrays))
+        r = plpy.execute("SELECT %s FROM %s" % (aggs, rel))[0]
+        for i, n in enumerate(arrays):
+            lo, hi, flat = r["lo%d" % i], r["hi%d" % i], r["flat%d" % i]
+            if lo is None or hi == 0:
+                plpy.error("relation %s: feature array column \"%s\" has no elements" % (rel, n),
+                           sqlstate="22023")
+            if lo != hi or flat is not True:
+                plpy.error("relation %s: feature array column \"%s\" must be one-dimensional "
+                           "with the same number of elements in every row" % (rel, n),
+                           hint="It has between %d and %d elements." % (lo, hi), sqlstate="22023")
+            widths[n] = int(hi)
+    return [(n, widths.get(n)) for n, t in feats]
+
+def ml_feature_names(columns):
+    """The names of the features of a layout: an array column x of width 3
+    gives x[1], x[2], x[3]."""
+    names = []
+    for n, w in columns:
+        names.extend([n] if w is None else ["%s[%d]" % (n, i + 1) for i in range(w)])
+    return names
+
+def ml_model_columns(m):
+    """A model's feature layout [(name, width)] (models made before arrays
+    were supported list scalar features only)."""
+    return [tuple(c) for c in m['columns']] if 'columns' in m else [(f, None) for f in m['features']]
+
+def ml_read(rel, idcol, label, columns, types):
     """(ids, y, X) of a relation: ids and y are lists (y None without a
-    label), X a float64 matrix with NaN for NULL; in id order.  Each row's
-    features come as one float8[] in binary form (array_send; NULL made NaN,
-    so every element is 4 length bytes and 8 value bytes), decoded by numpy
-    a batch at a time."""
-    nf = len(features)
-    xs = ', '.join("coalesce(%s, 'NaN'::float8)" % ml_float(f, types[f]) for f in features)
+    label), X a float64 matrix with NaN for NULL; in id order.  columns is
+    the layout [(name, width)] (ml_layout); an array column gives width
+    features.  Each row's features come as one float8[] in binary form
+    (array_send; NULL made NaN, so every element is 4 length bytes and 8
+    value bytes), decoded by numpy a batch at a time.  A NULL array is all
+    NaN; an array of another shape is an error."""
+    nf = len(ml_feature_names(columns))
     y = ml_float(label, types[label]) if label else 'NULL::float8'
+    if all(w is None for _, w in columns):
+        xs = ', '.join("coalesce(%s, 'NaN'::float8)" % ml_float(f, types[f]) for f, _ in columns)
+        x = "pg_catalog.array_send(ARRAY[%s]::float8[])" % xs
+    else:
+        # runs of scalar columns as one ARRAY[...], arrays as they are
+        # (NULL elements NaN), all concatenated; NULL if an array has
+        # another shape
+        parts, run, checks = [], [], []
+        for n, w in columns + [(None, 0)]:
+            if w is None:
+                run.append("coalesce(%s, 'NaN'::float8)" % ml_float(n, types[n]))
+                continue
+            if run:
+                parts.append("ARRAY[%s]::float8[]" % ', '.join(run))
+                run = []
+            if n is None:
+                break
+            q = plpy.quote_ident(n)
+            parts.append("coalesce(pg_catalog.array_replace(%s::float8[], NULL, 'NaN'::float8), "
+                         "pg_catalog.array_fill('NaN'::float8, ARRAY[%d]))" % (q, w))
+            checks.append("(%s IS NULL OR (pg_catalog.array_ndims(%s) = 1 AND "
+                          "pg_catalog.cardinality(%s) = %d))" % (q, q, q, w))
+        x = parts[0]
+        for part in parts[1:]:
+            x = "pg_catalog.array_cat(%s, %s)" % (x, part)
+        x = "CASE WHEN %s THEN pg_catalog.array_send(%s) END" % (' AND '.join(checks), x)
     if idcol:
-        sql = ("SELECT %s::bigint AS id, %s AS y, pg_catalog.array_send(ARRAY[%s]::float8[]) AS x "
-               "FROM %s ORDER BY 1" % (plpy.quote_ident(idcol), y, xs, rel))
+        sql = ("SELECT %s::bigint AS id, %s AS y, %s AS x "
+               "FROM %s ORDER BY 1" % (plpy.quote_ident(idcol), y, x, rel))
     else:
         sql = ("SELECT NULL::bigint AS id, y, x FROM (SELECT %s AS y, "
-               "pg_catalog.array_send(ARRAY[%s]::float8[]) AS x FROM %s) s ORDER BY x, y" % (y, xs, rel))
+               "%s AS x FROM %s) s ORDER BY x, y" % (y, x, rel))
     # array_send of a one-dimensional array: ndim, flags, element type, size,
     # lower bound (int4 each), then length and value of each element
     row = np.dtype([('header', 'V20'), ('x', np.dtype([('len', '>i4'), ('val', '>f8')]), (nf,))])
@@ -145,7 +256,15 @@ def ml_read(rel, idcol, label, features, types):
         rows = cur.fetch(5000)
         if not rows:
             break
-        batch = np.frombuffer(b''.join(r["x"] for r in rows), dtype=row)
+        xs = [r["x"] for r in rows]
+        if any(v is None for v in xs):
+            bad = [n for n, w in columns if w is not None]
+            plpy.error("relation %s: a feature array column (%s) has a row of another shape"
+                       % (rel, ", ".join(bad)),
+                       hint="The model's arrays have %s elements."
+                       % ", ".join(str(w) for _, w in columns if w is not None),
+                       sqlstate="22023")
+        batch = np.frombuffer(b''.join(xs), dtype=row)
         if (batch['x']['len'] != 8).any():
             plpy.error("ml: unexpected binary array from %s" % rel)
         parts.append(batch['x']['val'].astype(np.float64))
@@ -184,7 +303,7 @@ def ml_estimator(kind, params):
     from sklearn.impute import SimpleImputer
     unknown = sorted(set(params) - set(ML_PARAMS[kind]))
     if unknown:
-        plpy.error("unknown parameter %s for ml.train_%s" % (", ".join(unknown), kind),
+        plpy.error("unknown parameter %s for %s" % (", ".join(unknown), ml_function(kind)),
                    hint="Known parameters: %s." % ", ".join(ML_PARAMS[kind]),
                    sqlstate="22023")
     rs = int(params.get('random_state', 0))
@@ -194,11 +313,12 @@ def ml_estimator(kind, params):
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler, MinMaxScaler
         scaler = p('scaler', 'standard')
-        if scaler not in ('standard', 'minmax'):
-            plpy.error('scaler must be "standard" or "minmax"', sqlstate="22023")
+        if scaler not in ('standard', 'minmax', 'none'):
+            plpy.error('scaler must be "standard", "minmax" or "none"', sqlstate="22023")
         return Pipeline([
             ('impute', SimpleImputer(strategy='median')),
-            ('scale', MinMaxScaler() if scaler == 'minmax' else StandardScaler()),
+            ('scale', MinMaxScaler() if scaler == 'minmax' else
+                      'passthrough' if scaler == 'none' else StandardScaler()),
             ('clf', LogisticRegression(C=float(p('C', 1.0)), max_iter=int(p('max_iter', 200)),
                                        class_weight=p('class_weight'), solver='lbfgs',
                                        random_state=rs))])
@@ -213,6 +333,37 @@ def ml_estimator(kind, params):
                                            max_features=p('max_features', 'sqrt'),
                                            class_weight=p('class_weight'),
                                            random_state=rs, n_jobs=threads))])
+    if kind == 'scaler':
+        from sklearn.preprocessing import StandardScaler, MinMaxScaler
+        method = p('method', 'standard')
+        if method not in ('standard', 'minmax'):
+            plpy.error('method must be "standard" or "minmax"', sqlstate="22023")
+        # no imputation: NULL (NaN) stays NULL, as scikit-learn's scalers do
+        return Pipeline([('t', MinMaxScaler() if method == 'minmax' else StandardScaler())])
+    if kind == 'pca':
+        from sklearn.decomposition import PCA
+        nc = p('n_components')
+        if nc is not None and not isinstance(nc, int):
+            nc = float(nc)
+            if not 0 < nc < 1:
+                plpy.error("n_components must be a whole number of components or a fraction "
+                           "of the variance between 0 and 1", sqlstate="22023")
+        return Pipeline([
+            ('impute', SimpleImputer(strategy='median')),
+            ('t', PCA(n_components=nc, whiten=bool(p('whiten', False)), svd_solver='full',
+                      random_state=rs))])
+    if kind == 'kbest':
+        from functools import partial
+        from sklearn.feature_selection import SelectKBest, f_classif, mutual_info_classif
+        score_func = p('score_func', 'f_classif')
+        if score_func not in ('f_classif', 'mutual_info'):
+            plpy.error('score_func must be "f_classif" or "mutual_info"', sqlstate="22023")
+        k = p('k', 10)
+        return Pipeline([
+            ('impute', SimpleImputer(strategy='median')),
+            ('t', SelectKBest(f_classif if score_func == 'f_classif' else
+                              partial(mutual_info_classif, random_state=rs),
+                              k='all' if k == 'all' else int(k)))])
     algorithm = p('algorithm', 'hist')
     md = p('max_depth')
     if algorithm == 'hist':
@@ -243,7 +394,8 @@ def ml_estimator(kind, params):
     plpy.error('algorithm must be "hist" or "exact"', sqlstate="22023")
 
 def ml_fit(kind, input, params_json, warm_start):
-    """The body of ml.train_<kind>: the pickled model."""
+    """The body of ml.train_<kind> and ml.fit_<kind>: the pickled model.
+    Transformers (ML_TRANSFORMERS) are fitted from scratch, always."""
     import json
     params = json.loads(params_json) if params_json is not None else {}
     if not isinstance(params, dict):
@@ -251,28 +403,34 @@ def ml_fit(kind, input, params_json, warm_start):
     rel = ml_relation(input)
     cols = ml_columns(rel)
     types = dict(cols)
+    supervised = kind not in ML_UNSUPERVISED
     label = params.get('label', 'target')
     if label not in types:
-        plpy.error("relation %s has no label column \"%s\"" % (rel, label),
-                   hint='Name the label with params {"label": "..."}.', sqlstate="42703")
+        if supervised or 'label' in params:
+            plpy.error("relation %s has no label column \"%s\"" % (rel, label),
+                       hint='Name the label with params {"label": "..."}.', sqlstate="42703")
+        label = None
     idcol = params.get('id', 'sk_id_curr' if 'sk_id_curr' in types else None)
     if idcol is not None and idcol not in types:
         plpy.error("relation %s has no id column \"%s\"" % (rel, idcol), sqlstate="42703")
-    features = [n for n, t in cols
-                if t in ML_NUMERIC and n != label and n != idcol and not n.startswith('sk_id_')]
+    columns = ml_layout(rel, cols, label, idcol)
+    features = ml_feature_names(columns)
     if not features:
         plpy.error("relation %s has no numeric feature columns" % rel, sqlstate="22023")
     fresh = ml_estimator(kind, params)
-    ids, y, X = ml_read(rel, idcol, label, features, types)
-    keep = np.array([v is not None for v in y], dtype=bool)
-    yv = np.array([0 if v is None else v for v in y], dtype=np.float64)[keep].astype(np.int64)
-    X = X[keep]
-    if len(np.unique(yv)) < 2:
-        plpy.error("relation %s: the label \"%s\" needs two classes to train on" % (rel, label),
-                   sqlstate="22023")
+    ids, y, X = ml_read(rel, idcol, label, columns, types)
+    if supervised:
+        keep = np.array([v is not None for v in y], dtype=bool)
+        yv = np.array([0 if v is None else v for v in y], dtype=np.float64)[keep].astype(np.int64)
+        X = X[keep]
+        if len(np.unique(yv)) < 2:
+            plpy.error("relation %s: the label \"%s\" needs two classes to train on" % (rel, label),
+                       sqlstate="22023")
+    else:
+        yv = None
     threads = int(params.get('threads', 1))
     pipe, warm = None, False
-    if warm_start is not None:
+    if warm_start is not None and kind in ML_CLASSIFIERS:
         try:
             old = pickle.loads(warm_start)
         except Exception:
@@ -297,10 +455,18 @@ def ml_fit(kind, input, params_json, warm_start):
                 pipe.steps[-1][1].set_params(warm_start=False)
     if pipe is None:
         pipe = fresh
-        with ml_limits(threads):
-            pipe.fit(X, yv)
+        if kind in ML_CLASSIFIERS:
+            with ml_limits(threads):
+                pipe.fit(X, yv)
+        else:
+            try:
+                with ml_limits(threads):
+                    pipe.fit(X, yv)
+            except ValueError as e:
+                plpy.error("%s on %s: %s" % (ml_function(kind), rel, e), sqlstate="22023")
     return pickle.dumps({'format': 'ml/1', 'kind': kind, 'estimator': pipe, 'features': features,
-                         'id': idcol, 'label': label, 'params': params, 'rows': int(len(yv)),
+                         'columns': columns, 'id': idcol, 'label': label, 'params': params,
+                         'rows': int(len(ids) if yv is None else len(yv)),
                          'warm_started': warm}, protocol=4)
 
 def ml_load(model):
@@ -312,26 +478,51 @@ def ml_load(model):
         plpy.error("not a model of the ml functions", sqlstate="22P02")
     return m
 
-def ml_score(model, data, need_label):
-    """(model, ids, y, P(label = 1)) of a model on a relation."""
-    m = ml_load(model)
+def ml_data(m, data, need_label):
+    """(ids, y, X) of a relation, read with the feature layout of model m."""
     rel = ml_relation(data)
     types = dict(ml_columns(rel))
-    missing = [f for f in m['features'] if f not in types]
+    columns = ml_model_columns(m)
+    missing = [n for n, w in columns if n not in types]
     if missing:
         plpy.error("relation %s lacks feature columns of the model: %s" % (rel, ", ".join(missing[:10])),
                    sqlstate="42703")
+    shape = [n for n, w in columns if (w is not None) != (types[n] in ML_ARRAYS)]
+    if shape:
+        plpy.error("relation %s: columns %s are arrays where the model has scalars or the other way "
+                   "round" % (rel, ", ".join(shape[:10])), sqlstate="42804")
     label = m['label'] if m['label'] in types else None
     if need_label and label is None:
         plpy.error("relation %s has no label column \"%s\"" % (rel, m['label']), sqlstate="42703")
     idcol = m['id'] if m['id'] in types else None
-    ids, y, X = ml_read(rel, idcol, label, m['features'], types)
+    return ml_read(rel, idcol, label, columns, types)
+
+def ml_score(model, data, need_label):
+    """(model, ids, y, P(label = 1)) of a model on a relation."""
+    m = ml_load(model)
+    if m['kind'] not in ML_CLASSIFIERS:
+        plpy.error("a model of kind %s does not predict" % m['kind'],
+                   hint="It is a transformer: apply it with ml.transform.", sqlstate="22023")
+    ids, y, X = ml_data(m, data, need_label)
     pipe = m['estimator']
     classes = list(pipe.classes_)
     with ml_limits(1):
         proba = pipe.predict_proba(X) if len(ids) else np.zeros((0, len(classes)))
     p = proba[:, classes.index(1)] if 1 in classes else np.zeros(len(ids))
     return m, ids, y, p
+
+def ml_transform(model, data):
+    """[(id, label, features)] of a fitted transformer applied to a relation."""
+    m = ml_load(model)
+    if m['kind'] not in ML_TRANSFORMERS:
+        plpy.error("a model of kind %s does not transform" % m['kind'],
+                   hint="It is a classifier: apply it with ml.predict.", sqlstate="22023")
+    ids, y, X = ml_data(m, data, False)
+    if not len(ids):
+        return []
+    with ml_limits(int(m['params'].get('threads', 1))):
+        Xt = m['estimator'].transform(X)
+    return list(zip(ids, y if y is not None else [None] * len(ids), Xt.tolist()))
 
 # ---- end of the ml library ----
 $py$;
@@ -350,6 +541,26 @@ $py$);
 CREATE OR REPLACE FUNCTION ml.train_gbm(input regclass, params jsonb, warm_start bytea)
 RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
 return ml_fit('gbm', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.fit_scaler(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('scaler', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.fit_pca(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('pca', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.fit_kbest(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
+return ml_fit('kbest', input, params, warm_start)
+$py$);
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.transform(model bytea, data text)
+RETURNS TABLE(id bigint, target float8, x float8[]) LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
+return ml_transform(model, data)
 $py$);
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ml.predict(model bytea, input regclass)
