@@ -23,6 +23,8 @@
  *     - none: nothing new; what is kept stays while it fits.
  *  4. The rest is evicted (chunks no other artifact uses are freed in the
  *     same transaction) and the store is checked against the budget.
+ * Under the same lock it compacts the change log of base tables (track.c),
+ * the other table that grows with use.
  * Base tables are never copied: they are live data, their versions are in
  * the ids.  The work is O(|W| + |M|) per run: only the run's steps and the
  * kept artifacts are looked at, with potentials and recreation costs kept
@@ -41,6 +43,7 @@
 #include "graph.h"
 #include "materializer.h"
 #include "store.h"
+#include "track.h"
 #include "utility.h"
 
 /* Advisory lock key that serialises materializer runs ('eg' 'mat'). */
@@ -307,6 +310,7 @@ materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 		return NIL;
 	}
 	MatLock();
+	track_compact();			/* the change log too, under the same lock */
 	c = MatCandidates(cands, ncands, &n);
 	MatStoreNew(c, n);
 	utility_compute(c, n, eg_alpha);

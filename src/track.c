@@ -13,6 +13,11 @@
  * as seen by the reading snapshot.  A missing or disabled trigger is put back
  * and logs a change, since changes made meanwhile went unseen.
  *
+ * So that the log does not grow without end, track_compact replaces a
+ * table's visible rows by one row carrying their count and hash sum, in one
+ * statement: a snapshot sees either all the rows it saw before (the delete
+ * is not visible to it) or the summary, so no version changes.
+ *
  * Installing the trigger takes a lock that excludes writers; taken in the
  * user's transaction it would block them until the whole run commits.  So
  * a short-lived background worker installs it in its own transaction and
@@ -46,6 +51,9 @@
 #include "utils/rel.h"
 
 #include "track.h"
+
+/* A table's change log is compacted beyond this many rows. */
+#define TRACK_COMPACT_ROWS 64
 
 /* Oid of eg's change-logging trigger function. */
 static Oid
@@ -138,13 +146,36 @@ track_version(Oid relid)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "eg: SPI_connect failed");
-	TrackExecAsOwner("SELECT count(*) || ':' || coalesce(sum(hashint8extended(seq, 0)), 0) "
+	TrackExecAsOwner("SELECT coalesce(sum(n), 0) || ':' || "
+					 "coalesce(sum(coalesce(h, hashint8extended(seq, 0))), 0) "
 					 "FROM eg.source_change WHERE relid = $1",
 					 1, types, values, SPI_OK_SELECT);
 	version = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	version = MemoryContextStrdup(caller, version);
 	SPI_finish();
 	return version;
+}
+
+/*
+ * Compact the change log: every table with more than TRACK_COMPACT_ROWS
+ * visible rows gets one summary row instead.  Callers serialise it (the
+ * materializer's lock); rows of transactions in flight are left alone.
+ */
+void
+track_compact(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "eg: SPI_connect failed");
+	TrackExecAsOwner(psprintf("WITH gone AS ("
+							  " DELETE FROM eg.source_change WHERE relid IN"
+							  " (SELECT relid FROM eg.source_change GROUP BY relid"
+							  "  HAVING count(*) > %d)"
+							  " RETURNING relid, n, coalesce(h, hashint8extended(seq, 0)) AS h) "
+							  "INSERT INTO eg.source_change (relid, n, h) "
+							  "SELECT relid, sum(n), sum(h) FROM gone GROUP BY relid",
+							  TRACK_COMPACT_ROWS),
+					 0, NULL, NULL, SPI_OK_INSERT);
+	SPI_finish();
 }
 
 /* The tracker state of relid as the catalogs say now; its relkind too. */

@@ -8,6 +8,7 @@
 
 extern bool track_relation(Oid relid);
 extern char *track_version(Oid relid);
+extern void track_compact(void);
 extern PGDLLEXPORT void eg_track_worker(Datum arg);
 
 #endif							/* EG_TRACK_H */

@@ -60,10 +60,13 @@ CREATE TABLE workload_step (
 );
 CREATE INDEX workload_step_artifact ON workload_step (artifact);
 
--- Data versions of base tables: one row per modifying statement.
+-- Data versions of base tables: one row per modifying statement, or one
+-- row summing n compacted rows whose hashes add up to h (track.c).
 CREATE TABLE source_change (
     seq     bigserial PRIMARY KEY,
-    relid   oid NOT NULL
+    relid   oid NOT NULL,
+    n       bigint NOT NULL DEFAULT 1 CHECK (n > 0),
+    h       numeric                     -- NULL: hashint8extended(seq, 0)
 );
 CREATE INDEX source_change_relid ON source_change (relid);
 

@@ -1,0 +1,61 @@
+-- The change log of base tables (eg.source_change) is compacted by the
+-- materializer once a table has more than 64 rows in it: one summary row
+-- with their count and hash sum.  Data versions, hence artifact ids, do not
+-- change by it: a result computed before the compaction is still loaded
+-- after it, and a change after it is still seen.
+SET eg.progress = off;
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+CREATE TABLE tc (a int);
+INSERT INTO tc VALUES (1);
+
+CREATE FUNCTION tc_workload() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM eg.begin('track');
+    PERFORM eg.dataset('tc_sum', 'SELECT count(*) AS n, sum(a) AS s FROM tc');
+END $$;
+
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT n, s FROM tc_sum;
+
+-- 100 statements: 100 log rows (plus the one the tracker logged on install)
+DO $$ BEGIN FOR i IN 1..100 LOOP INSERT INTO tc VALUES (i); END LOOP; END $$;
+SELECT count(*) AS log_rows, sum(n) AS changes FROM eg.source_change WHERE relid = 'tc'::regclass;
+
+-- the data changed: computed; the materializer then compacts the log
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT n, s FROM tc_sum;
+SELECT count(*) AS log_rows, sum(n) AS changes, bool_and(h IS NOT NULL) AS summed
+FROM eg.source_change WHERE relid = 'tc'::regclass;
+
+-- the same version after compaction: loaded
+\c
+SET eg.progress = off;
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT n, s FROM tc_sum;
+
+-- a change after the compaction is seen
+INSERT INTO tc VALUES (1000);
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT n, s FROM tc_sum;
+SELECT count(*) AS log_rows, sum(n) AS changes FROM eg.source_change WHERE relid = 'tc'::regclass;
+
+-- a transaction's own uncommitted rows are compacted with the committed
+-- ones; on rollback the compaction goes with them and the version is back
+BEGIN;
+DO $$ BEGIN FOR i IN 1..70 LOOP UPDATE tc SET a = a WHERE false; END LOOP; END $$;
+SELECT count(*) >= 0 AS materialized FROM eg.materialize();
+SELECT count(*) AS log_rows, sum(n) AS changes FROM eg.source_change WHERE relid = 'tc'::regclass;
+ROLLBACK;
+SELECT count(*) AS log_rows, sum(n) AS changes FROM eg.source_change WHERE relid = 'tc'::regclass;
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+
+DROP TABLE tc CASCADE;
+DROP FUNCTION tc_workload();
