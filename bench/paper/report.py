@@ -98,7 +98,7 @@ def fig4(md, S):
                      "%.1f / %.1f / %.1f (%.1fx)" % (k, c1, c2, k / c2)])
     med = statistics.median(speed)
     md.append("### Fig. 4: repeated runs\n")
-    md.append("Each of W1-W3 on an empty graph, run twice through eg (defaults, budget B); "
+    md.append("Each of W1-W3 on an empty graph, run twice through eg (its defaults, eg.budget 1GB); "
               "plain SQL is the same workload without eg (the paper's KG).\n")
     md.append(table(["workload", "plain s", "eg 1st s", "eg 2nd s", "plain / 2nd", "1st / 2nd",
                      "paper KG / CO 1st / CO 2nd (KG / 2nd)"], body))
@@ -134,6 +134,7 @@ def fig5(md, S):
     md.append("Seconds per workload, each in a new session, eg configurations from an empty graph with budget B.\n")
     md.append(table(["configuration"] + WS + ["total", "% of plain"], body))
     md.append("\nPaper (cumulative s): KG 1806, HL 1640 (91%), CO 928 (51%).\n")
+    md.append(breakdown([t for t, _ in have if t != "plain"], S))
 
     def draw(ax):
         for t, n in have:
@@ -145,6 +146,47 @@ def fig5(md, S):
         ax.legend(fontsize=8)
     md.append("![fig 5](%s)\n" % plot("fig5_sequence", draw))
     return total(S["eg"]) / p
+
+
+def model_steps():
+    """Names of the model steps of W1-W8 (eg.model calls in the workload files)."""
+    names = set()
+    wl = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "workloads")
+    for i in range(1, 9):
+        with open(os.path.join(wl, "w%d.sql" % i)) as f:
+            for line in f:
+                if line.startswith("SELECT eg.model('"):
+                    names.add(line.split("'")[1])
+    return names
+
+
+def breakdown(tags, S):
+    """Where each eg configuration's time went, from eg.run's reports."""
+    models = model_steps()
+    acc = {}
+    for tag, w, step, action, sec in rows("actions.tsv"):
+        if tag not in tags:
+            continue
+        a = acc.setdefault(tag, {"models": 0.0, "other": 0.0, "loads": 0.0, "nmod": 0})
+        if action == "loaded":
+            a["loads"] += float(sec)
+        elif action == "computed" and step in models:
+            a["models"] += float(sec)
+            a["nmod"] += 1
+        elif action == "computed":
+            a["other"] += float(sec)
+    body = []
+    for t in tags:
+        if t in acc:
+            a = acc[t]
+            rest = total(S[t]) - a["models"] - a["other"] - a["loads"]
+            body.append([t, "%.1f (%d)" % (a["models"], a["nmod"]), "%.1f" % a["other"], "%.1f" % a["loads"],
+                         "%.1f" % rest, "%.1f" % total(S[t])])
+    if not body:
+        return ""
+    return ("\nWhere the time went (seconds over W1-W8; models trained in brackets; the rest is "
+            "planning, recording, materializing and the session):\n\n" +
+            table(["configuration", "training models", "other steps computed", "loading", "rest", "total"], body) + "\n")
 
 
 def fig67(md, S, storage, sweep_plain, sweep):
