@@ -9,9 +9,17 @@
  * kind of temp table.  Every step is timed.  A step's data versions are read
  * again after it ran; if they moved meanwhile, the step's result is still
  * the user's answer but is never recorded as reusable.  A load that fails
- * (a corrupt chunk) makes the artifact unmaterialized and the rest of the
- * workload is planned again, with what already ran now live.  Finally the
- * run is merged into the graph and the materializer decides what to keep.
+ * (evicted since the plan was made, or a corrupt chunk) makes the rest of
+ * the workload be planned again, with what already ran now live.  Finally
+ * the run is merged into the graph (failed loads unmarked, unless stored
+ * again meanwhile) and the materializer decides what to keep.
+ *
+ * Executing updates no row of the graph (removing a damaged artifact from
+ * the store aside); everything the run learnt is written after it takes
+ * the materializer's lock.  A run that updated an artifact's row while
+ * executing and then waited for that lock would deadlock with a
+ * materializer holding the lock and updating the same row
+ * (specs/run_lock_order.spec).
  */
 #include "postgres.h"
 
@@ -57,6 +65,8 @@ typedef struct RunState
 	int64	   *bytes;
 	double	   *quality;
 	Oid		   *relids;
+	EgId	   *failed;			/* ids whose load failed */
+	int			nfailed;
 } RunState;
 
 /* Seconds since start. */
@@ -138,6 +148,7 @@ ExecPrepare(ArrayType *targets)
 	rs->bytes = palloc0(sizeof(int64) * n);
 	rs->quality = palloc0(sizeof(double) * n);
 	rs->relids = palloc0(sizeof(Oid) * n);
+	rs->failed = palloc(sizeof(EgId) * n);
 	ids = palloc(sizeof(EgId) * n);
 
 	ExecMarkUsed(rs, targets);
@@ -329,7 +340,10 @@ ExecCompute(RunState *rs, EgStep *step)
 	rs->done[step->index] = "computed";
 }
 
-/* Load one step from the store; false if the stored copy was unusable. */
+/*
+ * Load one step from the store; false (and noted in rs->failed) if it is
+ * no longer stored or its stored copy was unusable.
+ */
 static bool
 ExecLoad(RunState *rs, EgStep *step)
 {
@@ -344,14 +358,13 @@ ExecLoad(RunState *rs, EgStep *step)
 	relid = store_get(&step->id, into, &rows);
 	if (!OidIsValid(relid))
 	{
-		graph_set_materialized(&step->id, false, 0);
+		rs->failed[rs->nfailed++] = step->id;
 		return false;
 	}
 	rs->seconds[step->index] = ExecSince(start);
 	rs->rows[step->index] = rows;
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(relid);
-	graph_record_load(&step->id, rs->bytes[step->index], rs->seconds[step->index]);
 	rs->done[step->index] = "loaded";
 	return true;
 }
@@ -548,6 +561,9 @@ eg_run(PG_FUNCTION_ARGS)
 		elog(ERROR, "eg: SPI_connect failed");
 	rs = ExecPrepare(ExecTargets(fcinfo));
 	ExecRunPlan(rs);
+	/* the first write to eg's tables: the materializer's lock first */
+	materializer_lock();
+	graph_forget_unstored(rs->failed, rs->nfailed);
 	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
 
 	for (int i = 0; i < rs->n; i++)

@@ -262,7 +262,10 @@ GraphMergeStep(const GraphStep *s)
 
 /*
  * Merge a finished run into the graph: its sources, its steps' artifacts
- * and operations, and the run itself.  Returns the workload id.
+ * and operations (a loaded step's load time included), the restore
+ * throughput its loads measured, and the run itself.  Returns the workload
+ * id.  The caller holds the materializer's lock (lock order: see
+ * materializer.c).
  */
 int64
 graph_record_run(const char *name, GraphStep *steps, int n,
@@ -275,12 +278,21 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 	List	   *seen = NIL;
 	int64		workload;
 	bool		isnull;
+	int			nloaded = 0;
+	double		load_bytes = 0,
+				load_seconds = 0;
 
 	GraphBegin(&sw);
 	for (int i = 0; i < n; i++)
 	{
 		ListCell   *lc;
 
+		if (strcmp(steps[i].action, "loaded") == 0 && steps[i].logical_bytes >= 0)
+		{
+			load_bytes += (double) steps[i].logical_bytes;
+			load_seconds += steps[i].seconds;
+			nloaded++;
+		}
 		if (!steps[i].used)
 			continue;
 		foreach(lc, steps[i].sources)
@@ -298,6 +310,16 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 			}
 		}
 		GraphMergeStep(&steps[i]);
+	}
+	if (nloaded > 0)
+	{
+		Oid			ltypes[2] = {FLOAT8OID, FLOAT8OID};
+		Datum		lvalues[2];
+
+		lvalues[0] = Float8GetDatum(load_bytes);
+		lvalues[1] = Float8GetDatum(load_seconds);
+		GraphExec("UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
+				  2, ltypes, lvalues, NULL, SPI_OK_UPDATE);
 	}
 
 	wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
@@ -355,21 +377,28 @@ graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)
 						id, Int64GetDatum(stored_bytes), INT8OID);
 }
 
-/* Record a measured load: the artifact's load time and the restore throughput (table bytes). */
+/*
+ * Mark unmaterialized the artifacts among ids (a run's failed loads) that
+ * the store does not hold.  One the store holds again (a concurrent run
+ * stored it after this one's load failed) stays materialized: the caller
+ * holds the materializer's lock, so (at READ COMMITTED) every store
+ * committed before the lock is seen, and none can be in progress.
+ */
 void
-graph_record_load(const EgId *id, int64 bytes, double seconds)
+graph_forget_unstored(const EgId *ids, int n)
 {
 	EgUserSwitch sw;
-	Oid			types[2] = {FLOAT8OID, FLOAT8OID};
-	Datum		values[2];
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1];
 
-	GraphUpdateArtifact("UPDATE eg.artifact SET load_seconds = $2 WHERE id = $1::eg.artifact_id",
-						id, Float8GetDatum(seconds), FLOAT8OID);
-	values[0] = Float8GetDatum((double) bytes);
-	values[1] = Float8GetDatum(seconds);
+	if (n == 0)
+		return;
+	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
-	GraphExec("UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
-			  2, types, values, NULL, SPI_OK_UPDATE);
+	GraphExec("UPDATE eg.artifact t SET materialized = false, stored_bytes = 0, load_seconds = NULL "
+			  "WHERE t.id = ANY ($1::text[]::eg.artifact_id[]) AND t.materialized "
+			  "AND NOT EXISTS (SELECT 1 FROM eg.store_artifact s WHERE s.artifact = t.id)",
+			  1, types, values, NULL, SPI_OK_UPDATE);
 	GraphEnd(&sw);
 }
 

@@ -30,7 +30,10 @@
  * kept artifacts are looked at, with potentials and recreation costs kept
  * up to date in the graph by the executor.  Runs are serialised with a
  * transaction-scoped advisory lock, so concurrent sessions cannot together
- * overshoot the budget (DESIGN.md invariant 4).
+ * overshoot the budget (DESIGN.md invariant 4).  The lock also orders the
+ * graph's writers: a run takes it before its first write to eg's tables
+ * (materializer_lock), so a run never holds a row a materializer needs
+ * while waiting for the lock (specs/run_lock_order.spec).
  */
 #include "postgres.h"
 
@@ -49,9 +52,12 @@
 /* Advisory lock key that serialises materializer runs ('eg' 'mat'). */
 #define MAT_LOCK_KEY INT64CONST(0x6567006d6174)
 
-/* Take the materializer's lock until the end of the transaction. */
-static void
-MatLock(void)
+/*
+ * Take the materializer's lock until the end of the transaction (again, if
+ * held: it nests).  Whoever writes the graph's rows takes it first.
+ */
+void
+materializer_lock(void)
 {
 	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(MAT_LOCK_KEY));
 }
@@ -309,7 +315,7 @@ materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 				 errhint("Nothing new was stored; run eg.materialize() in a READ COMMITTED transaction.")));
 		return NIL;
 	}
-	MatLock();
+	materializer_lock();
 	track_compact();			/* the change log too, under the same lock */
 	c = MatCandidates(cands, ncands, &n);
 	MatStoreNew(c, n);

@@ -14,6 +14,7 @@ typedef struct MatResult
 	int64		bytes;
 } MatResult;
 
+extern void materializer_lock(void);
 extern List *materializer_run(ExecCandidate *cands, int ncands, int64 workload);
 
 #endif							/* EG_MATERIALIZER_H */
