@@ -520,7 +520,7 @@ CheckChunks(CheckState *cs)
 	Portal		portal;
 
 	eg_become_owner(&sw);
-	portal = SPI_cursor_open_with_args("eg_check_chunks",
+	portal = SPI_cursor_open_with_args(NULL,
 									   "SELECT hash, raw_bytes FROM eg.chunk ORDER BY hash",
 									   0, NULL, NULL, NULL, true, 0);
 	eg_restore_user(&sw);
