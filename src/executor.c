@@ -65,8 +65,8 @@ typedef struct RunState
 	int64	   *bytes;
 	double	   *quality;
 	Oid		   *relids;
-	EgId	   *failed;			/* ids whose load failed */
-	int			nfailed;
+	List	   *failed;			/* EgId *s whose load failed, and those a bad
+								 * chunk took out of the store with them */
 } RunState;
 
 /* Seconds since start. */
@@ -148,7 +148,7 @@ ExecPrepare(ArrayType *targets)
 	rs->bytes = palloc0(sizeof(int64) * n);
 	rs->quality = palloc0(sizeof(double) * n);
 	rs->relids = palloc0(sizeof(Oid) * n);
-	rs->failed = palloc(sizeof(EgId) * n);
+	rs->failed = NIL;
 	ids = palloc(sizeof(EgId) * n);
 
 	ExecMarkUsed(rs, targets);
@@ -257,23 +257,41 @@ ExecReadQuality(EgStep *step, Oid relid)
 	return q;
 }
 
-/* The stored model a warm-started step starts from (restored, read, dropped). */
-static bytea *
-ExecWarmModel(EgStep *step)
+/*
+ * Tell the graph at once that id, and the others a bad chunk took along,
+ * left the store.  A write to the graph while the run executes: the
+ * materializer's lock first, as everywhere (the lock, then rows).
+ */
+static void
+ExecForgetStored(const EgId *id, List *others)
+{
+	materializer_lock();
+	graph_forget_unstored(lcons(eg_id_copy(id), others));
+}
+
+/*
+ * Restore the stored model a warm-started step starts from into *model
+ * (restored, read, dropped).  False if it could not be restored: it has
+ * left the store and the graph, so the step's next refresh picks the next
+ * best model, or none.
+ */
+static bool
+ExecWarmModel(EgStep *step, bytea **model)
 {
 	RangeVar   *into = makeRangeVar(NULL, "eg_warm_start", -1);
-	bytea	   *model = NULL;
 	int64		rows;
 	bool		isnull;
+	List	   *others;
 	MemoryContext caller = CurrentMemoryContext;
 
+	*model = NULL;
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	ExecDropTemp(into->relname);
-	if (!OidIsValid(store_get(&step->warm_id, into, &rows)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the model to warm-start step \"%s\" from could not be restored", step->name),
-				 errhint("Run again: the damaged model has left the store.")));
+	if (!OidIsValid(store_get(&step->warm_id, into, &rows, &others)))
+	{
+		ExecForgetStored(&step->warm_id, others);
+		return false;
+	}
 	ExecSql("SELECT model FROM pg_temp.eg_warm_start", 0, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
@@ -283,12 +301,12 @@ ExecWarmModel(EgStep *step)
 		{
 			MemoryContext old = MemoryContextSwitchTo(caller);
 
-			model = DatumGetByteaPCopy(d);
+			*model = DatumGetByteaPCopy(d);
 			MemoryContextSwitchTo(old);
 		}
 	}
 	ExecDropTemp(into->relname);
-	return model;
+	return true;
 }
 
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
@@ -309,7 +327,11 @@ ExecCompute(RunState *rs, EgStep *step)
 		Oid			types[3] = {REGCLASSOID, JSONBOID, BYTEAOID};
 		Datum		values[3];
 
-		bytea	   *warm = step->has_warm ? ExecWarmModel(step) : NULL;
+		bytea	   *warm = NULL;
+
+		/* a damaged warm-start model leaves the store: take the next best */
+		while (step->has_warm && !ExecWarmModel(step, &warm))
+			workload_refresh_id(rs->wl, step);
 
 		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
 		values[1] = JsonbPGetDatum(step->params);
@@ -351,14 +373,16 @@ ExecLoad(RunState *rs, EgStep *step)
 	RangeVar   *into = makeRangeVar(NULL, step->name, -1);
 	Oid			relid;
 	int64		rows;
+	List	   *others;
 
 	ExecDropTemp(step->name);
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	INSTR_TIME_SET_CURRENT(start);
-	relid = store_get(&step->id, into, &rows);
+	relid = store_get(&step->id, into, &rows, &others);
 	if (!OidIsValid(relid))
 	{
-		rs->failed[rs->nfailed++] = step->id;
+		rs->failed = lappend(rs->failed, eg_id_copy(&step->id));
+		rs->failed = list_concat(rs->failed, others);
 		return false;
 	}
 	rs->seconds[step->index] = ExecSince(start);
@@ -563,7 +587,7 @@ eg_run(PG_FUNCTION_ARGS)
 	ExecRunPlan(rs);
 	/* the first write to eg's tables: the materializer's lock first */
 	materializer_lock();
-	graph_forget_unstored(rs->failed, rs->nfailed);
+	graph_forget_unstored(rs->failed);
 	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
 
 	for (int i = 0; i < rs->n; i++)
@@ -692,6 +716,7 @@ eg_restore(PG_FUNCTION_ARGS)
 	Oid			denied = InvalidOid;
 	Oid			relid;
 	int64		rows;
+	List	   *others;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -716,15 +741,12 @@ eg_restore(PG_FUNCTION_ARGS)
 				 get_rel_name(denied)
 				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied))
 				 : errdetail("It derives from a table that no longer exists.")));
-	relid = store_get(id, into, &rows);
+	relid = store_get(id, into, &rows, &others);
 	if (!OidIsValid(relid))
-	{
-		graph_set_materialized(id, false, 0);
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("artifact %s could not be restored: its stored data is damaged",
 						eg_id_to_hex(id)),
-				 errhint("It has been dropped from the store; run its workload to compute it again.")));
-	}
+				 errhint("Run its workload: eg.run() recomputes it and removes the damaged copy from the store.")));
 	PG_RETURN_OID(relid);
 }

@@ -378,22 +378,27 @@ graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)
 }
 
 /*
- * Mark unmaterialized the artifacts among ids (a run's failed loads) that
- * the store does not hold.  One the store holds again (a concurrent run
+ * Mark unmaterialized the artifacts among ids (EgId *s: a run's failed
+ * loads) that the store does not hold.  One the store holds again (a concurrent run
  * stored it after this one's load failed) stays materialized: the caller
  * holds the materializer's lock, so (at READ COMMITTED) every store
  * committed before the lock is seen, and none can be in progress.
  */
 void
-graph_forget_unstored(const EgId *ids, int n)
+graph_forget_unstored(List *ids)
 {
 	EgUserSwitch sw;
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		values[1];
+	EgId	   *arr = palloc(sizeof(EgId) * Max(list_length(ids), 1));
+	int			n = 0;
+	ListCell   *lc;
 
+	foreach(lc, ids)
+		arr[n++] = *(EgId *) lfirst(lc);
 	if (n == 0)
 		return;
-	values[0] = GraphIdArray(ids, n);
+	values[0] = GraphIdArray(arr, n);
 	GraphBegin(&sw);
 	GraphExec("UPDATE eg.artifact t SET materialized = false, stored_bytes = 0, load_seconds = NULL "
 			  "WHERE t.id = ANY ($1::text[]::eg.artifact_id[]) AND t.materialized "

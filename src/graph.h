@@ -50,7 +50,7 @@ extern double graph_load_estimate(const GraphInfo *info);
 extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
-extern void graph_forget_unstored(const EgId *ids, int n);
+extern void graph_forget_unstored(List *ids);
 extern bool graph_may_read_lineage(List *relids, Oid *denied);
 struct MatCandidate;
 extern void graph_candidates(struct MatCandidate *c, int n);

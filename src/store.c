@@ -114,7 +114,7 @@ static const StorePlanDef store_plan_defs[SP_COUNT_PLANS] = {
 		"SELECT hash, raw_bytes, data FROM eg.chunk WHERE hash = ANY ($1)",
 		1, {BYTEAARRAYOID}},
 	[SP_CHUNK_USERS] = {
-		"SELECT DISTINCT artifact::text FROM eg.store_segment WHERE chunk = $1",
+		"SELECT DISTINCT artifact, artifact::text FROM eg.store_segment WHERE chunk = $1",
 		1, {BYTEAOID}},
 	[SP_CHUNK_CLAIM_FREE] = {
 		"SELECT c.hash FROM eg.chunk c WHERE c.hash = ANY ($1) "

@@ -39,11 +39,14 @@ extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
 /*
  * Restore artifact id into a new table "into" (temp if into->relpersistence
  * is RELPERSISTENCE_TEMP), created as the current user.  Returns the new
- * table's oid and sets *rows, or InvalidOid when a chunk is missing or
- * corrupt (after a WARNING naming the artifact; the artifact is dropped from
- * the store so it will not be served again).
+ * table's oid and sets *rows, or InvalidOid when it is not stored, or a
+ * chunk is missing or corrupt (after a WARNING naming the artifact; the
+ * artifact is dropped from the store so it will not be served again, and
+ * so is every other artifact using a bad chunk: *others lists those, as
+ * EgId *, so that the caller can tell the graph).
  */
-extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows);
+extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows,
+					  List **others);
 
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);

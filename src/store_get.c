@@ -102,6 +102,8 @@ typedef struct StoreGetState
 	int			bad_col;		/* -1: not column-specific */
 	const StoreSegRef *bad_seg;
 	bool		bad_chunk;		/* the chunk itself is bad: delete it */
+	MemoryContext caller;		/* where dropped is built */
+	List	   *dropped;		/* ids (EgId *) removed from the store */
 } StoreGetState;
 
 /* Remember the first thing that went wrong while restoring. */
@@ -538,6 +540,16 @@ StoreGetRows(StoreGetState *gs, Relation rel)
 	return ok;
 }
 
+/* Add id to the artifacts this store_get removed (in the caller's context). */
+static void
+StoreGetNoteDropped(StoreGetState *gs, const EgId *id)
+{
+	MemoryContext old = MemoryContextSwitchTo(gs->caller);
+
+	gs->dropped = lappend(gs->dropped, eg_id_copy(id));
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * Report a stored artifact that cannot be restored and remove it; with a
  * bad chunk, also every other artifact using that chunk, and the chunk.
@@ -561,7 +573,11 @@ StoreGetDiscard(StoreGetState *gs)
 		n = StoreExec(SP_CHUNK_USERS, args, false, SPI_OK_SELECT);
 		users = palloc(Max(n, 1) * sizeof(char *));
 		for (uint64 i = 0; i < n; i++)
-			users[i] = TextDatumGetCString(StoreResult(i, 1));
+		{
+			users[i] = TextDatumGetCString(StoreResult(i, 2));
+			if (strcmp(users[i], s->hex) != 0)
+				StoreGetNoteDropped(gs, DatumGetEgId(StoreResult(i, 1)));
+		}
 		SPI_freetuptable(SPI_tuptable);
 		for (uint64 i = 0; i < n; i++)
 		{
@@ -610,10 +626,11 @@ StoreGetDiscard(StoreGetState *gs)
 /*
  * Restore artifact id into a new table "into", created as the current user.
  * Returns its oid and sets *rows; InvalidOid if the artifact is not stored,
- * or (after a WARNING, removing it from the store) cannot be restored.
+ * or (after a WARNING, removing it from the store) cannot be restored; then
+ * *others lists the other artifacts (EgId *) a bad chunk took with it.
  */
 Oid
-store_get(const EgId *id, const RangeVar *into, int64 *rows)
+store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others)
 {
 	StoreSession s;
 	StoreGetState *gs;
@@ -624,8 +641,10 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows)
 	Oid			relid;
 	Relation	rel;
 	volatile bool ok = false;
+	MemoryContext caller = CurrentMemoryContext;
 
 	*rows = 0;
+	*others = NIL;
 	/* where the table goes, resolved with the caller's search_path */
 	nspid = RangeVarGetCreationNamespace(into);
 
@@ -642,6 +661,7 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows)
 
 	gs = palloc0(sizeof(StoreGetState));
 	gs->s = &s;
+	gs->caller = caller;
 	gs->bad_col = -1;
 	gs->colcxt = AllocSetContextCreate(s.cxt, "eg store columns",
 									   ALLOCSET_DEFAULT_SIZES);
@@ -659,6 +679,7 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows)
 	if (gs->bad_reason != NULL)
 	{
 		StoreGetDiscard(gs);
+		*others = gs->dropped;
 		PopActiveSnapshot();
 		StoreEnd(&s);
 		return InvalidOid;
@@ -716,6 +737,7 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows)
 		performDeletion(&addr, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
 		CommandCounterIncrement();
 		StoreGetDiscard(gs);
+		*others = gs->dropped;
 		PopActiveSnapshot();
 		StoreEnd(&s);
 		return InvalidOid;
