@@ -191,7 +191,7 @@ def breakdown(tags, S):
 
 def fig67(md, S, storage, sweep_plain, sweep):
     """Materializer x budget: storage kept (fig 6) and run time (fig 7)."""
-    pcts = [5, 10, 25, 50]
+    pcts = sorted(set(int(t.rsplit("_", 1)[1]) for t in S if t.startswith("mat_")))
     mats = [("storage_aware", "SA"), ("heuristic", "HM"), ("helix", "HL")]
     if not any(("mat_%s_%d" % (m, q)) in S for m, _ in mats for q in pcts):
         return
@@ -243,7 +243,7 @@ def fig67(md, S, storage, sweep_plain, sweep):
 def fig9(md, S, sweep_plain):
     """Reuse modes with storage_aware at 10%."""
     modes = ["all_compute", "all_load", "helix", "linear", "optimal"]
-    tags = {r: ("mat_storage_aware_10" if r == "optimal" and "reuse_optimal" not in S else "reuse_" + r) for r in modes}
+    tags = {r: "reuse_" + r for r in modes}
     if not any(tags[r] in S for r in modes):
         return
     body = [[r, "%.1f" % total(S[tags[r]]), "%.2fx" % (total(S[tags["all_compute"]]) / total(S[tags[r]]))
