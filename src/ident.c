@@ -31,6 +31,7 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -345,6 +346,30 @@ IdentErrorCallback(void *arg)
 	errcontext("query of step \"%s\"", e->step);
 }
 
+/*
+ * Walker over a raw parse tree: rejects data-modifying statements and row
+ * locks wherever they are (top level, WITH, subqueries, LATERAL), before
+ * the tree is fingerprinted or analysed.
+ */
+static bool
+IdentReadOnlyWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, InsertStmt) || IsA(node, UpdateStmt) ||
+		IsA(node, DeleteStmt) || IsA(node, MergeStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not modify data"),
+				 errhint("Steps are read-only queries; write data outside of eg.")));
+	if (IsA(node, SelectStmt) && ((SelectStmt *) node)->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not lock rows"),
+				 errdetail("FOR UPDATE/SHARE is not allowed in a step.")));
+	return raw_expression_tree_walker(node, IdentReadOnlyWalker, context);
+}
+
 /* Reject what is not a single read-only SELECT, with a clear error. */
 static SelectStmt *
 IdentCheckSelect(const char *query)
@@ -388,6 +413,7 @@ IdentCheckSelect(const char *query)
 						 errdetail("WITH query \"%s\" is not a SELECT.", cte->ctename)));
 		}
 	}
+	(void) IdentReadOnlyWalker((Node *) stmt, NULL);
 	return stmt;
 }
 
@@ -532,6 +558,8 @@ IdentColumns(Query *q)
 		col->collation = exprCollation((Node *) te->expr);
 		if (col->type == UNKNOWNOID)
 			col->type = TEXTOID;
+		/* what CREATE TABLE AS would refuse (pseudo-types), refused now */
+		CheckAttributeType(col->name, col->type, col->collation, NIL, 0);
 		cols = lappend(cols, col);
 	}
 	return cols;
