@@ -299,6 +299,12 @@ ExecCompute(RunState *rs, EgStep *step)
 		Datum		values[3];
 
 		bytea	   *warm = step->has_warm ? ExecWarmModel(step) : NULL;
+		char	   *fname = get_func_name(step->train);
+
+		if (fname == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("the train function of step \"%s\" no longer exists", step->name)));
 
 		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
 		values[1] = JsonbPGetDatum(step->params);
@@ -307,7 +313,7 @@ ExecCompute(RunState *rs, EgStep *step)
 			SPI_execute_with_args(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
 										   target,
 										   quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
-																	  get_func_name(step->train))),
+																	  fname)),
 								  3, types, values, warm ? "   " : "  n", false, 0) == SPI_OK_UTILITY
 			? (int64) SPI_processed : -1;
 	}

@@ -26,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
@@ -129,6 +130,38 @@ WorkloadShapes(EgWorkload *wl)
 	return shapes;
 }
 
+/*
+ * Error unless every relation a step reads and every function it calls
+ * still exists: they may have been dropped since the step was defined.
+ * Each relation is locked first, as the step's query would lock it, so
+ * that it cannot go away before eg has read its data version.
+ */
+static void
+WorkloadCheckExists(EgStep *step)
+{
+	ListCell   *lc;
+	List	   *funcs = step->info ? step->info->funcids : list_make1_oid(step->train);
+
+	if (step->info)
+		foreach(lc, step->info->relids)
+		{
+			Oid			relid = lfirst_oid(lc);
+
+			LockRelationOid(relid, AccessShareLock);
+			if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_TABLE),
+						 errmsg("a table read by step \"%s\" no longer exists", step->name),
+						 errhint("Define the step again; eg.begin() starts a new workload.")));
+		}
+	foreach(lc, funcs)
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(lfirst_oid(lc))))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("a function called by step \"%s\" no longer exists", step->name),
+					 errhint("Define the step again; eg.begin() starts a new workload.")));
+}
+
 /* Recompute a step's sources, reusability and id from its inputs' ids. */
 void
 workload_refresh_id(EgWorkload *wl, EgStep *step)
@@ -138,6 +171,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 	MemoryContext old;
 	List	   *sources;
 
+	WorkloadCheckExists(step);
 	reusable = step->deterministic == 1 ||
 		(step->deterministic == -1 &&
 		 (step->info == NULL || step->info->volatile_reason == NULL));
