@@ -158,7 +158,7 @@ ExecPrepare(ArrayType *targets)
 		PlanVertex *v = &rs->vertices[i];
 
 		rs->readable[i] = rs->graph[i].known &&
-			graph_may_read_lineage(rs->graph[i].lineage, NULL);
+			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
@@ -500,6 +500,7 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
 		g->sources = step->sources;
 		g->lineage = step->lineage;
+		g->lineage_funcs = step->lineage_funcs;
 		if (rs->used[i] && !(rs->done[i] && strcmp(rs->done[i], "computed") == 0))
 			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}
@@ -631,7 +632,8 @@ ExecReason(RunState *rs, int i)
 			if (!rs->graph[i].materialized)
 				return "computed: not materialized";
 			if (!rs->readable[i])
-				return "computed: you may not read every table it derives from";
+				return "computed: you may not read every table it derives from, "
+					"or execute every function";
 			return psprintf("computed: %.2f s with inputs <= %.2f s to load",
 							with_inputs, v->load);
 	}
@@ -679,7 +681,7 @@ eg_restore(PG_FUNCTION_ARGS)
 	EgId	   *id;
 	RangeVar   *into;
 	GraphInfo	info;
-	Oid			denied = InvalidOid;
+	GraphDenied denied;
 	Oid			relid;
 	int64		rows;
 
@@ -699,12 +701,17 @@ eg_restore(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
 				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!graph_may_read_lineage(info.lineage, &denied))
+	if (!graph_may_use(info.lineage, info.lineage_funcs, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 get_rel_name(denied)
-				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied))
+				 OidIsValid(denied.funcid)
+				 ? (get_func_name(denied.funcid)
+					? errdetail("It derives from function %s, which you may not execute.",
+								format_procedure(denied.funcid))
+					: errdetail("It derives from a function that no longer exists."))
+				 : get_rel_name(denied.relid)
+				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied.relid))
 				 : errdetail("It derives from a table that no longer exists.")));
 	relid = store_get(id, into, &rows);
 	if (!OidIsValid(relid))

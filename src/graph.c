@@ -20,6 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "graph.h"
@@ -95,6 +96,28 @@ GraphOidArray(List *oids)
 	return PointerGetDatum(construct_array(elems, i, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 }
 
+/* The oids of an oid[] column of an SPI row, as a list in cxt. */
+static List *
+GraphGetOids(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	List	   *oids = NIL;
+	Datum	   *elems;
+	int			nelems;
+
+	if (!isnull)
+	{
+		deconstruct_array(DatumGetArrayTypeP(d), OIDOID, sizeof(Oid), true, TYPALIGN_INT,
+						  &elems, NULL, &nelems);
+		for (int e = 0; e < nelems; e++)
+			oids = lappend_oid(oids, DatumGetObjectId(elems[e]));
+	}
+	MemoryContextSwitchTo(old);
+	return oids;
+}
+
 /* Read a float8 column that may be null (-1 then). */
 static double
 GraphGetFloat(HeapTuple tup, TupleDesc desc, int col)
@@ -137,7 +160,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
 	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
-			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality "
+			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids "
 			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
 			  1, types, values, NULL, SPI_OK_SELECT);
@@ -147,8 +170,6 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
-		Datum		lineage;
-		MemoryContext old;
 
 		out[i].known = true;
 		out[i].materialized = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
@@ -159,19 +180,8 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		if (isnull)
 			out[i].logical_bytes = -1;
 		out[i].quality = GraphGetFloat(tup, desc, 8);
-		lineage = SPI_getbinval(tup, desc, 7, &isnull);
-		old = MemoryContextSwitchTo(caller);
-		{
-			ArrayType  *arr = DatumGetArrayTypeP(lineage);
-			Datum	   *elems;
-			int			nelems;
-
-			deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT,
-							  &elems, NULL, &nelems);
-			for (int e = 0; e < nelems; e++)
-				out[i].lineage = lappend_oid(out[i].lineage, DatumGetObjectId(elems[e]));
-		}
-		MemoryContextSwitchTo(old);
+		out[i].lineage = GraphGetOids(tup, desc, 7, caller);
+		out[i].lineage_funcs = GraphGetOids(tup, desc, 9, caller);
 	}
 	/* estimates of load cost use the measured restore throughput */
 	{
@@ -206,10 +216,10 @@ GraphMergeSource(const EgSource *src)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID};
-	Datum		values[13];
-	char		nulls[13];
+	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID};
+	Datum		values[14];
+	char		nulls[14];
 	bool		computed = strcmp(s->action, "computed") == 0;
 	bool		loaded = strcmp(s->action, "loaded") == 0;
 	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
@@ -236,9 +246,11 @@ GraphMergeStep(const GraphStep *s)
 	values[11] = Float8GetDatum(s->potential);
 	values[12] = Float8GetDatum(s->recreation);
 	nulls[12] = s->recreation >= 0 ? ' ' : 'n';
+	values[13] = GraphOidArray(s->lineage_funcs);
 	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
-			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds) "
-			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
+			  "lineage_funcids) "
+			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
 			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
 			  "compute_seconds = coalesce($6, a.compute_seconds), "
 			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
@@ -246,7 +258,7 @@ GraphMergeStep(const GraphStep *s)
 			  "potential = greatest(a.potential, $12), "
 			  "recreation_seconds = coalesce($13, a.recreation_seconds), "
 			  "last_used = clock_timestamp()",
-			  13, types, values, nulls, SPI_OK_INSERT);
+			  14, types, values, nulls, SPI_OK_INSERT);
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(s->opkind);
@@ -373,21 +385,41 @@ graph_record_load(const EgId *id, int64 bytes, double seconds)
 	GraphEnd(&sw);
 }
 
-/* True if the caller may read every relation of a lineage (else *denied). */
+/*
+ * True if the caller may use an artifact of this lineage: read every base
+ * table it derives from and execute every function it (or an ancestor)
+ * calls, as computing it would require.  Else false, with what is missing
+ * in *why (if not NULL).
+ */
 bool
-graph_may_read_lineage(List *relids, Oid *denied)
+graph_may_use(List *relids, List *funcids, GraphDenied *why)
 {
 	ListCell   *lc;
+	Oid			user = GetUserId();
+	GraphDenied dummy;
 
+	if (why == NULL)
+		why = &dummy;
+	why->relid = why->funcid = InvalidOid;
 	foreach(lc, relids)
 	{
 		Oid			relid = lfirst_oid(lc);
 
-		if (get_rel_name(relid) == NULL ||
-			pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)) ||
+			pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK)
 		{
-			if (denied)
-				*denied = relid;
+			why->relid = relid;
+			return false;
+		}
+	}
+	foreach(lc, funcids)
+	{
+		Oid			funcid = lfirst_oid(lc);
+
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(funcid)) ||
+			pg_proc_aclcheck(funcid, user, ACL_EXECUTE) != ACLCHECK_OK)
+		{
+			why->funcid = funcid;
 			return false;
 		}
 	}
@@ -410,7 +442,7 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 	values[0] = ObjectIdGetDatum(train);
 	values[1] = GraphIdDatum(input);
 	GraphBegin(&sw);
-	GraphExec("SELECT a.id, a.quality, a.lineage_relids FROM eg.operation o "
+	GraphExec("SELECT a.id, a.quality, a.lineage_relids, a.lineage_funcids FROM eg.operation o "
 			  "JOIN eg.artifact a ON a.id = o.output "
 			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id "
 			  "AND a.materialized AND a.quality IS NOT NULL "
@@ -422,15 +454,9 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
-		Datum	   *elems;
-		int			nelems;
-		List	   *lineage = NIL;
 
-		deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &nelems);
-		for (int e = 0; e < nelems; e++)
-			lineage = lappend_oid(lineage, DatumGetObjectId(elems[e]));
-		if (!graph_may_read_lineage(lineage, NULL))
+		if (!graph_may_use(GraphGetOids(tup, desc, 3, CurrentMemoryContext),
+						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), NULL))
 			continue;
 		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
 		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));

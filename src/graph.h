@@ -19,6 +19,7 @@ typedef struct GraphInfo
 	int64		logical_bytes;
 	double		quality;		/* < 0: none */
 	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage_funcs;	/* functions it derives from (Oid) */
 } GraphInfo;
 
 /* One step of a finished run, to merge into the graph. */
@@ -43,6 +44,7 @@ typedef struct GraphStep
 	EgId	   *inputs;			/* input artifacts: steps, then sources */
 	List	   *sources;		/* EgSource * */
 	List	   *lineage;		/* Oid */
+	List	   *lineage_funcs;	/* Oid */
 } GraphStep;
 
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
@@ -51,7 +53,14 @@ extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_record_load(const EgId *id, int64 bytes, double seconds);
-extern bool graph_may_read_lineage(List *relids, Oid *denied);
+/* What the caller lacks to use an artifact (graph_may_use). */
+typedef struct GraphDenied
+{
+	Oid			relid;			/* a table it may not read, or that is gone */
+	Oid			funcid;			/* a function it may not execute, or that is gone */
+} GraphDenied;
+
+extern bool graph_may_use(List *relids, List *funcids, GraphDenied *why);
 struct MatCandidate;
 extern void graph_candidates(struct MatCandidate *c, int n);
 extern List *graph_materialized_ids(void);

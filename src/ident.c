@@ -75,6 +75,7 @@ typedef struct IdentWalk
 	int			in_rls;			/* > 0 while walking row-level security quals */
 	List	   *relids;
 	List	   *funcids;
+	List	   *called;			/* every function, user-defined or not */
 	const char *volatile_reason;
 	bool		settings_dependent;
 } IdentWalk;
@@ -461,6 +462,7 @@ IdentCheckFunction(Oid funcid, void *context)
 		w->settings_dependent = true;
 	if (ident_function_is_user_defined(funcid))
 		w->funcids = list_append_unique_oid(w->funcids, funcid);
+	w->called = list_append_unique_oid(w->called, funcid);
 	return false;
 }
 
@@ -633,8 +635,10 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 
 	list_sort(w.relids, list_oid_cmp);
 	list_sort(w.funcids, list_oid_cmp);
+	list_sort(w.called, list_oid_cmp);
 	info->relids = w.relids;
 	info->funcids = w.funcids;
+	info->called = w.called;
 	info->volatile_reason = w.volatile_reason;
 	info->settings_dependent = w.settings_dependent;
 	error_context_stack = errcb.previous;

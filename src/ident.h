@@ -32,6 +32,8 @@ typedef struct EgQueryInfo
 	List	   *inputs;			/* names (char *) of earlier steps it reads */
 	List	   *relids;			/* base relations it reads (Oid), sorted, unique */
 	List	   *funcids;		/* user-defined functions it calls (Oid), sorted */
+	List	   *called;			/* every function it calls (Oid), sorted: its
+								 * rights are checked before a load */
 	const char *volatile_reason;	/* why results may differ run to run, or NULL */
 	bool		settings_dependent; /* calls functions that read settings */
 	List	   *columns;		/* output columns (EgColumn *) */

@@ -235,12 +235,15 @@ WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
 	step->ninputs = list_length(names);
 	step->inputs = palloc(sizeof(int) * Max(step->ninputs, 1));
 	step->lineage = step->info ? list_copy(step->info->relids) : NIL;
+	step->lineage_funcs = step->info ? list_copy(step->info->called)
+		: list_make1_oid(step->train);
 	foreach(lc, names)
 	{
 		EgStep	   *in = workload_find(wl, (char *) lfirst(lc));
 
 		step->inputs[i++] = in->index;
 		step->lineage = list_concat_unique_oid(step->lineage, in->lineage);
+		step->lineage_funcs = list_concat_unique_oid(step->lineage_funcs, in->lineage_funcs);
 	}
 }
 
@@ -257,6 +260,7 @@ WorkloadCopyInfo(const EgQueryInfo *src)
 		info->inputs = lappend(info->inputs, pstrdup((char *) lfirst(lc)));
 	info->relids = list_copy(src->relids);
 	info->funcids = list_copy(src->funcids);
+	info->called = list_copy(src->called);
 	info->volatile_reason = src->volatile_reason ? pstrdup(src->volatile_reason) : NULL;
 	info->columns = NIL;
 	foreach(lc, src->columns)

@@ -35,6 +35,7 @@ typedef struct EgStep
 	int		   *inputs;			/* indexes of input steps */
 	List	   *columns;		/* output columns (EgColumn *) */
 	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage_funcs;	/* functions it and its ancestors call (Oid) */
 	/* identity as of the last refresh */
 	EgId		id;
 	List	   *sources;		/* EgSource * of the relations it reads */
