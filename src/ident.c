@@ -20,12 +20,16 @@
  * A base table's source id covers its oid and its data version (track.c).
  * Under row-level security the caller's role and the table's policies join
  * the source id, so roles that may see different rows never share artifacts.
+ * A step that calls a user-defined function which may read tables with the
+ * caller's rights (neither IMMUTABLE nor SECURITY DEFINER) gets the role in
+ * its id too: what such a function reads is not in the lineage, whose
+ * rights eg checks before every load.
  *
  * Anything whose result can differ between two runs over the same data -
- * volatile functions, now() and friends, TABLESAMPLE without REPEATABLE,
- * tables eg cannot track (foreign tables, catalogs, sequences) - makes a
- * step non-reusable: its id gets a random nonce, and so does every id
- * downstream of it.
+ * volatile functions, now() and friends, privilege checks such as
+ * has_table_privilege(), TABLESAMPLE without REPEATABLE, tables eg cannot
+ * track (foreign tables, catalogs, sequences) - makes a step non-reusable:
+ * its id gets a random nonce, and so does every id downstream of it.
  */
 #include "postgres.h"
 
@@ -78,6 +82,7 @@ typedef struct IdentWalk
 	List	   *called;			/* every function, user-defined or not */
 	const char *volatile_reason;
 	bool		settings_dependent;
+	bool		role_dependent;
 } IdentWalk;
 
 /*
@@ -439,6 +444,49 @@ IdentIsTimeFunction(Oid funcid)
 	}
 }
 
+/*
+ * True for built-in functions that answer questions about privileges and
+ * role membership (has_table_privilege, pg_has_role, ...): GRANT and REVOKE
+ * change their results without changing any data eg tracks.
+ */
+static bool
+IdentIsPrivilegeFunction(Oid funcid)
+{
+	char	   *name;
+
+	if (funcid >= FirstNormalObjectId)
+		return false;
+	name = get_func_name(funcid);
+	if (name == NULL)
+		return false;
+	return (strncmp(name, "has_", 4) == 0 && strlen(name) > 14 &&
+			strcmp(name + strlen(name) - 10, "_privilege") == 0) ||
+		strcmp(name, "pg_has_role") == 0 || strcmp(name, "row_security_active") == 0;
+}
+
+/*
+ * True for a user-defined function that may read the database with the
+ * caller's rights: not IMMUTABLE and not SECURITY DEFINER.  What it reads
+ * is not in the step's lineage, so its results are shared only with the
+ * same role (the id then covers the role, as under row-level security).
+ */
+static bool
+IdentReadsAsCaller(Oid funcid)
+{
+	HeapTuple	tup;
+	bool		result;
+
+	if (!ident_function_is_user_defined(funcid))
+		return false;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	result = ((Form_pg_proc) GETSTRUCT(tup))->provolatile != PROVOLATILE_IMMUTABLE &&
+		!((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
+	ReleaseSysCache(tup);
+	return result;
+}
+
 /* True if funcid was created by a user (not part of the server). */
 bool
 ident_function_is_user_defined(Oid funcid)
@@ -458,6 +506,11 @@ IdentCheckFunction(Oid funcid, void *context)
 	else if (IdentIsTimeFunction(funcid) && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",
 									  get_func_name(funcid));
+	else if (IdentIsPrivilegeFunction(funcid) && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls %s(), whose result changes with GRANT and REVOKE",
+									  get_func_name(funcid));
+	if (IdentReadsAsCaller(funcid))
+		w->role_dependent = true;
 	if (vol != PROVOLATILE_IMMUTABLE)
 		w->settings_dependent = true;
 	if (ident_function_is_user_defined(funcid))
@@ -641,6 +694,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	info->called = w.called;
 	info->volatile_reason = w.volatile_reason;
 	info->settings_dependent = w.settings_dependent;
+	info->role_dependent = w.role_dependent;
 	error_context_stack = errcb.previous;
 	return info;
 }
@@ -872,6 +926,15 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 	IdentHashFunctions(&h, info->funcids);
 	if (info->settings_dependent)
 		IdentHashSettings(&h);
+	if (info->role_dependent)
+	{
+		Oid			user = GetUserId();
+		Oid			session_user = GetSessionUserId();
+
+		IdentHashString(&h, "role");
+		IdentHashBytes(&h, &user, sizeof(user));
+		IdentHashBytes(&h, &session_user, sizeof(session_user));
+	}
 	IdentHashFinish(&h, reusable, out);
 }
 

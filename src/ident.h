@@ -36,6 +36,8 @@ typedef struct EgQueryInfo
 								 * rights are checked before a load */
 	const char *volatile_reason;	/* why results may differ run to run, or NULL */
 	bool		settings_dependent; /* calls functions that read settings */
+	bool		role_dependent; /* calls user functions that may read tables
+								 * as the caller: the id covers the role */
 	List	   *columns;		/* output columns (EgColumn *) */
 } EgQueryInfo;
 
