@@ -708,13 +708,18 @@ IdentHashTuptable(IdentHash *h)
 			IdentHashString(h, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c));
 }
 
-/* Hash the row-level security state that applies to the caller on relid. */
+/*
+ * Hash the row-level security state that applies to the caller on relid:
+ * the role, the policies, and which of them apply to the role (a policy
+ * TO some group applies through membership, which GRANT and REVOKE change
+ * without changing the role or the policy).
+ */
 static void
 IdentHashRls(IdentHash *h, Oid relid)
 {
 	Oid			user = GetUserId();
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	Oid			types[2] = {OIDOID, OIDOID};
+	Datum		values[2] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(user)};
 
 	Oid			session_user = GetSessionUserId();
 
@@ -723,9 +728,11 @@ IdentHashRls(IdentHash *h, Oid relid)
 	IdentHashBytes(h, &session_user, sizeof(session_user));
 	if (SPI_execute_with_args("SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
 							  "pg_catalog.pg_get_expr(polqual, polrelid), "
-							  "pg_catalog.pg_get_expr(polwithcheck, polrelid) "
+							  "pg_catalog.pg_get_expr(polwithcheck, polrelid), "
+							  "EXISTS (SELECT FROM pg_catalog.unnest(polroles) r WHERE CASE WHEN r = 0 "
+							  "THEN true ELSE pg_catalog.pg_has_role($2, r, 'USAGE') END) "
 							  "FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "eg: could not read policies of relation %u", relid);
 	IdentHashTuptable(h);
 }
