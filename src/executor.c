@@ -158,7 +158,7 @@ ExecPrepare(ArrayType *targets)
 		PlanVertex *v = &rs->vertices[i];
 
 		rs->readable[i] = rs->graph[i].known &&
-			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, NULL);
+			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, false, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
@@ -701,18 +701,22 @@ eg_restore(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
 				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!graph_may_use(info.lineage, info.lineage_funcs, &denied))
+	if (!graph_may_use(info.lineage, info.lineage_funcs, true, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 OidIsValid(denied.funcid)
+				 denied.rls
+				 ? errdetail("It derives from table \"%s\", which has row-level security for you.",
+							 get_rel_name(denied.relid))
+				 : OidIsValid(denied.funcid)
 				 ? (get_func_name(denied.funcid)
 					? errdetail("It derives from function %s, which you may not execute.",
 								format_procedure(denied.funcid))
 					: errdetail("It derives from a function that no longer exists."))
 				 : get_rel_name(denied.relid)
 				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied.relid))
-				 : errdetail("It derives from a table that no longer exists.")));
+				 : errdetail("It derives from a table that no longer exists."),
+				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
 	relid = store_get(id, into, &rows);
 	if (!OidIsValid(relid))
 	{

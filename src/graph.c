@@ -20,6 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -388,11 +389,14 @@ graph_record_load(const EgId *id, int64 bytes, double seconds)
 /*
  * True if the caller may use an artifact of this lineage: read every base
  * table it derives from and execute every function it (or an ancestor)
- * calls, as computing it would require.  Else false, with what is missing
- * in *why (if not NULL).
+ * calls, as computing it would require.  by_id: the artifact was named by
+ * its id (eg.restore, the views), not found by computing the caller's own
+ * lineage id; then a table under row-level security for the caller also
+ * refuses it, since only ids computed for the caller cover its policies.
+ * Else false, with what is missing in *why (if not NULL).
  */
 bool
-graph_may_use(List *relids, List *funcids, GraphDenied *why)
+graph_may_use(List *relids, List *funcids, bool by_id, GraphDenied *why)
 {
 	ListCell   *lc;
 	Oid			user = GetUserId();
@@ -401,6 +405,7 @@ graph_may_use(List *relids, List *funcids, GraphDenied *why)
 	if (why == NULL)
 		why = &dummy;
 	why->relid = why->funcid = InvalidOid;
+	why->rls = false;
 	foreach(lc, relids)
 	{
 		Oid			relid = lfirst_oid(lc);
@@ -409,6 +414,12 @@ graph_may_use(List *relids, List *funcids, GraphDenied *why)
 			pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK)
 		{
 			why->relid = relid;
+			return false;
+		}
+		if (by_id && check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		{
+			why->relid = relid;
+			why->rls = true;
 			return false;
 		}
 	}
@@ -456,7 +467,7 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 		bool		isnull;
 
 		if (!graph_may_use(GraphGetOids(tup, desc, 3, CurrentMemoryContext),
-						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), NULL))
+						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), false, NULL))
 			continue;
 		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
 		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));

@@ -58,9 +58,10 @@ typedef struct GraphDenied
 {
 	Oid			relid;			/* a table it may not read, or that is gone */
 	Oid			funcid;			/* a function it may not execute, or that is gone */
+	bool		rls;			/* relid has row-level security for the caller */
 } GraphDenied;
 
-extern bool graph_may_use(List *relids, List *funcids, GraphDenied *why);
+extern bool graph_may_use(List *relids, List *funcids, bool by_id, GraphDenied *why);
 struct MatCandidate;
 extern void graph_candidates(struct MatCandidate *c, int n);
 extern List *graph_materialized_ids(void);
