@@ -158,7 +158,7 @@ ExecPrepare(ArrayType *targets)
 		PlanVertex *v = &rs->vertices[i];
 
 		rs->readable[i] = rs->graph[i].known &&
-			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, false, NULL);
+			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, InvalidOid, false, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
@@ -501,6 +501,7 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		g->sources = step->sources;
 		g->lineage = step->lineage;
 		g->lineage_funcs = step->lineage_funcs;
+		g->role = step->role_bound ? GetUserId() : InvalidOid;
 		if (rs->used[i] && !(rs->done[i] && strcmp(rs->done[i], "computed") == 0))
 			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}
@@ -701,11 +702,15 @@ eg_restore(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
 				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!graph_may_use(info.lineage, info.lineage_funcs, true, &denied))
+	if (!graph_may_use(info.lineage, info.lineage_funcs, info.role, true, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 denied.rls
+				 OidIsValid(denied.role)
+				 ? errdetail("It was computed with the rights of role \"%s\".",
+							 GetUserNameFromId(denied.role, true)
+							 ? GetUserNameFromId(denied.role, true) : "?")
+				 : denied.rls
 				 ? errdetail("It derives from table \"%s\", which has row-level security for you.",
 							 get_rel_name(denied.relid))
 				 : OidIsValid(denied.funcid)

@@ -97,6 +97,22 @@ GraphOidArray(List *oids)
 	return PointerGetDatum(construct_array(elems, i, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 }
 
+/* The oids of an oid[] datum, as a list. */
+static List *
+GraphArrayOids(ArrayType *arr)
+{
+	List	   *oids = NIL;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, &nulls, &nelems);
+	for (int e = 0; e < nelems; e++)
+		if (!nulls[e])
+			oids = lappend_oid(oids, DatumGetObjectId(elems[e]));
+	return oids;
+}
+
 /* The oids of an oid[] column of an SPI row, as a list in cxt. */
 static List *
 GraphGetOids(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
@@ -104,17 +120,8 @@ GraphGetOids(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
 	bool		isnull;
 	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
-	List	   *oids = NIL;
-	Datum	   *elems;
-	int			nelems;
+	List	   *oids = isnull ? NIL : GraphArrayOids(DatumGetArrayTypeP(d));
 
-	if (!isnull)
-	{
-		deconstruct_array(DatumGetArrayTypeP(d), OIDOID, sizeof(Oid), true, TYPALIGN_INT,
-						  &elems, NULL, &nelems);
-		for (int e = 0; e < nelems; e++)
-			oids = lappend_oid(oids, DatumGetObjectId(elems[e]));
-	}
 	MemoryContextSwitchTo(old);
 	return oids;
 }
@@ -161,7 +168,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
 	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
-			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids "
+			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids, t.role "
 			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
 			  1, types, values, NULL, SPI_OK_SELECT);
@@ -183,6 +190,9 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		out[i].quality = GraphGetFloat(tup, desc, 8);
 		out[i].lineage = GraphGetOids(tup, desc, 7, caller);
 		out[i].lineage_funcs = GraphGetOids(tup, desc, 9, caller);
+		out[i].role = DatumGetObjectId(SPI_getbinval(tup, desc, 10, &isnull));
+		if (isnull)
+			out[i].role = InvalidOid;
 	}
 	/* estimates of load cost use the measured restore throughput */
 	{
@@ -217,10 +227,11 @@ GraphMergeSource(const EgSource *src)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID};
-	Datum		values[14];
-	char		nulls[14];
+	Oid			types[15] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+		FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID,
+	OIDOID};
+	Datum		values[15];
+	char		nulls[15];
 	bool		computed = strcmp(s->action, "computed") == 0;
 	bool		loaded = strcmp(s->action, "loaded") == 0;
 	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
@@ -248,10 +259,12 @@ GraphMergeStep(const GraphStep *s)
 	values[12] = Float8GetDatum(s->recreation);
 	nulls[12] = s->recreation >= 0 ? ' ' : 'n';
 	values[13] = GraphOidArray(s->lineage_funcs);
+	values[14] = ObjectIdGetDatum(s->role);
+	nulls[14] = OidIsValid(s->role) ? ' ' : 'n';
 	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
 			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
-			  "lineage_funcids) "
-			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+			  "lineage_funcids, role) "
+			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
 			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
 			  "compute_seconds = coalesce($6, a.compute_seconds), "
 			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
@@ -259,7 +272,7 @@ GraphMergeStep(const GraphStep *s)
 			  "potential = greatest(a.potential, $12), "
 			  "recreation_seconds = coalesce($13, a.recreation_seconds), "
 			  "last_used = clock_timestamp()",
-			  14, types, values, nulls, SPI_OK_INSERT);
+			  15, types, values, nulls, SPI_OK_INSERT);
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(s->opkind);
@@ -391,12 +404,13 @@ graph_record_load(const EgId *id, int64 bytes, double seconds)
  * table it derives from and execute every function it (or an ancestor)
  * calls, as computing it would require.  by_id: the artifact was named by
  * its id (eg.restore, the views), not found by computing the caller's own
- * lineage id; then a table under row-level security for the caller also
- * refuses it, since only ids computed for the caller cover its policies.
+ * lineage id; then it is refused if its id covers another role (role) or
+ * if a table under row-level security for the caller is in the lineage,
+ * since only ids computed for the caller cover its rights and policies.
  * Else false, with what is missing in *why (if not NULL).
  */
 bool
-graph_may_use(List *relids, List *funcids, bool by_id, GraphDenied *why)
+graph_may_use(List *relids, List *funcids, Oid role, bool by_id, GraphDenied *why)
 {
 	ListCell   *lc;
 	Oid			user = GetUserId();
@@ -404,8 +418,13 @@ graph_may_use(List *relids, List *funcids, bool by_id, GraphDenied *why)
 
 	if (why == NULL)
 		why = &dummy;
-	why->relid = why->funcid = InvalidOid;
+	why->relid = why->funcid = why->role = InvalidOid;
 	why->rls = false;
+	if (by_id && OidIsValid(role) && role != user)
+	{
+		why->role = role;
+		return false;
+	}
 	foreach(lc, relids)
 	{
 		Oid			relid = lfirst_oid(lc);
@@ -467,7 +486,7 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 		bool		isnull;
 
 		if (!graph_may_use(GraphGetOids(tup, desc, 3, CurrentMemoryContext),
-						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), false, NULL))
+						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), InvalidOid, false, NULL))
 			continue;
 		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
 		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));

@@ -20,6 +20,7 @@ typedef struct GraphInfo
 	double		quality;		/* < 0: none */
 	List	   *lineage;		/* base relations it derives from (Oid) */
 	List	   *lineage_funcs;	/* functions it derives from (Oid) */
+	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphInfo;
 
 /* One step of a finished run, to merge into the graph. */
@@ -45,6 +46,7 @@ typedef struct GraphStep
 	List	   *sources;		/* EgSource * */
 	List	   *lineage;		/* Oid */
 	List	   *lineage_funcs;	/* Oid */
+	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphStep;
 
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
@@ -59,9 +61,11 @@ typedef struct GraphDenied
 	Oid			relid;			/* a table it may not read, or that is gone */
 	Oid			funcid;			/* a function it may not execute, or that is gone */
 	bool		rls;			/* relid has row-level security for the caller */
+	Oid			role;			/* computed for this other role */
 } GraphDenied;
 
-extern bool graph_may_use(List *relids, List *funcids, bool by_id, GraphDenied *why);
+extern bool graph_may_use(List *relids, List *funcids, Oid role, bool by_id,
+						  GraphDenied *why);
 struct MatCandidate;
 extern void graph_candidates(struct MatCandidate *c, int n);
 extern List *graph_materialized_ids(void);

@@ -750,7 +750,8 @@ IdentSource(Oid relid, MemoryContext cxt)
 	IdentHashBytes(&h, &relid, sizeof(relid));
 	if (src->reusable)
 		IdentHashString(&h, track_version(relid));
-	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+	src->rls = check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
+	if (src->rls)
 		IdentHashRls(&h, relid);
 	IdentHashFinish(&h, src->reusable, &src->id);
 	return src;

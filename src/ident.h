@@ -47,6 +47,7 @@ typedef struct EgSource
 	Oid			relid;
 	EgId		id;
 	bool		reusable;		/* false: untrackable, its id is unique */
+	bool		rls;			/* under row-level security: the id covers the role */
 } EgSource;
 
 extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,

@@ -177,10 +177,12 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 		 (step->info == NULL || step->info->volatile_reason == NULL));
 	if (step->deterministic == 0 || step->unstable)
 		reusable = false;
+	step->role_bound = step->info && step->info->role_dependent;
 	for (int i = 0; i < step->ninputs; i++)
 	{
 		input_ids[i] = wl->steps[step->inputs[i]]->id;
 		reusable &= wl->steps[step->inputs[i]]->reusable;
+		step->role_bound |= wl->steps[step->inputs[i]]->role_bound;
 	}
 	sources = step->info ? ident_sources(step->info->relids) : NIL;
 	old = MemoryContextSwitchTo(WorkloadContext);
@@ -194,6 +196,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 
 			*src = *(EgSource *) lfirst(lc);
 			reusable &= src->reusable;
+			step->role_bound |= src->rls;
 			step->sources = lappend(step->sources, src);
 		}
 	}

@@ -41,6 +41,9 @@ typedef struct EgStep
 	List	   *sources;		/* EgSource * of the relations it reads */
 	bool		reusable;		/* own, inputs' and sources' reusability */
 	bool		unstable;		/* data changed while it ran: never reuse */
+	bool		role_bound;		/* its id covers the calling role (RLS, or
+								 * functions reading as the caller, here or
+								 * upstream) */
 } EgStep;
 
 /* The workload being defined in this session. */
