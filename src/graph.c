@@ -456,6 +456,25 @@ graph_may_use(List *relids, List *funcids, Oid role, bool by_id, GraphDenied *wh
 	return true;
 }
 
+PG_FUNCTION_INFO_V1(eg_visible);
+/*
+ * eg._visible(relids, funcids, role, by_id): may the caller see the
+ * metadata of an artifact of this lineage computed for role (NULL: any)?
+ * With by_id, exactly when it may restore it; without, when it may read the
+ * tables and execute the functions (base tables' own artifacts).  The views
+ * filter with it.
+ */
+Datum
+eg_visible(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(graph_may_use(GraphArrayOids(PG_GETARG_ARRAYTYPE_P(0)),
+								 GraphArrayOids(PG_GETARG_ARRAYTYPE_P(1)),
+								 PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2),
+								 PG_GETARG_BOOL(3), NULL));
+}
+
 /*
  * The warm-start candidate for a model: the best-quality stored model of
  * the same train function on the same input artifact, that the caller may
