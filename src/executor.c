@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -28,6 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
@@ -200,6 +202,39 @@ ExecDropTemp(const char *name)
 				0, NULL, NULL, SPI_OK_UTILITY);
 }
 
+/* True if relation relid carries the eg_live trigger of a step table. */
+static bool
+ExecIsStepTable(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	bool		found = false;
+
+	if (rel->trigdesc)
+		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
+			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0;
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Drop the temp table of an earlier run of a step, if any.  A temp table of
+ * that name that eg did not make (no eg_live trigger) is the user's own:
+ * an error rather than silently dropping it.
+ */
+static void
+ExecDropStepTable(const char *name)
+{
+	Oid			relid = RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true);
+
+	if (OidIsValid(relid) && !ExecIsStepTable(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", name),
+				 errdetail("It is a temporary table of this session that eg did not create."),
+				 errhint("Drop or rename it, or give the step another name.")));
+	ExecDropTemp(name);
+}
+
 /* After a step's table exists: watch it for changes and remember it live. */
 static Oid
 ExecAdoptTable(EgStep *step)
@@ -288,7 +323,7 @@ ExecCompute(RunState *rs, EgStep *step)
 	List	   *before;
 	const char *target = quote_identifier(step->name);
 
-	ExecDropTemp(step->name);
+	ExecDropStepTable(step->name);
 	workload_refresh_id(rs->wl, step);	/* inputs may have become unstable */
 	before = step->sources;
 	INSTR_TIME_SET_CURRENT(start);
@@ -344,7 +379,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	Oid			relid;
 	int64		rows;
 
-	ExecDropTemp(step->name);
+	ExecDropStepTable(step->name);
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	INSTR_TIME_SET_CURRENT(start);
 	relid = store_get(&step->id, into, &rows);
