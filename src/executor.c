@@ -575,10 +575,9 @@ ExecTargets(FunctionCallInfo fcinfo)
 	return PG_ARGISNULL(0) ? NULL : PG_GETARG_ARRAYTYPE_P(0);
 }
 
-PG_FUNCTION_INFO_V1(eg_run);
-/* eg.run(VARIADIC steps): plan, execute, record, materialize. */
-Datum
-eg_run(PG_FUNCTION_ARGS)
+/* The body of eg.run. */
+static void
+ExecRun(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TimestampTz started = GetCurrentTimestamp();
@@ -611,6 +610,25 @@ eg_run(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
+}
+
+PG_FUNCTION_INFO_V1(eg_run);
+/* eg.run(VARIADIC steps): plan, execute, record, materialize. */
+Datum
+eg_run(PG_FUNCTION_ARGS)
+{
+	/* steps run user code, which must not call eg.begin & co meanwhile */
+	workload_check_idle("eg.run()");
+	workload_set_running(true);
+	PG_TRY();
+	{
+		ExecRun(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		workload_set_running(false);
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
@@ -684,6 +702,7 @@ eg_explain(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RunState   *rs;
 
+	workload_check_idle("eg.explain()");
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "eg: SPI_connect failed");

@@ -53,6 +53,31 @@ typedef struct LiveEntry
 
 static HTAB *LiveTables = NULL;
 
+/* True while eg.run executes steps (user code runs then). */
+static bool WorkloadRunning = false;
+
+/*
+ * Error if eg.run is executing steps: a step's query or train function
+ * that defined, ran or explained eg steps would change the workload under
+ * the run (eg.begin frees it).
+ */
+void
+workload_check_idle(const char *what)
+{
+	if (WorkloadRunning)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s cannot be called while eg.run() is running", what),
+				 errhint("A step's query or train function must not define, run or explain eg steps.")));
+}
+
+/* Mark eg.run as executing steps, or done (also on error: see eg_run). */
+void
+workload_set_running(bool running)
+{
+	WorkloadRunning = running;
+}
+
 /* The session's workload, created empty on first use. */
 EgWorkload *
 workload_current(void)
@@ -289,6 +314,7 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 	EgStep	   *step;
 	EgQueryInfo *info;
 
+	workload_check_idle(kind == EG_STEP_DATASET ? "eg.dataset()" : "eg.aggregate()");
 	WorkloadCheckName(wl, name);
 	if (quality_of != NULL)
 	{
@@ -322,6 +348,7 @@ PG_FUNCTION_INFO_V1(eg_begin);
 Datum
 eg_begin(PG_FUNCTION_ARGS)
 {
+	workload_check_idle("eg.begin()");
 	if (WorkloadContext != NULL)
 		MemoryContextReset(WorkloadContext);
 	CurrentWorkload = NULL;
@@ -407,6 +434,7 @@ eg_model(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	Jsonb	   *params;
 
+	workload_check_idle("eg.model()");
 	WorkloadRequire(fcinfo, 0, "step name");
 	WorkloadRequire(fcinfo, 1, "train function");
 	WorkloadRequire(fcinfo, 2, "input");

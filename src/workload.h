@@ -55,6 +55,8 @@ typedef struct EgWorkload
 } EgWorkload;
 
 extern EgWorkload *workload_current(void);
+extern void workload_check_idle(const char *what);
+extern void workload_set_running(bool running);
 extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step);
