@@ -404,7 +404,8 @@ graph_record_load(const EgId *id, int64 bytes, double seconds)
  * table it derives from and execute every function it (or an ancestor)
  * calls, as computing it would require.  by_id: the artifact was named by
  * its id (eg.restore, the views), not found by computing the caller's own
- * lineage id; then it is refused if its id covers another role (role) or
+ * lineage id; then it is refused if its id covers another role (role)
+ * whose privileges the caller does not have (superusers have all), or
  * if a table under row-level security for the caller is in the lineage,
  * since only ids computed for the caller cover its rights and policies.
  * Else false, with what is missing in *why (if not NULL).
@@ -420,7 +421,7 @@ graph_may_use(List *relids, List *funcids, Oid role, bool by_id, GraphDenied *wh
 		why = &dummy;
 	why->relid = why->funcid = why->role = InvalidOid;
 	why->rls = false;
-	if (by_id && OidIsValid(role) && role != user)
+	if (by_id && OidIsValid(role) && !has_privs_of_role(user, role))
 	{
 		why->role = role;
 		return false;
