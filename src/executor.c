@@ -147,6 +147,7 @@ ExecPrepare(ArrayType *targets)
 	for (int i = 0; i < n; i++)
 	{
 		wl->steps[i]->unstable = false;
+		workload_reanalyze(wl, wl->steps[i]);
 		workload_refresh_id(wl, wl->steps[i]);
 		ids[i] = wl->steps[i]->id;
 		rs->quality[i] = -1;

@@ -239,6 +239,79 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 	step->reusable = reusable;
 }
 
+/* True if two column lists have the same names, types, typmods and collations. */
+static bool
+WorkloadSameColumns(List *a, List *b)
+{
+	ListCell   *la,
+			   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		EgColumn   *ca = (EgColumn *) lfirst(la);
+		EgColumn   *cb = (EgColumn *) lfirst(lb);
+
+		if (strcmp(ca->name, cb->name) != 0 || ca->type != cb->type ||
+			ca->typmod != cb->typmod || ca->collation != cb->collation)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Analyse a query step again, as the catalogs and search_path are now.  Its
+ * id covers the relations and functions found when it was defined, while
+ * eg.run executes its text: if the text now resolves to other ones (another
+ * search_path, a table created earlier in the path), the result would be
+ * recorded under the wrong lineage - an error.  What else may have changed
+ * (a function's volatility) is taken over.
+ */
+void
+workload_reanalyze(EgWorkload *wl, EgStep *step)
+{
+	List	   *shapes = NIL;
+	EgQueryInfo *info;
+	ListCell   *la,
+			   *lb;
+	bool		same;
+	MemoryContext old;
+
+	if (step->info == NULL)
+		return;
+	WorkloadCheckExists(step);
+	for (int i = 0; i < step->index; i++)
+	{
+		EgShape    *shape = palloc(sizeof(EgShape));
+
+		shape->step = wl->steps[i]->name;
+		shape->columns = wl->steps[i]->columns;
+		shapes = lappend(shapes, shape);
+	}
+	info = ident_analyze_query(step->query, shapes, step->name);
+	same = equal(info->relids, step->info->relids) &&
+		equal(info->called, step->info->called) &&
+		list_length(info->inputs) == list_length(step->info->inputs) &&
+		WorkloadSameColumns(info->columns, step->info->columns);
+	if (same)
+		forboth(la, info->inputs, lb, step->info->inputs)
+			same &= strcmp((char *) lfirst(la), (char *) lfirst(lb)) == 0;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the query of step \"%s\" no longer reads what it read when it was defined",
+						step->name),
+				 errdetail("Its names now resolve to other tables, functions or columns "
+						   "(search_path or the schema changed)."),
+				 errhint("Define the step again; eg.begin() starts a new workload.")));
+	old = MemoryContextSwitchTo(WorkloadContext);
+	step->info->volatile_reason = info->volatile_reason ? pstrdup(info->volatile_reason) : NULL;
+	step->info->settings_dependent = info->settings_dependent;
+	step->info->role_dependent = info->role_dependent;
+	MemoryContextSwitchTo(old);
+}
+
 /* Append a new step (already checked) to the workload; returns its id. */
 static EgId *
 WorkloadAppend(EgWorkload *wl, EgStep *step)
