@@ -323,6 +323,9 @@ ExecCompute(RunState *rs, EgStep *step)
 	instr_time	start;
 	List	   *before;
 	const char *target = quote_identifier(step->name);
+	Oid			user = GetUserId();
+	Oid			session_user = GetSessionUserId();
+	char	   *search_path = pstrdup(namespace_search_path);
 
 	ExecDropStepTable(step->name);
 	workload_refresh_id(rs->wl, step);	/* inputs may have become unstable */
@@ -357,6 +360,18 @@ ExecCompute(RunState *rs, EgStep *step)
 		rs->rows[step->index] = ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
 										0, NULL, NULL, SPI_OK_UTILITY);
 	rs->seconds[step->index] = ExecSince(start);
+
+	/*
+	 * The next steps must run as the same role, and their names resolve as
+	 * analysed: a step that changed either (set_config) fails the run, which
+	 * undoes the change.
+	 */
+	if (GetUserId() != user || GetSessionUserId() != session_user ||
+		strcmp(namespace_search_path, search_path) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("step \"%s\" changed the current role or search_path", step->name),
+				 errhint("A step must not set role, session_authorization or search_path.")));
 
 	/* the data it read must not have moved while it ran */
 	if (step->info && !ident_sources_equal(before, ident_sources(step->info->relids)))
