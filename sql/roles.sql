@@ -4,7 +4,7 @@
 --   reader   SELECT on the base tables, EXECUTE on the functions
 --   nobody   no rights on the base tables
 --   noexec   SELECT on the tables, no EXECUTE on rm.dbl (a step uses it)
---   rls      SELECT on rm_sec, under a policy that shows it 5 of 10 rows
+--   rls      SELECT on rm_sec, under a policy that shows it 5 of 11 rows
 --
 -- Expected: steps run as the caller; an artifact is loaded (or restored)
 -- for a role only if it may read every table and execute every function of
@@ -57,6 +57,7 @@ INSERT INTO rm.rm_pub SELECT g, g FROM generate_series(1, 10) g;
 CREATE TABLE rm.rm_sec (id int, v int, owner_name text);
 INSERT INTO rm.rm_sec SELECT g, g * 100, CASE WHEN g % 2 = 0 THEN 'regress_eg_rls' ELSE 'x' END
 FROM generate_series(1, 10) g;
+INSERT INTO rm.rm_sec VALUES (11, 1100, 'regress_eg_owner');
 CREATE FUNCTION rm.dbl(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
 -- STABLE, SECURITY INVOKER: reads rm_sec with the caller's rights
 CREATE FUNCTION rm.peek(int) RETURNS int LANGUAGE sql STABLE AS 'SELECT v FROM rm.rm_sec WHERE id = $1';
@@ -238,7 +239,7 @@ SET ROLE regress_eg_rls;
 SELECT rm_define_s();
 SELECT step, action, rows FROM eg.run();
 RESET ROLE;
--- enabled and forced: the owner is under its policies too (no row is its)
+-- enabled and forced: the owner is under its policies too (one row is its)
 ALTER TABLE rm.rm_sec ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rm.rm_sec FORCE ROW LEVEL SECURITY;
 \c
