@@ -215,6 +215,11 @@ BEGIN READ ONLY;
 SELECT step, action FROM eg.run();
 \set VERBOSITY default
 ROLLBACK;
+BEGIN READ ONLY;
+\set VERBOSITY sqlstate
+SELECT count(*) FROM eg.materialize();
+\set VERBOSITY default
+ROLLBACK;
 
 -- eg.model
 SELECT eg.begin('hostile-model');
@@ -244,7 +249,13 @@ SELECT * FROM hxs(ARRAY[
     'SELECT eg.aggregate(''q'', ''SELECT 0.5 AS s'', quality_of => '''')',
     'SELECT eg.aggregate(''q'', ''SELECT 0.5 AS s'', quality_of => ''d'')',
     'SELECT eg.aggregate(''q'', ''SELECT 0.5 AS s'', quality_of => ''q'')',
-    'SELECT eg.aggregate(''q'', ''SELECT 0.5 AS s FROM m2'', quality_of => NULL)']);
+    'SELECT eg.aggregate(''q'', ''SELECT 0.5 AS s FROM m2'', quality_of => NULL)',
+    'SELECT eg.aggregate(NULL, ''SELECT 1 AS a'')',
+    'SELECT eg.aggregate(''q2'', NULL)',
+    'SELECT eg.aggregate('''', ''SELECT 1 AS a'')',
+    'SELECT eg.aggregate(''q2'', ''SELECT 1 AS a; SELECT 2'')',
+    'SELECT eg.aggregate(''q2'', repeat(''x '', 500000))',
+    'SELECT eg.aggregate(repeat(''q'', 1000000), ''SELECT 1 AS a'')']);
 SELECT eg.model('m5', 'hostile_train', 'd', '{"n": 1.0}') = eg.model('m6', 'hostile_train', 'd', '{"n": 1}')
     AS equal_numbers_equal_ids;
 SELECT step, action FROM eg.run('m1', 'm2', 'm3', 'm4');
@@ -296,8 +307,17 @@ FROM hostile_rid i, hxs(ARRAY[
 SELECT count(*) AS hostile_t_rows FROM hostile_t;
 SELECT * FROM "x""; DROP TABLE hostile_t; --";
 SELECT count(*) FROM pg_catalog.pg_class WHERE relname = repeat('r', 63);
--- the text and binary forms of ids
+-- the text and binary forms of ids, and the type's functions
 SELECT '0123456789ABCDEFabcdef0123456789'::eg.artifact_id;
+SELECT * FROM hxs(ARRAY[
+    'SELECT eg.artifact_id_in(''zz'')',
+    'SELECT eg.artifact_id_in(repeat(''0'', 1000000)::cstring)',
+    'SELECT eg.artifact_id_in(NULL)',
+    'SELECT eg.artifact_id_out(NULL)',
+    'SELECT eg.artifact_id_cmp(repeat(''0'', 32)::eg.artifact_id, repeat(''f'', 32)::eg.artifact_id)',
+    'SELECT eg.artifact_id_hash(repeat(''0'', 32)::eg.artifact_id)',
+    'SELECT eg.artifact_id_eq(NULL, NULL)',
+    'SELECT eg.artifact_id_recv(NULL)']);
 SELECT eg.artifact_id_send(repeat('0', 32)::eg.artifact_id);
 
 -- eg.plan_graph: every malformed graph is 22023
