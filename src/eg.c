@@ -52,11 +52,17 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	/*
+	 * The store is shared by every role of the database: a budget any role
+	 * could set would let it evict everybody's artifacts (SET eg.budget = 0;
+	 * SELECT eg.materialize()) or fill the disk.  Superusers set it, or
+	 * roles granted SET on it (GRANT SET ON PARAMETER eg.budget).
+	 */
 	DefineCustomIntVariable("eg.budget",
 							"Storage budget of eg's artifact store.",
 							"Compressed, deduplicated bytes; the materializer keeps the store within it.",
 							&eg_budget_kb, 1024 * 1024, 0, INT_MAX,
-							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	DefineCustomEnumVariable("eg.materializer",
 							 "Policy that chooses which artifacts to keep.",
 							 NULL, &eg_materializer, EG_MAT_STORAGE_AWARE,

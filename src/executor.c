@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -36,6 +37,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
@@ -156,6 +158,7 @@ ExecPrepare(ArrayType *targets)
 	for (int i = 0; i < n; i++)
 	{
 		wl->steps[i]->unstable = false;
+		workload_reanalyze(wl, wl->steps[i]);
 		workload_refresh_id(wl, wl->steps[i]);
 		ids[i] = wl->steps[i]->id;
 		rs->quality[i] = -1;
@@ -169,7 +172,7 @@ ExecPrepare(ArrayType *targets)
 		PlanVertex *v = &rs->vertices[i];
 
 		rs->readable[i] = rs->graph[i].known &&
-			graph_may_read_lineage(rs->graph[i].lineage, NULL);
+			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, InvalidOid, false, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
@@ -209,6 +212,39 @@ ExecDropTemp(const char *name)
 	if (OidIsValid(RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true)))
 		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)),
 				0, NULL, NULL, SPI_OK_UTILITY);
+}
+
+/* True if relation relid carries the eg_live trigger of a step table. */
+static bool
+ExecIsStepTable(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	bool		found = false;
+
+	if (rel->trigdesc)
+		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
+			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0;
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Drop the temp table of an earlier run of a step, if any.  A temp table of
+ * that name that eg did not make (no eg_live trigger) is the user's own:
+ * an error rather than silently dropping it.
+ */
+static void
+ExecDropStepTable(const char *name)
+{
+	Oid			relid = RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true);
+
+	if (OidIsValid(relid) && !ExecIsStepTable(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", name),
+				 errdetail("It is a temporary table of this session that eg did not create."),
+				 errhint("Drop or rename it, or give the step another name.")));
+	ExecDropTemp(name);
 }
 
 /* After a step's table exists: watch it for changes and remember it live. */
@@ -316,8 +352,11 @@ ExecCompute(RunState *rs, EgStep *step)
 	instr_time	start;
 	List	   *before;
 	const char *target = quote_identifier(step->name);
+	Oid			user = GetUserId();
+	Oid			session_user = GetSessionUserId();
+	char	   *search_path = pstrdup(namespace_search_path);
 
-	ExecDropTemp(step->name);
+	ExecDropStepTable(step->name);
 	workload_refresh_id(rs->wl, step);	/* inputs may have become unstable */
 	before = step->sources;
 	INSTR_TIME_SET_CURRENT(start);
@@ -328,10 +367,16 @@ ExecCompute(RunState *rs, EgStep *step)
 		Datum		values[3];
 
 		bytea	   *warm = NULL;
+		char	   *fname;
 
 		/* a damaged warm-start model leaves the store: take the next best */
 		while (step->has_warm && !ExecWarmModel(step, &warm))
 			workload_refresh_id(rs->wl, step);
+		fname = get_func_name(step->train);
+		if (fname == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("the train function of step \"%s\" no longer exists", step->name)));
 
 		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
 		values[1] = JsonbPGetDatum(step->params);
@@ -340,7 +385,7 @@ ExecCompute(RunState *rs, EgStep *step)
 			SPI_execute_with_args(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
 										   target,
 										   quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
-																	  get_func_name(step->train))),
+																	  fname)),
 								  3, types, values, warm ? "   " : "  n", false, 0) == SPI_OK_UTILITY
 			? (int64) SPI_processed : -1;
 	}
@@ -348,6 +393,18 @@ ExecCompute(RunState *rs, EgStep *step)
 		rs->rows[step->index] = ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
 										0, NULL, NULL, SPI_OK_UTILITY);
 	rs->seconds[step->index] = ExecSince(start);
+
+	/*
+	 * The next steps must run as the same role, and their names resolve as
+	 * analysed: a step that changed either (set_config) fails the run, which
+	 * undoes the change.
+	 */
+	if (GetUserId() != user || GetSessionUserId() != session_user ||
+		strcmp(namespace_search_path, search_path) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("step \"%s\" changed the current role or search_path", step->name),
+				 errhint("A step must not set role, session_authorization or search_path.")));
 
 	/* the data it read must not have moved while it ran */
 	if (step->info && !ident_sources_equal(before, ident_sources(step->info->relids)))
@@ -375,7 +432,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	int64		rows;
 	List	   *others;
 
-	ExecDropTemp(step->name);
+	ExecDropStepTable(step->name);
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	INSTR_TIME_SET_CURRENT(start);
 	relid = store_get(&step->id, into, &rows, &others);
@@ -531,6 +588,8 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
 		g->sources = step->sources;
 		g->lineage = step->lineage;
+		g->lineage_funcs = step->lineage_funcs;
+		g->role = step->role_bound ? GetUserId() : InvalidOid;
 		if (rs->used[i] && !(rs->done[i] && strcmp(rs->done[i], "computed") == 0))
 			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}
@@ -569,10 +628,9 @@ ExecTargets(FunctionCallInfo fcinfo)
 	return PG_ARGISNULL(0) ? NULL : PG_GETARG_ARRAYTYPE_P(0);
 }
 
-PG_FUNCTION_INFO_V1(eg_run);
-/* eg.run(VARIADIC steps): plan, execute, record, materialize. */
-Datum
-eg_run(PG_FUNCTION_ARGS)
+/* The body of eg.run. */
+static void
+ExecRun(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TimestampTz started = GetCurrentTimestamp();
@@ -608,6 +666,25 @@ eg_run(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
+}
+
+PG_FUNCTION_INFO_V1(eg_run);
+/* eg.run(VARIADIC steps): plan, execute, record, materialize. */
+Datum
+eg_run(PG_FUNCTION_ARGS)
+{
+	/* steps run user code, which must not call eg.begin & co meanwhile */
+	workload_check_idle("eg.run()");
+	workload_set_running(true);
+	PG_TRY();
+	{
+		ExecRun(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		workload_set_running(false);
+	}
+	PG_END_TRY();
 	return (Datum) 0;
 }
 
@@ -665,7 +742,8 @@ ExecReason(RunState *rs, int i)
 			if (!rs->graph[i].materialized)
 				return "computed: not materialized";
 			if (!rs->readable[i])
-				return "computed: you may not read every table it derives from";
+				return "computed: you may not read every table it derives from, "
+					"or execute every function";
 			return psprintf("computed: %.2f s with inputs <= %.2f s to load",
 							with_inputs, v->load);
 	}
@@ -680,6 +758,7 @@ eg_explain(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RunState   *rs;
 
+	workload_check_idle("eg.explain()");
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "eg: SPI_connect failed");
@@ -713,7 +792,7 @@ eg_restore(PG_FUNCTION_ARGS)
 	EgId	   *id;
 	RangeVar   *into;
 	GraphInfo	info;
-	Oid			denied = InvalidOid;
+	GraphDenied denied;
 	Oid			relid;
 	int64		rows;
 	List	   *others;
@@ -734,13 +813,26 @@ eg_restore(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
 				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!graph_may_read_lineage(info.lineage, &denied))
+	if (!graph_may_use(info.lineage, info.lineage_funcs, info.role, true, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 get_rel_name(denied)
-				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied))
-				 : errdetail("It derives from a table that no longer exists.")));
+				 OidIsValid(denied.role)
+				 ? errdetail("It was computed with the rights of role \"%s\".",
+							 GetUserNameFromId(denied.role, true)
+							 ? GetUserNameFromId(denied.role, true) : "?")
+				 : denied.rls
+				 ? errdetail("It derives from table \"%s\", which has row-level security for you.",
+							 get_rel_name(denied.relid))
+				 : OidIsValid(denied.funcid)
+				 ? (get_func_name(denied.funcid)
+					? errdetail("It derives from function %s, which you may not execute.",
+								format_procedure(denied.funcid))
+					: errdetail("It derives from a function that no longer exists."))
+				 : get_rel_name(denied.relid)
+				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied.relid))
+				 : errdetail("It derives from a table that no longer exists."),
+				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
 	relid = store_get(id, into, &rows, &others);
 	if (!OidIsValid(relid))
 		ereport(ERROR,

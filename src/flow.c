@@ -141,7 +141,10 @@ flow_max_dinic(FlowNet *f, int s, int t)
 
 		memcpy(f->iter, f->head, sizeof(int) * f->nnodes);
 		while ((pushed = FlowPush(f, s, t, FLOW_INF)) > FLOW_EPS)
+		{
 			total += pushed;
+			CHECK_FOR_INTERRUPTS();
+		}
 	}
 	return total;
 }
@@ -159,6 +162,8 @@ flow_max_edmonds_karp(FlowNet *f, int s, int t)
 					qt = 0;
 		double		bottleneck = FLOW_INF;
 
+		/* one BFS per augmenting path: on large graphs this takes a while */
+		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < f->nnodes; i++)
 			pred[i] = -1;
 		f->queue[qt++] = s;

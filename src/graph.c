@@ -20,6 +20,8 @@
 #include "utils/builtins.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "graph.h"
@@ -95,6 +97,35 @@ GraphOidArray(List *oids)
 	return PointerGetDatum(construct_array(elems, i, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 }
 
+/* The oids of an oid[] datum, as a list. */
+static List *
+GraphArrayOids(ArrayType *arr)
+{
+	List	   *oids = NIL;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, &nulls, &nelems);
+	for (int e = 0; e < nelems; e++)
+		if (!nulls[e])
+			oids = lappend_oid(oids, DatumGetObjectId(elems[e]));
+	return oids;
+}
+
+/* The oids of an oid[] column of an SPI row, as a list in cxt. */
+static List *
+GraphGetOids(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	List	   *oids = isnull ? NIL : GraphArrayOids(DatumGetArrayTypeP(d));
+
+	MemoryContextSwitchTo(old);
+	return oids;
+}
+
 /* Read a float8 column that may be null (-1 then). */
 static double
 GraphGetFloat(HeapTuple tup, TupleDesc desc, int col)
@@ -137,7 +168,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
 	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
-			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality "
+			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids, t.role "
 			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
 			  1, types, values, NULL, SPI_OK_SELECT);
@@ -147,8 +178,6 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
-		Datum		lineage;
-		MemoryContext old;
 
 		out[i].known = true;
 		out[i].materialized = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
@@ -159,19 +188,11 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		if (isnull)
 			out[i].logical_bytes = -1;
 		out[i].quality = GraphGetFloat(tup, desc, 8);
-		lineage = SPI_getbinval(tup, desc, 7, &isnull);
-		old = MemoryContextSwitchTo(caller);
-		{
-			ArrayType  *arr = DatumGetArrayTypeP(lineage);
-			Datum	   *elems;
-			int			nelems;
-
-			deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT,
-							  &elems, NULL, &nelems);
-			for (int e = 0; e < nelems; e++)
-				out[i].lineage = lappend_oid(out[i].lineage, DatumGetObjectId(elems[e]));
-		}
-		MemoryContextSwitchTo(old);
+		out[i].lineage = GraphGetOids(tup, desc, 7, caller);
+		out[i].lineage_funcs = GraphGetOids(tup, desc, 9, caller);
+		out[i].role = DatumGetObjectId(SPI_getbinval(tup, desc, 10, &isnull));
+		if (isnull)
+			out[i].role = InvalidOid;
 	}
 	/* estimates of load cost use the measured restore throughput */
 	{
@@ -206,10 +227,11 @@ GraphMergeSource(const EgSource *src)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Oid			types[13] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-	FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID};
-	Datum		values[13];
-	char		nulls[13];
+	Oid			types[15] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+		FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID,
+	OIDOID};
+	Datum		values[15];
+	char		nulls[15];
 	bool		computed = strcmp(s->action, "computed") == 0;
 	bool		loaded = strcmp(s->action, "loaded") == 0;
 	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
@@ -236,9 +258,13 @@ GraphMergeStep(const GraphStep *s)
 	values[11] = Float8GetDatum(s->potential);
 	values[12] = Float8GetDatum(s->recreation);
 	nulls[12] = s->recreation >= 0 ? ' ' : 'n';
+	values[13] = GraphOidArray(s->lineage_funcs);
+	values[14] = ObjectIdGetDatum(s->role);
+	nulls[14] = OidIsValid(s->role) ? ' ' : 'n';
 	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
-			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds) "
-			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
+			  "lineage_funcids, role) "
+			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
 			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
 			  "compute_seconds = coalesce($6, a.compute_seconds), "
 			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
@@ -246,7 +272,7 @@ GraphMergeStep(const GraphStep *s)
 			  "potential = greatest(a.potential, $12), "
 			  "recreation_seconds = coalesce($13, a.recreation_seconds), "
 			  "last_used = clock_timestamp()",
-			  13, types, values, nulls, SPI_OK_INSERT);
+			  15, types, values, nulls, SPI_OK_INSERT);
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(s->opkind);
@@ -407,25 +433,84 @@ graph_forget_unstored(List *ids)
 	GraphEnd(&sw);
 }
 
-/* True if the caller may read every relation of a lineage (else *denied). */
+/*
+ * True if the caller may use an artifact of this lineage: read every base
+ * table it derives from and execute every function it (or an ancestor)
+ * calls, as computing it would require.  by_id: the artifact was named by
+ * its id (eg.restore, the views), not found by computing the caller's own
+ * lineage id; then it is refused if its id covers another role (role)
+ * whose privileges the caller does not have (superusers have all), or
+ * if a table under row-level security for the caller is in the lineage,
+ * since only ids computed for the caller cover its rights and policies.
+ * Else false, with what is missing in *why (if not NULL).
+ */
 bool
-graph_may_read_lineage(List *relids, Oid *denied)
+graph_may_use(List *relids, List *funcids, Oid role, bool by_id, GraphDenied *why)
 {
 	ListCell   *lc;
+	Oid			user = GetUserId();
+	GraphDenied dummy;
 
+	if (why == NULL)
+		why = &dummy;
+	why->relid = why->funcid = why->role = InvalidOid;
+	why->rls = false;
+	if (by_id && OidIsValid(role) && !has_privs_of_role(user, role))
+	{
+		why->role = role;
+		return false;
+	}
 	foreach(lc, relids)
 	{
 		Oid			relid = lfirst_oid(lc);
 
-		if (get_rel_name(relid) == NULL ||
-			pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)) ||
+			pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK)
 		{
-			if (denied)
-				*denied = relid;
+			why->relid = relid;
+			return false;
+		}
+		if (by_id && check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		{
+			why->relid = relid;
+			why->rls = true;
+			return false;
+		}
+	}
+	foreach(lc, funcids)
+	{
+		Oid			funcid = lfirst_oid(lc);
+
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(funcid)) ||
+			pg_proc_aclcheck(funcid, user, ACL_EXECUTE) != ACLCHECK_OK)
+		{
+			why->funcid = funcid;
 			return false;
 		}
 	}
 	return true;
+}
+
+PG_FUNCTION_INFO_V1(eg_visible);
+/*
+ * eg._visible(relids, funcids, role, by_id): may the caller see the
+ * metadata of an artifact of this lineage computed for role (NULL: any)?
+ * With by_id, exactly when it may restore it; without, when it may read the
+ * tables and execute the functions (base tables' own artifacts).  The views
+ * filter with it.
+ */
+Datum
+eg_visible(PG_FUNCTION_ARGS)
+{
+	/* superusers see everything, also what derives from dropped tables */
+	if (superuser())
+		PG_RETURN_BOOL(true);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(graph_may_use(GraphArrayOids(PG_GETARG_ARRAYTYPE_P(0)),
+								 GraphArrayOids(PG_GETARG_ARRAYTYPE_P(1)),
+								 PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2),
+								 PG_GETARG_BOOL(3), NULL));
 }
 
 /*
@@ -444,7 +529,7 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 	values[0] = ObjectIdGetDatum(train);
 	values[1] = GraphIdDatum(input);
 	GraphBegin(&sw);
-	GraphExec("SELECT a.id, a.quality, a.lineage_relids FROM eg.operation o "
+	GraphExec("SELECT a.id, a.quality, a.lineage_relids, a.lineage_funcids FROM eg.operation o "
 			  "JOIN eg.artifact a ON a.id = o.output "
 			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id "
 			  "AND a.materialized AND a.quality IS NOT NULL "
@@ -456,15 +541,9 @@ graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
-		Datum	   *elems;
-		int			nelems;
-		List	   *lineage = NIL;
 
-		deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &nelems);
-		for (int e = 0; e < nelems; e++)
-			lineage = lappend_oid(lineage, DatumGetObjectId(elems[e]));
-		if (!graph_may_read_lineage(lineage, NULL))
+		if (!graph_may_use(GraphGetOids(tup, desc, 3, CurrentMemoryContext),
+						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), InvalidOid, false, NULL))
 			continue;
 		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
 		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));

@@ -19,6 +19,8 @@ typedef struct GraphInfo
 	int64		logical_bytes;
 	double		quality;		/* < 0: none */
 	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage_funcs;	/* functions it derives from (Oid) */
+	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphInfo;
 
 /* One step of a finished run, to merge into the graph. */
@@ -43,6 +45,8 @@ typedef struct GraphStep
 	EgId	   *inputs;			/* input artifacts: steps, then sources */
 	List	   *sources;		/* EgSource * */
 	List	   *lineage;		/* Oid */
+	List	   *lineage_funcs;	/* Oid */
+	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphStep;
 
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
@@ -51,7 +55,17 @@ extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_forget_unstored(List *ids);
-extern bool graph_may_read_lineage(List *relids, Oid *denied);
+/* What the caller lacks to use an artifact (graph_may_use). */
+typedef struct GraphDenied
+{
+	Oid			relid;			/* a table it may not read, or that is gone */
+	Oid			funcid;			/* a function it may not execute, or that is gone */
+	bool		rls;			/* relid has row-level security for the caller */
+	Oid			role;			/* computed for this other role */
+} GraphDenied;
+
+extern bool graph_may_use(List *relids, List *funcids, Oid role, bool by_id,
+						  GraphDenied *why);
 struct MatCandidate;
 extern void graph_candidates(struct MatCandidate *c, int n);
 extern List *graph_materialized_ids(void);

@@ -1,64 +1,42 @@
 /*
- * ident.c - who an artifact is: query analysis and lineage ids.
+ * ident.c - who an artifact is: canonical encodings and lineage ids.
  *
  * An artifact id is SHA-256 (truncated to 128 bits) over a canonical,
  * tagged encoding of its lineage: the kind of step, the fingerprint of its
- * operation, its parameters, the ids of its input steps, the source ids of
- * the base tables it reads, and the definitions of the user-defined
- * functions it calls (plus the relevant settings when it calls functions
- * that read them).  Ids are Merkle-style: an input's id already covers the
- * input's own lineage.
- *
- * The query fingerprint is the SHA-256 of the raw parse tree printed by
- * nodeToString with every location field removed, so whitespace, comments
- * and keyword case do not matter while constants and names do.  To find the
- * relations and functions a step reads, its query is parse-analysed and
- * rewritten (views expanded, row-level security applied); earlier steps of
- * the workload, which do not exist yet as tables, are supplied as empty,
- * correctly typed CTEs of the same name.
+ * operation (ident_query.c analyses queries), its parameters, the ids of
+ * its input steps, the source ids of the base tables it reads, and the
+ * definitions of the user-defined functions it calls (plus the relevant
+ * settings when it calls functions that read them).  Ids are Merkle-style:
+ * an input's id already covers the input's own lineage.
  *
  * A base table's source id covers its oid and its data version (track.c).
  * Under row-level security the caller's role and the table's policies join
  * the source id, so roles that may see different rows never share artifacts.
+ * A step that calls a user-defined function which may read tables with the
+ * caller's rights (neither IMMUTABLE nor SECURITY DEFINER) gets the role in
+ * its id too: what such a function reads is not in the lineage, whose
+ * rights eg checks before every load.
  *
- * Anything whose result can differ between two runs over the same data -
- * volatile functions, now() and friends, TABLESAMPLE without REPEATABLE,
- * tables eg cannot track (foreign tables, catalogs, sequences) - makes a
- * step non-reusable: its id gets a random nonce, and so does every id
- * downstream of it.
+ * A step that is not reusable (ident_query.c says why) gets a random nonce
+ * in its id, and so does every id downstream of it.
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
-#include "access/table.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
-#include "catalog/pg_inherits.h"
-#include "catalog/pg_proc.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
-#include "nodes/makefuncs.h"
-#include "nodes/nodeFuncs.h"
-#include "parser/analyze.h"
-#include "parser/parse_func.h"
-#include "parser/parser.h"
-#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
-#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
 #include "utils/rls.h"
-#include "utils/ruleutils.h"
 #include "miscadmin.h"
 #include "utils/syscache.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
 #include "ident.h"
+#include "ident_internal.h"
 #include "track.h"
 
 /* A running lineage hash. */
@@ -66,17 +44,6 @@ typedef struct IdentHash
 {
 	pg_cryptohash_ctx *ctx;
 } IdentHash;
-
-/* Collected while walking an analysed query. */
-typedef struct IdentWalk
-{
-	List	   *rls_quals;		/* securityQuals lists met so far */
-	int			in_rls;			/* > 0 while walking row-level security quals */
-	List	   *relids;
-	List	   *funcids;
-	const char *volatile_reason;
-	bool		settings_dependent;
-} IdentWalk;
 
 /*
  * Within a batch (ident_batch_begin .. ident_batch_end: one refresh of a
@@ -178,6 +145,17 @@ IdentHashFinishFull(IdentHash *h, uint8 *digest)
 	h->ctx = NULL;
 }
 
+/* Domain-tagged SHA-256 of a string, as every lineage hash starts (ident_query.c). */
+void
+ident_digest(const char *tag, const char *s, uint8 *digest)
+{
+	IdentHash	h;
+
+	IdentHashBegin(&h, tag);
+	IdentHashString(&h, s);
+	IdentHashFinishFull(&h, digest);
+}
+
 /* Finish into an id, mixing in a random nonce when not reusable. */
 static void
 IdentHashFinish(IdentHash *h, bool reusable, EgId *out)
@@ -196,423 +174,6 @@ IdentHashFinish(IdentHash *h, bool reusable, EgId *out)
 	memcpy(out->bytes, digest, EG_ID_LEN);
 }
 
-/* nodeToString of a raw parse tree with every location field removed. */
-static char *
-IdentStripLocations(const char *s)
-{
-	StringInfoData out;
-	const char *p = s;
-
-	initStringInfo(&out);
-	while (*p)
-	{
-		if (p[0] == ' ' && strncmp(p + 1, ":location ", 10) == 0 &&
-			(p == s || p[-1] != '\\'))
-		{
-			p += 11;
-			if (*p == '-')
-				p++;
-			while (*p >= '0' && *p <= '9')
-				p++;
-			continue;
-		}
-		appendStringInfoChar(&out, *p++);
-	}
-	return out.data;
-}
-
-/* Names found in a raw parse tree. */
-typedef struct IdentNames
-{
-	List	   *relations;		/* unqualified relation names */
-	List	   *strings;		/* string constants (may name steps too) */
-} IdentNames;
-
-/* Collects unqualified relation names and string constants. */
-static bool
-IdentNamesWalker(Node *node, IdentNames *names)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, RangeVar))
-	{
-		RangeVar   *rv = (RangeVar *) node;
-
-		if (rv->schemaname == NULL && rv->catalogname == NULL)
-			names->relations = lappend(names->relations, rv->relname);
-		return false;
-	}
-	if (IsA(node, A_Const))
-	{
-		A_Const    *c = (A_Const *) node;
-
-		if (!c->isnull && IsA(&c->val, String))
-			names->strings = lappend(names->strings, strVal(&c->val));
-		return false;
-	}
-	return raw_expression_tree_walker(node, IdentNamesWalker, (void *) names);
-}
-
-/* The SQL of an empty, typed relation with a shape's columns. */
-static char *
-IdentPlaceholderSql(const EgShape *shape)
-{
-	StringInfoData sql;
-	ListCell   *lc;
-	bool		first = true;
-
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "%s AS (SELECT ", quote_identifier(shape->step));
-	foreach(lc, shape->columns)
-	{
-		EgColumn   *col = (EgColumn *) lfirst(lc);
-
-		appendStringInfo(&sql, "%sCAST(NULL AS %s)", first ? "" : ", ",
-						 format_type_with_typemod(col->type, col->typmod));
-		if (OidIsValid(col->collation) &&
-			col->collation != get_typcollation(col->type))
-			appendStringInfo(&sql, " COLLATE %s",
-							 generate_collation_name(col->collation));
-		appendStringInfo(&sql, " AS %s", quote_identifier(col->name));
-		first = false;
-	}
-	appendStringInfoString(&sql, " WHERE false)");
-	return sql.data;
-}
-
-/* Prepend placeholder CTEs for the referenced earlier steps to a SELECT. */
-static void
-IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
-{
-	StringInfoData sql;
-	ListCell   *lc;
-	List	   *ctes;
-	List	   *used = NIL;
-
-	initStringInfo(&sql);
-	foreach(lc, shapes)
-	{
-		EgShape    *shape = (EgShape *) lfirst(lc);
-		ListCell   *lc2;
-		bool		found = false;
-
-		foreach(lc2, names)
-			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
-				found = true;
-		/* a CTE of the user's with the same name shadows the step anyway */
-		if (stmt->withClause)
-			foreach(lc2, stmt->withClause->ctes)
-				if (strcmp(((CommonTableExpr *) lfirst(lc2))->ctename, shape->step) == 0)
-					found = false;
-		if (!found || shape->columns == NIL)
-			continue;
-		appendStringInfo(&sql, "%s%s", used ? ", " : "WITH ",
-						 IdentPlaceholderSql(shape));
-		used = lappend(used, shape);
-	}
-	if (used == NIL)
-		return;
-	appendStringInfoString(&sql, " SELECT 1");
-	ctes = ((SelectStmt *) linitial_node(RawStmt, raw_parser(sql.data, RAW_PARSE_DEFAULT))->stmt)->withClause->ctes;
-	if (stmt->withClause == NULL)
-	{
-		stmt->withClause = makeNode(WithClause);
-		stmt->withClause->location = -1;
-	}
-	stmt->withClause->ctes = list_concat(ctes, stmt->withClause->ctes);
-}
-
-/* What the error context callback needs while a step's query is parsed. */
-typedef struct IdentErrorArg
-{
-	const char *query;
-	const char *step;
-} IdentErrorArg;
-
-/* Error context: point a syntax error into the step's query, name the step. */
-static void
-IdentErrorCallback(void *arg)
-{
-	IdentErrorArg *e = (IdentErrorArg *) arg;
-	int			pos = geterrposition();
-
-	if (pos > 0)
-	{
-		errposition(0);
-		internalerrposition(pos);
-		internalerrquery(e->query);
-	}
-	errcontext("query of step \"%s\"", e->step);
-}
-
-/* Reject what is not a single read-only SELECT, with a clear error. */
-static SelectStmt *
-IdentCheckSelect(const char *query)
-{
-	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
-	SelectStmt *stmt;
-
-	if (list_length(stmts) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a step's query must be exactly one SELECT statement"),
-				 errdetail("The query has %d statements.", list_length(stmts))));
-	stmt = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
-	if (!IsA(stmt, SelectStmt))
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("a step's query must be a SELECT statement"),
-				 errhint("Steps are read-only queries; write data outside of eg.")));
-	if (stmt->intoClause)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("a step's query must not use SELECT INTO"),
-				 errhint("eg creates the step's table itself.")));
-	if (stmt->lockingClause)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("a step's query must not lock rows"),
-				 errdetail("FOR UPDATE/SHARE is not allowed in a step.")));
-	if (stmt->withClause)
-	{
-		ListCell   *lc;
-
-		foreach(lc, stmt->withClause->ctes)
-		{
-			CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
-
-			if (!IsA(cte->ctequery, SelectStmt))
-				ereport(ERROR,
-						(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-						 errmsg("a step's query must not modify data"),
-						 errdetail("WITH query \"%s\" is not a SELECT.", cte->ctename)));
-		}
-	}
-	return stmt;
-}
-
-/* True for functions whose results differ between runs though declared STABLE. */
-static bool
-IdentIsTimeFunction(Oid funcid)
-{
-	switch (funcid)
-	{
-		case F_NOW:
-		case F_STATEMENT_TIMESTAMP:
-		case F_TIMEOFDAY:
-		case F_PG_BACKEND_PID:
-		case F_INET_CLIENT_ADDR:
-		case F_CURRENT_SETTING_TEXT:
-		case F_CURRENT_SETTING_TEXT_BOOL:
-		case F_PG_CURRENT_XACT_ID:
-		case F_TXID_CURRENT:
-			return true;
-		default:
-			return false;
-	}
-}
-
-/* True if funcid was created by a user (not part of the server). */
-bool
-ident_function_is_user_defined(Oid funcid)
-{
-	return funcid >= FirstNormalObjectId;
-}
-
-/* check_functions_in_node callback: classify one called function. */
-static bool
-IdentCheckFunction(Oid funcid, void *context)
-{
-	IdentWalk  *w = (IdentWalk *) context;
-	char		vol = func_volatile(funcid);
-
-	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
-		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
-	else if (IdentIsTimeFunction(funcid) && w->volatile_reason == NULL)
-		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",
-									  get_func_name(funcid));
-	if (vol != PROVOLATILE_IMMUTABLE)
-		w->settings_dependent = true;
-	if (ident_function_is_user_defined(funcid))
-		w->funcids = list_append_unique_oid(w->funcids, funcid);
-	return false;
-}
-
-/* Add a relation (and, for inheritance, every child) to the walk. */
-static void
-IdentAddRelation(IdentWalk *w, Oid relid, bool inh)
-{
-	if (inh)
-	{
-		List	   *all = find_all_inheritors(relid, AccessShareLock, NULL);
-		ListCell   *lc;
-
-		foreach(lc, all)
-			w->relids = list_append_unique_oid(w->relids, lfirst_oid(lc));
-	}
-	else
-		w->relids = list_append_unique_oid(w->relids, relid);
-}
-
-/* Walk an analysed query tree: relations, functions, volatility. */
-static bool
-IdentQueryWalker(Node *node, IdentWalk *w)
-{
-	if (node == NULL)
-		return false;
-	if (IsA(node, Query))
-		return query_tree_walker((Query *) node, IdentQueryWalker, (void *) w,
-								 QTW_EXAMINE_RTES_BEFORE);
-	if (IsA(node, RangeTblEntry))
-	{
-		RangeTblEntry *rte = (RangeTblEntry *) node;
-
-		if (rte->rtekind == RTE_RELATION)
-			IdentAddRelation(w, rte->relid, rte->inh);
-		if (rte->securityQuals != NIL)
-			w->rls_quals = lappend(w->rls_quals, rte->securityQuals);
-		if (rte->tablesample && rte->tablesample->repeatable == NULL &&
-			w->volatile_reason == NULL)
-			w->volatile_reason = "uses TABLESAMPLE without REPEATABLE";
-		return false;
-	}
-	if (IsA(node, List) && list_member_ptr(w->rls_quals, node))
-	{
-		bool		result;
-
-		/* the caller's role and the policies are part of the source id */
-		w->in_rls++;
-		result = expression_tree_walker(node, IdentQueryWalker, (void *) w);
-		w->in_rls--;
-		return result;
-	}
-	if (IsA(node, SQLValueFunction))
-	{
-		SQLValueFunction *svf = (SQLValueFunction *) node;
-		bool		is_user = svf->op == SVFOP_CURRENT_ROLE || svf->op == SVFOP_CURRENT_USER ||
-			svf->op == SVFOP_USER || svf->op == SVFOP_SESSION_USER;
-
-		if (w->volatile_reason == NULL && !(is_user && w->in_rls > 0))
-			w->volatile_reason = svf->op <= SVFOP_LOCALTIMESTAMP_N
-				? "reads the current date or time"
-				: "reads the current user or schema";
-		return false;
-	}
-	if (IsA(node, NextValueExpr) && w->volatile_reason == NULL)
-		w->volatile_reason = "draws from a sequence";
-	check_functions_in_node(node, IdentCheckFunction, (void *) w);
-	return expression_tree_walker(node, IdentQueryWalker, (void *) w);
-}
-
-/* Output columns of an analysed SELECT; rejects duplicate names. */
-static List *
-IdentColumns(Query *q)
-{
-	List	   *cols = NIL;
-	ListCell   *lc;
-
-	foreach(lc, q->targetList)
-	{
-		TargetEntry *te = (TargetEntry *) lfirst(lc);
-		EgColumn   *col;
-		ListCell   *lc2;
-
-		if (te->resjunk)
-			continue;
-		foreach(lc2, cols)
-			if (strcmp(((EgColumn *) lfirst(lc2))->name, te->resname) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DUPLICATE_COLUMN),
-						 errmsg("column \"%s\" specified more than once", te->resname),
-						 errhint("Give the step's output columns distinct names with AS.")));
-		col = palloc(sizeof(EgColumn));
-		col->name = pstrdup(te->resname);
-		col->type = exprType((Node *) te->expr);
-		col->typmod = exprTypmod((Node *) te->expr);
-		col->collation = exprCollation((Node *) te->expr);
-		if (col->type == UNKNOWNOID)
-			col->type = TEXTOID;
-		cols = lappend(cols, col);
-	}
-	return cols;
-}
-
-/*
- * Analyse a step's query: check it is one read-only SELECT, fingerprint its
- * parse tree, find the earlier steps (among shapes) it reads, and the base
- * relations and functions it uses.  A query naming "self" is an error.
- */
-EgQueryInfo *
-ident_analyze_query(const char *query, List *shapes, const char *self)
-{
-	EgQueryInfo *info = palloc0(sizeof(EgQueryInfo));
-	SelectStmt *stmt;
-	IdentNames	found = {NIL, NIL};
-	List	   *names;
-	IdentHash	h;
-	ListCell   *lc;
-	RawStmt    *raw;
-	Query	   *analysed;
-	List	   *rewritten;
-	IdentWalk	w = {0};
-	IdentErrorArg earg = {query, self};
-	ErrorContextCallback errcb;
-
-	errcb.callback = IdentErrorCallback;
-	errcb.arg = &earg;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-	stmt = IdentCheckSelect(query);
-
-	IdentHashBegin(&h, "query");
-	IdentHashString(&h, IdentStripLocations(nodeToString(stmt)));
-	IdentHashFinishFull(&h, info->fingerprint);
-
-	(void) IdentNamesWalker((Node *) stmt, &found);
-	names = list_concat_copy(found.relations, found.strings);
-	foreach(lc, found.relations)
-		if (strcmp((char *) lfirst(lc), self) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_RECURSION),
-					 errmsg("step \"%s\" cannot read itself", self),
-					 errhint("A step reads only earlier steps of its workload.")));
-	foreach(lc, shapes)
-	{
-		EgShape    *shape = (EgShape *) lfirst(lc);
-		ListCell   *lc2;
-
-		foreach(lc2, names)
-		{
-			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
-			{
-				info->inputs = lappend(info->inputs, pstrdup(shape->step));
-				break;
-			}
-		}
-	}
-
-	/* analyse a copy with placeholders for the earlier steps */
-	stmt = copyObject(stmt);
-	IdentAddPlaceholders(stmt, shapes, found.relations);
-	raw = makeNode(RawStmt);
-	raw->stmt = (Node *) stmt;
-	raw->stmt_location = -1;
-	analysed = parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
-	info->columns = IdentColumns(analysed);
-	rewritten = QueryRewrite(analysed);
-	foreach(lc, rewritten)
-		(void) IdentQueryWalker((Node *) lfirst(lc), &w);
-
-	list_sort(w.relids, list_oid_cmp);
-	list_sort(w.funcids, list_oid_cmp);
-	info->relids = w.relids;
-	info->funcids = w.funcids;
-	info->volatile_reason = w.volatile_reason;
-	info->settings_dependent = w.settings_dependent;
-	error_context_stack = errcb.previous;
-	return info;
-}
-
 /* Hash every column of every row an SPI query returned, as text. */
 static void
 IdentHashTuptable(IdentHash *h)
@@ -622,13 +183,18 @@ IdentHashTuptable(IdentHash *h)
 			IdentHashString(h, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c));
 }
 
-/* Hash the row-level security state that applies to the caller on relid. */
+/*
+ * Hash the row-level security state that applies to the caller on relid:
+ * the role, the policies, and which of them apply to the role (a policy
+ * TO some group applies through membership, which GRANT and REVOKE change
+ * without changing the role or the policy).
+ */
 static void
 IdentHashRls(IdentHash *h, Oid relid)
 {
 	Oid			user = GetUserId();
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	Oid			types[2] = {OIDOID, OIDOID};
+	Datum		values[2] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(user)};
 
 	Oid			session_user = GetSessionUserId();
 
@@ -637,9 +203,11 @@ IdentHashRls(IdentHash *h, Oid relid)
 	IdentHashBytes(h, &session_user, sizeof(session_user));
 	if (SPI_execute_with_args("SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
 							  "pg_catalog.pg_get_expr(polqual, polrelid), "
-							  "pg_catalog.pg_get_expr(polwithcheck, polrelid) "
+							  "pg_catalog.pg_get_expr(polwithcheck, polrelid), "
+							  "EXISTS (SELECT FROM pg_catalog.unnest(polroles) r WHERE CASE WHEN r = 0 "
+							  "THEN true ELSE pg_catalog.pg_has_role($2, r, 'USAGE') END) "
 							  "FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "eg: could not read policies of relation %u", relid);
 	IdentHashTuptable(h);
 }
@@ -657,7 +225,8 @@ IdentSource(Oid relid, MemoryContext cxt)
 	IdentHashBytes(&h, &relid, sizeof(relid));
 	if (src->reusable)
 		IdentHashString(&h, track_version(relid));
-	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+	src->rls = check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
+	if (src->rls)
 		IdentHashRls(&h, relid);
 	IdentHashFinish(&h, src->reusable, &src->id);
 	return src;
@@ -840,6 +409,15 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 	IdentHashFunctions(&h, info->funcids);
 	if (info->settings_dependent)
 		IdentHashSettings(&h);
+	if (info->role_dependent)
+	{
+		Oid			user = GetUserId();
+		Oid			session_user = GetSessionUserId();
+
+		IdentHashString(&h, "role");
+		IdentHashBytes(&h, &user, sizeof(user));
+		IdentHashBytes(&h, &session_user, sizeof(session_user));
+	}
 	IdentHashFinish(&h, reusable, out);
 }
 

@@ -32,8 +32,12 @@ typedef struct EgQueryInfo
 	List	   *inputs;			/* names (char *) of earlier steps it reads */
 	List	   *relids;			/* base relations it reads (Oid), sorted, unique */
 	List	   *funcids;		/* user-defined functions it calls (Oid), sorted */
+	List	   *called;			/* every function it calls (Oid), sorted: its
+								 * rights are checked before a load */
 	const char *volatile_reason;	/* why results may differ run to run, or NULL */
 	bool		settings_dependent; /* calls functions that read settings */
+	bool		role_dependent; /* calls user functions that may read tables
+								 * as the caller: the id covers the role */
 	List	   *columns;		/* output columns (EgColumn *) */
 } EgQueryInfo;
 
@@ -43,6 +47,7 @@ typedef struct EgSource
 	Oid			relid;
 	EgId		id;
 	bool		reusable;		/* false: untrackable, its id is unique */
+	bool		rls;			/* under row-level security: the id covers the role */
 } EgSource;
 
 extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,

@@ -132,7 +132,11 @@ eg_planner_check(PG_FUNCTION_ARGS)
 	PlanVertex	v[CHECK_MAX_VERTICES];
 	EgAction	a[CHECK_MAX_VERTICES];
 
-	if (maxv < 1 || maxv > CHECK_MAX_VERTICES || graphs < 0)
+	if (graphs < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("graphs must not be negative")));
+	if (maxv < 1 || maxv > CHECK_MAX_VERTICES)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_vertices must be between 1 and %d", CHECK_MAX_VERTICES)));
@@ -231,7 +235,11 @@ eg_planner_bench(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 
-	if (workloads < 0 || n < 2 || n > 1000000)
+	if (workloads < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("workloads must not be negative")));
+	if (n < 2 || n > 1000000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("vertices must be between 2 and 1000000")));

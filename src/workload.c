@@ -26,6 +26,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
@@ -51,6 +52,31 @@ typedef struct LiveEntry
 } LiveEntry;
 
 static HTAB *LiveTables = NULL;
+
+/* True while eg.run executes steps (user code runs then). */
+static bool WorkloadRunning = false;
+
+/*
+ * Error if eg.run is executing steps: a step's query or train function
+ * that defined, ran or explained eg steps would change the workload under
+ * the run (eg.begin frees it).
+ */
+void
+workload_check_idle(const char *what)
+{
+	if (WorkloadRunning)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s cannot be called while eg.run() is running", what),
+				 errhint("A step's query or train function must not define, run or explain eg steps.")));
+}
+
+/* Mark eg.run as executing steps, or done (also on error: see eg_run). */
+void
+workload_set_running(bool running)
+{
+	WorkloadRunning = running;
+}
 
 /* The session's workload, created empty on first use. */
 EgWorkload *
@@ -129,6 +155,38 @@ WorkloadShapes(EgWorkload *wl)
 	return shapes;
 }
 
+/*
+ * Error unless every relation a step reads and every function it calls
+ * still exists: they may have been dropped since the step was defined.
+ * Each relation is locked first, as the step's query would lock it, so
+ * that it cannot go away before eg has read its data version.
+ */
+static void
+WorkloadCheckExists(EgStep *step)
+{
+	ListCell   *lc;
+	List	   *funcs = step->info ? step->info->funcids : list_make1_oid(step->train);
+
+	if (step->info)
+		foreach(lc, step->info->relids)
+		{
+			Oid			relid = lfirst_oid(lc);
+
+			LockRelationOid(relid, AccessShareLock);
+			if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_TABLE),
+						 errmsg("a table read by step \"%s\" no longer exists", step->name),
+						 errhint("Define the step again; eg.begin() starts a new workload.")));
+		}
+	foreach(lc, funcs)
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(lfirst_oid(lc))))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("a function called by step \"%s\" no longer exists", step->name),
+					 errhint("Define the step again; eg.begin() starts a new workload.")));
+}
+
 /* Recompute a step's sources, reusability and id from its inputs' ids. */
 void
 workload_refresh_id(EgWorkload *wl, EgStep *step)
@@ -138,15 +196,18 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 	MemoryContext old;
 	List	   *sources;
 
+	WorkloadCheckExists(step);
 	reusable = step->deterministic == 1 ||
 		(step->deterministic == -1 &&
 		 (step->info == NULL || step->info->volatile_reason == NULL));
 	if (step->deterministic == 0 || step->unstable)
 		reusable = false;
+	step->role_bound = step->info && step->info->role_dependent;
 	for (int i = 0; i < step->ninputs; i++)
 	{
 		input_ids[i] = wl->steps[step->inputs[i]]->id;
 		reusable &= wl->steps[step->inputs[i]]->reusable;
+		step->role_bound |= wl->steps[step->inputs[i]]->role_bound;
 	}
 	sources = step->info ? ident_sources(step->info->relids) : NIL;
 	old = MemoryContextSwitchTo(WorkloadContext);
@@ -160,6 +221,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 
 			*src = *(EgSource *) lfirst(lc);
 			reusable &= src->reusable;
+			step->role_bound |= src->rls;
 			step->sources = lappend(step->sources, src);
 		}
 	}
@@ -175,6 +237,79 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
 					   step->sources, reusable, &step->id);
 	step->reusable = reusable;
+}
+
+/* True if two column lists have the same names, types, typmods and collations. */
+static bool
+WorkloadSameColumns(List *a, List *b)
+{
+	ListCell   *la,
+			   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		EgColumn   *ca = (EgColumn *) lfirst(la);
+		EgColumn   *cb = (EgColumn *) lfirst(lb);
+
+		if (strcmp(ca->name, cb->name) != 0 || ca->type != cb->type ||
+			ca->typmod != cb->typmod || ca->collation != cb->collation)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Analyse a query step again, as the catalogs and search_path are now.  Its
+ * id covers the relations and functions found when it was defined, while
+ * eg.run executes its text: if the text now resolves to other ones (another
+ * search_path, a table created earlier in the path), the result would be
+ * recorded under the wrong lineage - an error.  What else may have changed
+ * (a function's volatility) is taken over.
+ */
+void
+workload_reanalyze(EgWorkload *wl, EgStep *step)
+{
+	List	   *shapes = NIL;
+	EgQueryInfo *info;
+	ListCell   *la,
+			   *lb;
+	bool		same;
+	MemoryContext old;
+
+	if (step->info == NULL)
+		return;
+	WorkloadCheckExists(step);
+	for (int i = 0; i < step->index; i++)
+	{
+		EgShape    *shape = palloc(sizeof(EgShape));
+
+		shape->step = wl->steps[i]->name;
+		shape->columns = wl->steps[i]->columns;
+		shapes = lappend(shapes, shape);
+	}
+	info = ident_analyze_query(step->query, shapes, step->name);
+	same = equal(info->relids, step->info->relids) &&
+		equal(info->called, step->info->called) &&
+		list_length(info->inputs) == list_length(step->info->inputs) &&
+		WorkloadSameColumns(info->columns, step->info->columns);
+	if (same)
+		forboth(la, info->inputs, lb, step->info->inputs)
+			same &= strcmp((char *) lfirst(la), (char *) lfirst(lb)) == 0;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the query of step \"%s\" no longer reads what it read when it was defined",
+						step->name),
+				 errdetail("Its names now resolve to other tables, functions or columns "
+						   "(search_path or the schema changed)."),
+				 errhint("Define the step again; eg.begin() starts a new workload.")));
+	old = MemoryContextSwitchTo(WorkloadContext);
+	step->info->volatile_reason = info->volatile_reason ? pstrdup(info->volatile_reason) : NULL;
+	step->info->settings_dependent = info->settings_dependent;
+	step->info->role_dependent = info->role_dependent;
+	MemoryContextSwitchTo(old);
 }
 
 /* Append a new step (already checked) to the workload; returns its id. */
@@ -201,12 +336,15 @@ WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
 	step->ninputs = list_length(names);
 	step->inputs = palloc(sizeof(int) * Max(step->ninputs, 1));
 	step->lineage = step->info ? list_copy(step->info->relids) : NIL;
+	step->lineage_funcs = step->info ? list_copy(step->info->called)
+		: list_make1_oid(step->train);
 	foreach(lc, names)
 	{
 		EgStep	   *in = workload_find(wl, (char *) lfirst(lc));
 
 		step->inputs[i++] = in->index;
 		step->lineage = list_concat_unique_oid(step->lineage, in->lineage);
+		step->lineage_funcs = list_concat_unique_oid(step->lineage_funcs, in->lineage_funcs);
 	}
 }
 
@@ -223,6 +361,7 @@ WorkloadCopyInfo(const EgQueryInfo *src)
 		info->inputs = lappend(info->inputs, pstrdup((char *) lfirst(lc)));
 	info->relids = list_copy(src->relids);
 	info->funcids = list_copy(src->funcids);
+	info->called = list_copy(src->called);
 	info->volatile_reason = src->volatile_reason ? pstrdup(src->volatile_reason) : NULL;
 	info->columns = NIL;
 	foreach(lc, src->columns)
@@ -248,6 +387,7 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 	EgStep	   *step;
 	EgQueryInfo *info;
 
+	workload_check_idle(kind == EG_STEP_DATASET ? "eg.dataset()" : "eg.aggregate()");
 	WorkloadCheckName(wl, name);
 	if (quality_of != NULL)
 	{
@@ -281,6 +421,7 @@ PG_FUNCTION_INFO_V1(eg_begin);
 Datum
 eg_begin(PG_FUNCTION_ARGS)
 {
+	workload_check_idle("eg.begin()");
 	if (WorkloadContext != NULL)
 		MemoryContextReset(WorkloadContext);
 	CurrentWorkload = NULL;
@@ -366,6 +507,7 @@ eg_model(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	Jsonb	   *params;
 
+	workload_check_idle("eg.model()");
 	WorkloadRequire(fcinfo, 0, "step name");
 	WorkloadRequire(fcinfo, 1, "train function");
 	WorkloadRequire(fcinfo, 2, "input");

@@ -35,11 +35,15 @@ typedef struct EgStep
 	int		   *inputs;			/* indexes of input steps */
 	List	   *columns;		/* output columns (EgColumn *) */
 	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage_funcs;	/* functions it and its ancestors call (Oid) */
 	/* identity as of the last refresh */
 	EgId		id;
 	List	   *sources;		/* EgSource * of the relations it reads */
 	bool		reusable;		/* own, inputs' and sources' reusability */
 	bool		unstable;		/* data changed while it ran: never reuse */
+	bool		role_bound;		/* its id covers the calling role (RLS, or
+								 * functions reading as the caller, here or
+								 * upstream) */
 } EgStep;
 
 /* The workload being defined in this session. */
@@ -51,9 +55,12 @@ typedef struct EgWorkload
 } EgWorkload;
 
 extern EgWorkload *workload_current(void);
+extern void workload_check_idle(const char *what);
+extern void workload_set_running(bool running);
 extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step);
+extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
 
 /* Live step tables of this session: step name -> artifact id. */
 extern bool workload_live_lookup(const char *step, const EgId *id);

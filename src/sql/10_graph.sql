@@ -17,6 +17,9 @@ CREATE TABLE artifact (
     quality         float8 CHECK (quality BETWEEN 0 AND 1),
     materialized    bool NOT NULL DEFAULT false,
     lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every base table it derives from
+    lineage_funcids oid[] NOT NULL DEFAULT '{}',  -- every function it and its ancestors call
+    role            oid,                    -- the role its id covers (its content depends
+                                            -- on the role's rights), or NULL
     potential       float8 NOT NULL DEFAULT 0,    -- best quality of a model it leads to
     recreation_seconds float8,              -- recompute it and its ancestors (each once)
     utility         float8,                 -- at the last materializer run

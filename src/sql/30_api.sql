@@ -44,22 +44,48 @@ COMMENT ON FUNCTION materialize() IS 'run the materializer now (evicts to fit eg
 CREATE FUNCTION _live_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'eg_live_changed' LANGUAGE C;
 
--- Views: what users see of the graph and the store.
-CREATE VIEW artifacts AS
+-- May the caller see an artifact's metadata?  Exactly when it could restore
+-- it (by_id): SELECT on every table of its lineage, EXECUTE on every
+-- function, no table under row-level security for the caller, computed for
+-- no other role (role: NULL or the caller).  Base tables' own (source)
+-- artifacts: SELECT on the table.  Evaluated with the caller's rights
+-- inside the views below.
+CREATE FUNCTION _visible(relids oid[], funcids oid[], role oid, by_id bool) RETURNS bool
+    AS 'MODULE_PATHNAME', 'eg_visible' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Views: what users see of the graph and the store.  Rows are limited to
+-- what the caller may use (README, "Access rights"); security_barrier keeps
+-- the caller's own conditions from seeing the other rows first.
+CREATE VIEW artifacts WITH (security_barrier) AS
     SELECT id, kind, step, materialized, frequency, compute_seconds, load_seconds,
            rows, logical_bytes, stored_bytes, quality, potential, recreation_seconds,
            utility, status, reusable, first_seen, last_used
-    FROM eg.artifact;
+    FROM eg.artifact
+    WHERE eg._visible(lineage_relids, lineage_funcids, role, kind <> 'source');
 
-CREATE VIEW operations AS
-    SELECT output, kind, inputs, definition FROM eg.operation;
+CREATE VIEW operations WITH (security_barrier) AS
+    SELECT o.output, o.kind, o.inputs, o.definition
+    FROM eg.operation o JOIN eg.artifact a ON a.id = o.output
+    WHERE eg._visible(a.lineage_relids, a.lineage_funcids, a.role, true);
 
-CREATE VIEW workloads AS
+-- Runs: those of the caller's roles (roles whose privileges it has).
+CREATE VIEW workloads WITH (security_barrier) AS
     SELECT w.id, w.name, w.role::regrole AS role, w.started, w.finished, w.seconds,
            w.seconds_saved, w.materializer_seconds,
            (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'computed') AS computed,
            (SELECT count(*) FROM eg.workload_step s WHERE s.workload = w.id AND s.action = 'loaded') AS loaded
-    FROM eg.workload w;
+    FROM eg.workload w
+    WHERE pg_catalog.pg_has_role(w.role, 'USAGE');
+
+-- The steps of those runs, with their artifacts' kind and inputs (eg.dot).
+CREATE VIEW workload_steps WITH (security_barrier) AS
+    SELECT s.workload, s.ord, s.step, s.artifact, a.kind, s.action, s.seconds,
+           a.materialized, a.compute_seconds, o.inputs
+    FROM eg.workload_step s
+    JOIN eg.workload w ON w.id = s.workload
+    JOIN eg.artifact a ON a.id = s.artifact
+    LEFT JOIN eg.operation o ON o.output = s.artifact
+    WHERE pg_catalog.pg_has_role(w.role, 'USAGE');
 
 -- eg.budget in bytes (a function, so that the view loads the module and
 -- with it the setting, even in a session that has not used eg yet).
@@ -79,7 +105,7 @@ CREATE VIEW storage AS
                  / nullif((SELECT sum(stored_bytes) FROM eg.artifact WHERE materialized), 0), 3) AS compression_ratio;
 
 GRANT USAGE ON SCHEMA eg TO PUBLIC;
-GRANT SELECT ON artifacts, operations, workloads, storage TO PUBLIC;
+GRANT SELECT ON artifacts, operations, workloads, workload_steps, storage TO PUBLIC;
 
 CREATE FUNCTION plan_graph(graph jsonb, mode text DEFAULT 'optimal') RETURNS jsonb
     AS 'MODULE_PATHNAME', 'eg_plan_graph' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

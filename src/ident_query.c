@@ -1,0 +1,545 @@
+/*
+ * ident_query.c - what a step's query is: checks, fingerprint, and the
+ * relations and functions it uses.
+ *
+ * A step's query must be one read-only SELECT: no other statement, no data
+ * modification or row lock anywhere in it, no pseudo-type column.  Its
+ * fingerprint is the SHA-256 of the raw parse tree printed by nodeToString
+ * with every location field removed, so whitespace, comments and keyword
+ * case do not matter while constants and names do.  To find the relations
+ * and functions a step reads, its query is parse-analysed and rewritten
+ * (views expanded, row-level security applied); earlier steps of the
+ * workload, which do not exist yet as tables, are supplied as empty,
+ * correctly typed CTEs of the same name.
+ *
+ * Anything whose result can differ between two runs over the same data -
+ * volatile functions, now() and friends, privilege checks such as
+ * has_table_privilege(), TABLESAMPLE without REPEATABLE, tables eg cannot
+ * track (foreign tables, catalogs, sequences) - is a reason the step is not
+ * reusable.  User-defined functions that may read tables with the caller's
+ * rights make its id cover the role (ident.c).
+ */
+#include "postgres.h"
+
+#include "catalog/heap.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_proc.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "rewrite/rewriteHandler.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+
+#include "ident.h"
+#include "ident_internal.h"
+
+/* Collected while walking an analysed query. */
+typedef struct IdentWalk
+{
+	List	   *rls_quals;		/* securityQuals lists met so far */
+	int			in_rls;			/* > 0 while walking row-level security quals */
+	List	   *relids;
+	List	   *funcids;
+	List	   *called;			/* every function, user-defined or not */
+	const char *volatile_reason;
+	bool		settings_dependent;
+	bool		role_dependent;
+} IdentWalk;
+
+/* nodeToString of a raw parse tree with every location field removed. */
+static char *
+IdentStripLocations(const char *s)
+{
+	StringInfoData out;
+	const char *p = s;
+
+	initStringInfo(&out);
+	while (*p)
+	{
+		if (p[0] == ' ' && strncmp(p + 1, ":location ", 10) == 0 &&
+			(p == s || p[-1] != '\\'))
+		{
+			p += 11;
+			if (*p == '-')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		appendStringInfoChar(&out, *p++);
+	}
+	return out.data;
+}
+
+/* Names found in a raw parse tree. */
+typedef struct IdentNames
+{
+	List	   *relations;		/* unqualified relation names */
+	List	   *strings;		/* string constants (may name steps too) */
+} IdentNames;
+
+/* Collects unqualified relation names and string constants. */
+static bool
+IdentNamesWalker(Node *node, IdentNames *names)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeVar))
+	{
+		RangeVar   *rv = (RangeVar *) node;
+
+		if (rv->schemaname == NULL && rv->catalogname == NULL)
+			names->relations = lappend(names->relations, rv->relname);
+		return false;
+	}
+	if (IsA(node, A_Const))
+	{
+		A_Const    *c = (A_Const *) node;
+
+		if (!c->isnull && IsA(&c->val, String))
+			names->strings = lappend(names->strings, strVal(&c->val));
+		return false;
+	}
+	return raw_expression_tree_walker(node, IdentNamesWalker, (void *) names);
+}
+
+/* The SQL of an empty, typed relation with a shape's columns. */
+static char *
+IdentPlaceholderSql(const EgShape *shape)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	bool		first = true;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s AS (SELECT ", quote_identifier(shape->step));
+	foreach(lc, shape->columns)
+	{
+		EgColumn   *col = (EgColumn *) lfirst(lc);
+
+		appendStringInfo(&sql, "%sCAST(NULL AS %s)", first ? "" : ", ",
+						 format_type_with_typemod(col->type, col->typmod));
+		if (OidIsValid(col->collation) &&
+			col->collation != get_typcollation(col->type))
+			appendStringInfo(&sql, " COLLATE %s",
+							 generate_collation_name(col->collation));
+		appendStringInfo(&sql, " AS %s", quote_identifier(col->name));
+		first = false;
+	}
+	appendStringInfoString(&sql, " WHERE false)");
+	return sql.data;
+}
+
+/* Prepend placeholder CTEs for the referenced earlier steps to a SELECT. */
+static void
+IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	List	   *ctes;
+	List	   *used = NIL;
+
+	initStringInfo(&sql);
+	foreach(lc, shapes)
+	{
+		EgShape    *shape = (EgShape *) lfirst(lc);
+		ListCell   *lc2;
+		bool		found = false;
+
+		foreach(lc2, names)
+			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
+				found = true;
+		/* a CTE of the user's with the same name shadows the step anyway */
+		if (stmt->withClause)
+			foreach(lc2, stmt->withClause->ctes)
+				if (strcmp(((CommonTableExpr *) lfirst(lc2))->ctename, shape->step) == 0)
+					found = false;
+		if (!found || shape->columns == NIL)
+			continue;
+		appendStringInfo(&sql, "%s%s", used ? ", " : "WITH ",
+						 IdentPlaceholderSql(shape));
+		used = lappend(used, shape);
+	}
+	if (used == NIL)
+		return;
+	appendStringInfoString(&sql, " SELECT 1");
+	ctes = ((SelectStmt *) linitial_node(RawStmt, raw_parser(sql.data, RAW_PARSE_DEFAULT))->stmt)->withClause->ctes;
+	if (stmt->withClause == NULL)
+	{
+		stmt->withClause = makeNode(WithClause);
+		stmt->withClause->location = -1;
+	}
+	stmt->withClause->ctes = list_concat(ctes, stmt->withClause->ctes);
+}
+
+/* What the error context callback needs while a step's query is parsed. */
+typedef struct IdentErrorArg
+{
+	const char *query;
+	const char *step;
+} IdentErrorArg;
+
+/* Error context: point a syntax error into the step's query, name the step. */
+static void
+IdentErrorCallback(void *arg)
+{
+	IdentErrorArg *e = (IdentErrorArg *) arg;
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery(e->query);
+	}
+	errcontext("query of step \"%s\"", e->step);
+}
+
+/*
+ * Walker over a raw parse tree: rejects data-modifying statements and row
+ * locks wherever they are (top level, WITH, subqueries, LATERAL), before
+ * the tree is fingerprinted or analysed.
+ */
+static bool
+IdentReadOnlyWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, InsertStmt) || IsA(node, UpdateStmt) ||
+		IsA(node, DeleteStmt) || IsA(node, MergeStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not modify data"),
+				 errhint("Steps are read-only queries; write data outside of eg.")));
+	if (IsA(node, SelectStmt) && ((SelectStmt *) node)->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not lock rows"),
+				 errdetail("FOR UPDATE/SHARE is not allowed in a step.")));
+	return raw_expression_tree_walker(node, IdentReadOnlyWalker, context);
+}
+
+/* Reject what is not a single read-only SELECT, with a clear error. */
+static SelectStmt *
+IdentCheckSelect(const char *query)
+{
+	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+	SelectStmt *stmt;
+
+	if (list_length(stmts) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a step's query must be exactly one SELECT statement"),
+				 errdetail("The query has %d statements.", list_length(stmts))));
+	stmt = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
+	if (!IsA(stmt, SelectStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must be a SELECT statement"),
+				 errhint("Steps are read-only queries; write data outside of eg.")));
+	if (stmt->intoClause)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not use SELECT INTO"),
+				 errhint("eg creates the step's table itself.")));
+	if (stmt->lockingClause)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("a step's query must not lock rows"),
+				 errdetail("FOR UPDATE/SHARE is not allowed in a step.")));
+	if (stmt->withClause)
+	{
+		ListCell   *lc;
+
+		foreach(lc, stmt->withClause->ctes)
+		{
+			CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
+
+			if (!IsA(cte->ctequery, SelectStmt))
+				ereport(ERROR,
+						(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+						 errmsg("a step's query must not modify data"),
+						 errdetail("WITH query \"%s\" is not a SELECT.", cte->ctename)));
+		}
+	}
+	(void) IdentReadOnlyWalker((Node *) stmt, NULL);
+	return stmt;
+}
+
+/* True for functions whose results differ between runs though declared STABLE. */
+static bool
+IdentIsTimeFunction(Oid funcid)
+{
+	switch (funcid)
+	{
+		case F_NOW:
+		case F_STATEMENT_TIMESTAMP:
+		case F_TIMEOFDAY:
+		case F_PG_BACKEND_PID:
+		case F_INET_CLIENT_ADDR:
+		case F_CURRENT_SETTING_TEXT:
+		case F_CURRENT_SETTING_TEXT_BOOL:
+		case F_PG_CURRENT_XACT_ID:
+		case F_TXID_CURRENT:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * True for built-in functions that answer questions about privileges and
+ * role membership (has_table_privilege, pg_has_role, ...): GRANT and REVOKE
+ * change their results without changing any data eg tracks.
+ */
+static bool
+IdentIsPrivilegeFunction(Oid funcid)
+{
+	char	   *name;
+
+	if (funcid >= FirstNormalObjectId)
+		return false;
+	name = get_func_name(funcid);
+	if (name == NULL)
+		return false;
+	return (strncmp(name, "has_", 4) == 0 && strlen(name) > 14 &&
+			strcmp(name + strlen(name) - 10, "_privilege") == 0) ||
+		strcmp(name, "pg_has_role") == 0 || strcmp(name, "row_security_active") == 0;
+}
+
+/*
+ * True for a user-defined function that may read the database with the
+ * caller's rights: not IMMUTABLE and not SECURITY DEFINER.  What it reads
+ * is not in the step's lineage, so its results are shared only with the
+ * same role (the id then covers the role, as under row-level security).
+ */
+static bool
+IdentReadsAsCaller(Oid funcid)
+{
+	HeapTuple	tup;
+	bool		result;
+
+	if (!ident_function_is_user_defined(funcid))
+		return false;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	result = ((Form_pg_proc) GETSTRUCT(tup))->provolatile != PROVOLATILE_IMMUTABLE &&
+		!((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/* True if funcid was created by a user (not part of the server). */
+bool
+ident_function_is_user_defined(Oid funcid)
+{
+	return funcid >= FirstNormalObjectId;
+}
+
+/* check_functions_in_node callback: classify one called function. */
+static bool
+IdentCheckFunction(Oid funcid, void *context)
+{
+	IdentWalk  *w = (IdentWalk *) context;
+	char		vol = func_volatile(funcid);
+
+	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
+	else if (IdentIsTimeFunction(funcid) && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",
+									  get_func_name(funcid));
+	else if (IdentIsPrivilegeFunction(funcid) && w->volatile_reason == NULL)
+		w->volatile_reason = psprintf("calls %s(), whose result changes with GRANT and REVOKE",
+									  get_func_name(funcid));
+	if (IdentReadsAsCaller(funcid))
+		w->role_dependent = true;
+	if (vol != PROVOLATILE_IMMUTABLE)
+		w->settings_dependent = true;
+	if (ident_function_is_user_defined(funcid))
+		w->funcids = list_append_unique_oid(w->funcids, funcid);
+	w->called = list_append_unique_oid(w->called, funcid);
+	return false;
+}
+
+/* Add a relation (and, for inheritance, every child) to the walk. */
+static void
+IdentAddRelation(IdentWalk *w, Oid relid, bool inh)
+{
+	if (inh)
+	{
+		List	   *all = find_all_inheritors(relid, AccessShareLock, NULL);
+		ListCell   *lc;
+
+		foreach(lc, all)
+			w->relids = list_append_unique_oid(w->relids, lfirst_oid(lc));
+	}
+	else
+		w->relids = list_append_unique_oid(w->relids, relid);
+}
+
+/* Walk an analysed query tree: relations, functions, volatility. */
+static bool
+IdentQueryWalker(Node *node, IdentWalk *w)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, IdentQueryWalker, (void *) w,
+								 QTW_EXAMINE_RTES_BEFORE);
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION)
+			IdentAddRelation(w, rte->relid, rte->inh);
+		if (rte->securityQuals != NIL)
+			w->rls_quals = lappend(w->rls_quals, rte->securityQuals);
+		if (rte->tablesample && rte->tablesample->repeatable == NULL &&
+			w->volatile_reason == NULL)
+			w->volatile_reason = "uses TABLESAMPLE without REPEATABLE";
+		return false;
+	}
+	if (IsA(node, List) && list_member_ptr(w->rls_quals, node))
+	{
+		bool		result;
+
+		/* the caller's role and the policies are part of the source id */
+		w->in_rls++;
+		result = expression_tree_walker(node, IdentQueryWalker, (void *) w);
+		w->in_rls--;
+		return result;
+	}
+	if (IsA(node, SQLValueFunction))
+	{
+		SQLValueFunction *svf = (SQLValueFunction *) node;
+		bool		is_user = svf->op == SVFOP_CURRENT_ROLE || svf->op == SVFOP_CURRENT_USER ||
+			svf->op == SVFOP_USER || svf->op == SVFOP_SESSION_USER;
+
+		if (w->volatile_reason == NULL && !(is_user && w->in_rls > 0))
+			w->volatile_reason = svf->op <= SVFOP_LOCALTIMESTAMP_N
+				? "reads the current date or time"
+				: "reads the current user or schema";
+		return false;
+	}
+	if (IsA(node, NextValueExpr) && w->volatile_reason == NULL)
+		w->volatile_reason = "draws from a sequence";
+	check_functions_in_node(node, IdentCheckFunction, (void *) w);
+	return expression_tree_walker(node, IdentQueryWalker, (void *) w);
+}
+
+/* Output columns of an analysed SELECT; rejects duplicate names. */
+static List *
+IdentColumns(Query *q)
+{
+	List	   *cols = NIL;
+	ListCell   *lc;
+
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *te = (TargetEntry *) lfirst(lc);
+		EgColumn   *col;
+		ListCell   *lc2;
+
+		if (te->resjunk)
+			continue;
+		foreach(lc2, cols)
+			if (strcmp(((EgColumn *) lfirst(lc2))->name, te->resname) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("column \"%s\" specified more than once", te->resname),
+						 errhint("Give the step's output columns distinct names with AS.")));
+		col = palloc(sizeof(EgColumn));
+		col->name = pstrdup(te->resname);
+		col->type = exprType((Node *) te->expr);
+		col->typmod = exprTypmod((Node *) te->expr);
+		col->collation = exprCollation((Node *) te->expr);
+		if (col->type == UNKNOWNOID)
+			col->type = TEXTOID;
+		/* what CREATE TABLE AS would refuse (pseudo-types), refused now */
+		CheckAttributeType(col->name, col->type, col->collation, NIL, 0);
+		cols = lappend(cols, col);
+	}
+	return cols;
+}
+
+/*
+ * Analyse a step's query: check it is one read-only SELECT, fingerprint its
+ * parse tree, find the earlier steps (among shapes) it reads, and the base
+ * relations and functions it uses.  A query naming "self" is an error.
+ */
+EgQueryInfo *
+ident_analyze_query(const char *query, List *shapes, const char *self)
+{
+	EgQueryInfo *info = palloc0(sizeof(EgQueryInfo));
+	SelectStmt *stmt;
+	IdentNames	found = {NIL, NIL};
+	List	   *names;
+	ListCell   *lc;
+	RawStmt    *raw;
+	Query	   *analysed;
+	List	   *rewritten;
+	IdentWalk	w = {0};
+	IdentErrorArg earg = {query, self};
+	ErrorContextCallback errcb;
+
+	errcb.callback = IdentErrorCallback;
+	errcb.arg = &earg;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	stmt = IdentCheckSelect(query);
+
+	ident_digest("query", IdentStripLocations(nodeToString(stmt)), info->fingerprint);
+
+	(void) IdentNamesWalker((Node *) stmt, &found);
+	names = list_concat_copy(found.relations, found.strings);
+	foreach(lc, found.relations)
+		if (strcmp((char *) lfirst(lc), self) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_RECURSION),
+					 errmsg("step \"%s\" cannot read itself", self),
+					 errhint("A step reads only earlier steps of its workload.")));
+	foreach(lc, shapes)
+	{
+		EgShape    *shape = (EgShape *) lfirst(lc);
+		ListCell   *lc2;
+
+		foreach(lc2, names)
+		{
+			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
+			{
+				info->inputs = lappend(info->inputs, pstrdup(shape->step));
+				break;
+			}
+		}
+	}
+
+	/* analyse a copy with placeholders for the earlier steps */
+	stmt = copyObject(stmt);
+	IdentAddPlaceholders(stmt, shapes, found.relations);
+	raw = makeNode(RawStmt);
+	raw->stmt = (Node *) stmt;
+	raw->stmt_location = -1;
+	analysed = parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
+	info->columns = IdentColumns(analysed);
+	rewritten = QueryRewrite(analysed);
+	foreach(lc, rewritten)
+		(void) IdentQueryWalker((Node *) lfirst(lc), &w);
+
+	list_sort(w.relids, list_oid_cmp);
+	list_sort(w.funcids, list_oid_cmp);
+	list_sort(w.called, list_oid_cmp);
+	info->relids = w.relids;
+	info->funcids = w.funcids;
+	info->called = w.called;
+	info->volatile_reason = w.volatile_reason;
+	info->settings_dependent = w.settings_dependent;
+	info->role_dependent = w.role_dependent;
+	error_context_stack = errcb.previous;
+	return info;
+}
