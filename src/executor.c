@@ -1,5 +1,5 @@
 /*
- * executor.c - eg.run, eg.explain and eg.restore.
+ * executor.c - eg.run and eg.explain.
  *
  * A run refreshes the ids of the workload's steps (data versions may have
  * moved since they were defined), asks the graph what it knows of them,
@@ -39,7 +39,6 @@
 #include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
-#include "utils/varlena.h"
 
 #include <math.h>
 
@@ -782,63 +781,4 @@ eg_explain(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	return (Datum) 0;
-}
-
-PG_FUNCTION_INFO_V1(eg_restore);
-/* eg.restore(artifact, into): a stored artifact as a new table. */
-Datum
-eg_restore(PG_FUNCTION_ARGS)
-{
-	EgId	   *id;
-	RangeVar   *into;
-	GraphInfo	info;
-	GraphDenied denied;
-	Oid			relid;
-	int64		rows;
-	List	   *others;
-
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("artifact and table name must not be null")));
-	id = PG_GETARG_EGID(0);
-	into = makeRangeVarFromNameList(textToQualifiedNameList(PG_GETARG_TEXT_PP(1)));
-	graph_lookup(id, 1, &info);
-	if (!info.known)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("artifact %s does not exist", eg_id_to_hex(id))));
-	if (!info.materialized)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
-				 errhint("Run the workload that produces it again; eg.run() recomputes it.")));
-	if (!graph_may_use(info.lineage, info.lineage_funcs, info.role, true, &denied))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 OidIsValid(denied.role)
-				 ? errdetail("It was computed with the rights of role \"%s\".",
-							 GetUserNameFromId(denied.role, true)
-							 ? GetUserNameFromId(denied.role, true) : "?")
-				 : denied.rls
-				 ? errdetail("It derives from table \"%s\", which has row-level security for you.",
-							 get_rel_name(denied.relid))
-				 : OidIsValid(denied.funcid)
-				 ? (get_func_name(denied.funcid)
-					? errdetail("It derives from function %s, which you may not execute.",
-								format_procedure(denied.funcid))
-					: errdetail("It derives from a function that no longer exists."))
-				 : get_rel_name(denied.relid)
-				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied.relid))
-				 : errdetail("It derives from a table that no longer exists."),
-				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
-	relid = store_get(id, into, &rows, &others);
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("artifact %s could not be restored: its stored data is damaged",
-						eg_id_to_hex(id)),
-				 errhint("Run its workload: eg.run() recomputes it and removes the damaged copy from the store.")));
-	PG_RETURN_OID(relid);
 }
