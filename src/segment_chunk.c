@@ -260,3 +260,35 @@ segment_decompress(ZSTD_DCtx *dctx, const uint8 *key, const char *src,
 		return psprintf("zstd frame gave %zu bytes, %zu expected", got, rawlen);
 	return NULL;
 }
+
+/*
+ * Open a chunk as restore does (store_get.c): check and decompress src
+ * (srclen bytes, what eg.chunk.data holds for key; raw_size is the raw
+ * size eg.chunk records) into *dst, which grows in cxt and is reused from
+ * chunk to chunk, then open r on it as the segment of nrows rows of the
+ * given type.  Returns NULL, or what is wrong; then *bad_chunk says whether
+ * the chunk itself is damaged (it must go) or holds a sound segment that
+ * does not fit the column.  Takes every byte as hostile (fuzz/ feeds it
+ * arbitrary ones).
+ */
+const char *
+segment_chunk_open(SegmentReader *r, ZSTD_DCtx *dctx, const uint8 *key,
+				   const char *src, Size srclen, int64 raw_size,
+				   uint32 nrows, int16 typlen, bool typbyval, char typalign,
+				   char typstorage, char **dst, Size *dstcap,
+				   MemoryContext cxt, bool *bad_chunk)
+{
+	const char *err;
+
+	*bad_chunk = true;
+	if (raw_size <= 0)
+		return "the chunk's recorded size is impossible";
+	err = segment_decompress(dctx, key, src, srclen, (Size) raw_size,
+							 segment_max_raw(nrows, typlen, typalign),
+							 dst, dstcap, cxt);
+	if (err != NULL)
+		return err;
+	*bad_chunk = false;
+	return segment_reader_open(r, *dst, (Size) raw_size, nrows, typlen,
+							   typbyval, typalign, typstorage);
+}
