@@ -8,7 +8,8 @@
  * (bit 0 live, bit 1 target, bit 2 loadable, bit 3 costs as raw doubles,
  * bit 4 duplicate the first parent edge), its compute and, if loadable,
  * load cost (one byte b: b / 4 seconds; or eight bytes: a double, an input
- * plan_graph refuses - not finite, negative - is skipped), and a bitmask
+ * plan_graph refuses - not finite, negative, above PLANNER_MAX_COST - is
+ * skipped), and a bitmask
  * of its parents among the earlier vertices.  Missing bytes read as 0.
  *
  * Properties, in every mode: the plan is valid (every target available;
@@ -53,7 +54,7 @@ FuzzCost(FuzzReader *r, bool raw, double *out)
 		for (int i = 0; i < 8; i++)
 			b[i] = FuzzByte(r);
 		memcpy(&d, b, sizeof(d));
-		if (isnan(d) || isinf(d) || d < 0)
+		if (isnan(d) || isinf(d) || d < 0 || d > PLANNER_MAX_COST)
 			return false;
 		*out = d;
 		return true;
