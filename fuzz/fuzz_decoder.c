@@ -18,7 +18,8 @@
  *	  so that mutations reach the segment layout (header, null bitmap,
  *	  values of every type family) past the checksum.
  * Findings: a sanitizer report, a value that breaks what store_heap.c
- * relies on, or an elog (can't-happen) on the way.  A returned verdict or
+ * relies on, an elog (can't-happen) on the way, or, in chunk mode, an
+ * allocation beyond what segment_chunk.c promises a chunk can cause.  A returned verdict or
  * a proper ereport is a correct rejection.
  */
 #include "postgres.h"
@@ -30,6 +31,7 @@
 #include "fuzz_segment.h"
 
 #define FUZZ_GET_BATCH		1000	/* STORE_GET_BATCH */
+#define FUZZ_BLOCK_MAX		((Size) 128 * 1024)	/* zstd's largest block */
 
 int			LLVMFuzzerTestOneInput(const uint8 *data, size_t size);
 
@@ -96,10 +98,16 @@ LLVMFuzzerTestOneInput(const uint8 *data, size_t size)
 		char	   *chunk = palloc(size - 46);
 
 		memcpy(chunk, data + 46, size - 46);
+		Size		srclen = size - 46;
+
 		FuzzVerdict(lay, "chunk",
-					fuzz_restore_chunk(lay, data + 14, chunk, size - 46,
+					fuzz_restore_chunk(lay, data + 14, chunk, srclen,
 									   (int64) fuzz_le64(data + 6), nrows,
 									   batch, NULL, NULL));
+		/* segment_chunk.c's promise: 128 KB at most per 3 bytes of frame */
+		if (fuzz_largest_allocation() > Max(srclen, (srclen / 3 + 1) * FUZZ_BLOCK_MAX))
+			fuzz_fail("a chunk of %zu bytes made the decoder allocate %zu",
+					  srclen, fuzz_largest_allocation());
 	}
 	fuzz_input_end();
 	return 0;

@@ -70,6 +70,7 @@ MemoryContext CurrentMemoryContext = NULL;
 MemoryContext TopMemoryContext = NULL;
 MemoryContext ErrorContext = NULL;
 static MemoryContext FuzzInputContext = NULL;
+static Size fuzz_largest_alloc = 0;	/* this input's largest request */
 
 static MemoryContext
 FuzzContextCreate(MemoryContext parent, const char *name)
@@ -173,6 +174,7 @@ FuzzAlloc(MemoryContext cxt, Size size, bool huge, bool zero)
 
 	if (huge ? !AllocHugeSizeIsValid(size) : !AllocSizeIsValid(size))
 		elog(ERROR, "invalid memory alloc request size %zu", size);
+	fuzz_largest_alloc = Max(fuzz_largest_alloc, size);
 	c = zero ? calloc(1, sizeof(FuzzChunk) + size) : malloc(sizeof(FuzzChunk) + size);
 	if (c == NULL)
 		ereport(ERROR,
@@ -193,6 +195,7 @@ FuzzRealloc(void *pointer, Size size, bool huge)
 
 	if (huge ? !AllocHugeSizeIsValid(size) : !AllocSizeIsValid(size))
 		elog(ERROR, "invalid memory alloc request size %zu", size);
+	fuzz_largest_alloc = Max(fuzz_largest_alloc, size);
 	FUZZ_UNPOISON(c, sizeof(FuzzChunk));
 	FuzzUnlink(c);
 	n = realloc(c, sizeof(FuzzChunk) + size);
@@ -602,7 +605,14 @@ fuzz_input_begin(void)
 	/* frames below the harness's are what the code under test uses */
 	fuzz_stack_base = &here;
 	CurrentMemoryContext = FuzzInputContext;
+	fuzz_largest_alloc = 0;
 	fuzz_error_reset();
+}
+
+Size
+fuzz_largest_allocation(void)
+{
+	return fuzz_largest_alloc;
 }
 
 void

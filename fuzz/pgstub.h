@@ -26,6 +26,9 @@
 extern void fuzz_input_begin(void);
 extern void fuzz_input_end(void);
 
+/* The largest palloc request (or repalloc size) of this input so far. */
+extern Size fuzz_largest_allocation(void);
+
 /* The ERROR caught by the last FUZZ_TRY, if any. */
 extern bool fuzz_error_caught(void);
 extern int	fuzz_error_code(void);

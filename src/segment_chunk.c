@@ -16,8 +16,9 @@
  * by, so the bytes of another chunk (a swap, a misdirected write) are
  * refused; (2) it is exactly one zstd frame whose recorded size is the
  * chunk's recorded raw size, and whose blocks can hold that size (checked
- * before anything is allocated, so hostile sizes cannot make us allocate
- * much more than the chunk's own size); (3) it decompresses, which
+ * before anything is allocated: a block holds at most 128 KB, so hostile
+ * sizes cannot make us allocate more than 128 KB per 3 bytes of the chunk,
+ * nor more than a segment of the column can hold); (3) it decompresses, which
  * fails on damaged entropy tables, sequences or block headers; (4) zstd's
  * content checksum (XXH64 of the decompressed image, computed at store
  * time from the same bytes as the key) matches; (5) the image then parses
@@ -152,7 +153,10 @@ segment_compress(ZSTD_CCtx *cctx, const uint8 *key, const char *src,
  * the caller) can decompress to, from its block headers (RFC 8878 3.1.1):
  * a raw or RLE block gives its stated size, a compressed one at most
  * ZSTD_BLOCK_MAX.  Unlike the size the frame records, this cannot be made
- * large without making the frame large.  0 if the headers are malformed.
+ * large without making the frame large: no block may state more than
+ * ZSTD_BLOCK_MAX (Block_Maximum_Size; zstd 1.5 does not check it for an
+ * RLE block, whose 4 bytes could otherwise claim 2 MB).  0 if the headers
+ * are malformed.
  */
 static Size
 SegmentFrameBound(const char *frame, Size framelen)
@@ -177,6 +181,8 @@ SegmentFrameBound(const char *frame, Size framelen)
 			((uint32) (uint8) frame[off + 2] << 16);
 		off += 3;
 		bsize = bh >> 3;
+		if (bsize > ZSTD_BLOCK_MAX)
+			return 0;
 		switch ((bh >> 1) & 0x03)
 		{
 			case 0:				/* raw */
