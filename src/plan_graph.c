@@ -80,7 +80,10 @@ PgString(JsonbValue *v, const char *what)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
-/* A cost: a finite, non-negative number; null allowed when nullable (-1). */
+/*
+ * A cost: a number of seconds from 0 to PLANNER_MAX_COST (beyond it the
+ * planner's cuts are unsound); null allowed when nullable (-1).
+ */
 static double
 PgCost(JsonbValue *v, const char *what, const char *id, bool nullable)
 {
@@ -93,6 +96,9 @@ PgCost(JsonbValue *v, const char *what, const char *id, bool nullable)
 	d = strtod(DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric))), NULL);
 	if (isnan(d) || isinf(d) || d < 0)
 		PgFail(psprintf("\"%s\" of vertex \"%s\" must be finite and not negative.", what, id));
+	if (d > PLANNER_MAX_COST)
+		PgFail(psprintf("\"%s\" of vertex \"%s\" must be at most %g seconds.",
+						what, id, PLANNER_MAX_COST));
 	return d;
 }
 

@@ -27,6 +27,13 @@ typedef struct PlanVertex
 	double		cost;			/* forward-pass cost of making it available */
 } PlanVertex;
 
+/*
+ * Largest cost (seconds) of one vertex, about 32 million years.  Sums over
+ * any graph stay far below FLOW_INF (flow.h), so no cut crosses an edge no
+ * cut may cross, and plan totals stay finite.  Costs must lie in [0, this].
+ */
+#define PLANNER_MAX_COST		1e15
+
 extern const char *planner_action_name(EgAction action);
 extern double planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions);
 

@@ -98,6 +98,14 @@ extern const char *segment_decompress(ZSTD_DCtx *dctx, const uint8 *key,
 									  Size rawlen, Size rawmax,
 									  char **dst, Size *dstcap,
 									  MemoryContext cxt);
+extern const char *segment_chunk_open(SegmentReader *r, ZSTD_DCtx *dctx,
+									  const uint8 *key, const char *src,
+									  Size srclen, int64 raw_size,
+									  uint32 nrows, int16 typlen,
+									  bool typbyval, char typalign,
+									  char typstorage, char **dst,
+									  Size *dstcap, MemoryContext cxt,
+									  bool *bad_chunk);
 
 extern const char *segment_reader_open(SegmentReader *r, const char *buf,
 									   Size len, uint32 nrows, int16 typlen,

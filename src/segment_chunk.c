@@ -16,8 +16,9 @@
  * by, so the bytes of another chunk (a swap, a misdirected write) are
  * refused; (2) it is exactly one zstd frame whose recorded size is the
  * chunk's recorded raw size, and whose blocks can hold that size (checked
- * before anything is allocated, so hostile sizes cannot make us allocate
- * much more than the chunk's own size); (3) it decompresses, which
+ * before anything is allocated: a block holds at most 128 KB, so hostile
+ * sizes cannot make us allocate more than 128 KB per 3 bytes of the chunk,
+ * nor more than a segment of the column can hold); (3) it decompresses, which
  * fails on damaged entropy tables, sequences or block headers; (4) zstd's
  * content checksum (XXH64 of the decompressed image, computed at store
  * time from the same bytes as the key) matches; (5) the image then parses
@@ -152,7 +153,10 @@ segment_compress(ZSTD_CCtx *cctx, const uint8 *key, const char *src,
  * the caller) can decompress to, from its block headers (RFC 8878 3.1.1):
  * a raw or RLE block gives its stated size, a compressed one at most
  * ZSTD_BLOCK_MAX.  Unlike the size the frame records, this cannot be made
- * large without making the frame large.  0 if the headers are malformed.
+ * large without making the frame large: no block may state more than
+ * ZSTD_BLOCK_MAX (Block_Maximum_Size; zstd 1.5 does not check it for an
+ * RLE block, whose 4 bytes could otherwise claim 2 MB).  0 if the headers
+ * are malformed.
  */
 static Size
 SegmentFrameBound(const char *frame, Size framelen)
@@ -177,6 +181,8 @@ SegmentFrameBound(const char *frame, Size framelen)
 			((uint32) (uint8) frame[off + 2] << 16);
 		off += 3;
 		bsize = bh >> 3;
+		if (bsize > ZSTD_BLOCK_MAX)
+			return 0;
 		switch ((bh >> 1) & 0x03)
 		{
 			case 0:				/* raw */
@@ -259,4 +265,36 @@ segment_decompress(ZSTD_DCtx *dctx, const uint8 *key, const char *src,
 	if (got != rawlen)
 		return psprintf("zstd frame gave %zu bytes, %zu expected", got, rawlen);
 	return NULL;
+}
+
+/*
+ * Open a chunk as restore does (store_get.c): check and decompress src
+ * (srclen bytes, what eg.chunk.data holds for key; raw_size is the raw
+ * size eg.chunk records) into *dst, which grows in cxt and is reused from
+ * chunk to chunk, then open r on it as the segment of nrows rows of the
+ * given type.  Returns NULL, or what is wrong; then *bad_chunk says whether
+ * the chunk itself is damaged (it must go) or holds a sound segment that
+ * does not fit the column.  Takes every byte as hostile (fuzz/ feeds it
+ * arbitrary ones).
+ */
+const char *
+segment_chunk_open(SegmentReader *r, ZSTD_DCtx *dctx, const uint8 *key,
+				   const char *src, Size srclen, int64 raw_size,
+				   uint32 nrows, int16 typlen, bool typbyval, char typalign,
+				   char typstorage, char **dst, Size *dstcap,
+				   MemoryContext cxt, bool *bad_chunk)
+{
+	const char *err;
+
+	*bad_chunk = true;
+	if (raw_size <= 0)
+		return "the chunk's recorded size is impossible";
+	err = segment_decompress(dctx, key, src, srclen, (Size) raw_size,
+							 segment_max_raw(nrows, typlen, typalign),
+							 dst, dstcap, cxt);
+	if (err != NULL)
+		return err;
+	*bad_chunk = false;
+	return segment_reader_open(r, *dst, (Size) raw_size, nrows, typlen,
+							   typbyval, typalign, typstorage);
 }

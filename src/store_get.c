@@ -302,26 +302,17 @@ StoreGetOpenChunk(StoreGetState *gs, int col, int64 raw_size, bytea *data)
 {
 	StoreGetColumn *c = &gs->cols[col];
 	const StoreSegRef *seg = &c->segs[c->nextseg];
+	bool		bad_chunk;
 	const char *err;
 
-	if (raw_size <= 0)
-		err = "the chunk's recorded size is impossible";
-	else
-		err = segment_decompress(gs->dctx, seg->key, VARDATA_ANY(data),
-								 VARSIZE_ANY_EXHDR(data), (Size) raw_size,
-								 segment_max_raw(seg->nrows, c->typlen, c->typalign),
-								 &c->raw, &c->rawcap, gs->colcxt);
+	err = segment_chunk_open(&c->r, gs->dctx, seg->key, VARDATA_ANY(data),
+							 VARSIZE_ANY_EXHDR(data), raw_size, seg->nrows,
+							 c->typlen, c->typbyval, c->typalign,
+							 c->typstorage, &c->raw, &c->rawcap, gs->colcxt,
+							 &bad_chunk);
 	if (err != NULL)
 	{
-		StoreGetFail(gs, col, seg, true, err);
-		return false;
-	}
-	err = segment_reader_open(&c->r, c->raw, (Size) raw_size, seg->nrows,
-							  c->typlen, c->typbyval, c->typalign,
-							  c->typstorage);
-	if (err != NULL)
-	{
-		StoreGetFail(gs, col, seg, false, err);
+		StoreGetFail(gs, col, seg, bad_chunk, err);
 		return false;
 	}
 	c->open = true;
