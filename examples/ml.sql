@@ -116,6 +116,7 @@ CREATE SCHEMA IF NOT EXISTS ml;
 
 DO $do$
 DECLARE
+	fn text;
 	lib text := $py$
 # ---- ml library (the same in every ml.* function) ----
 import pickle
@@ -527,36 +528,15 @@ def ml_transform(model, data):
 # ---- end of the ml library ----
 $py$;
 BEGIN
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.train_logreg(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('logreg', input, params, warm_start)
-$py$);
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.train_rf(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('rf', input, params, warm_start)
-$py$);
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.train_gbm(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('gbm', input, params, warm_start)
-$py$);
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.fit_scaler(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('scaler', input, params, warm_start)
-$py$);
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.fit_pca(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('pca', input, params, warm_start)
-$py$);
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ml.fit_kbest(input regclass, params jsonb, warm_start bytea)
-RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, lib || $py$
-return ml_fit('kbest', input, params, warm_start)
-$py$);
+	-- the train and fit functions: one per kind, each ml_fit(kind, ...)
+	FOREACH fn IN ARRAY ARRAY['train_logreg', 'train_rf', 'train_gbm',
+							  'fit_scaler', 'fit_pca', 'fit_kbest'] LOOP
+		EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ml.%I(input regclass, params jsonb, warm_start bytea)
+RETURNS bytea LANGUAGE plpython3u VOLATILE AS %L$f$, fn, lib || format($py$
+return ml_fit(%L, input, params, warm_start)
+$py$, split_part(fn, '_', 2)));
+	END LOOP;
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ml.transform(model bytea, data text)
 RETURNS TABLE(id bigint, target float8, x float8[]) LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
