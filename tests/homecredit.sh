@@ -32,17 +32,8 @@ FAILURES=0
 T0=$(date +%s)
 LOG=$(mktemp /tmp/eg-homecredit.XXXXXX)
 
-fail()
-{
-	echo "FAIL: $*"
-	FAILURES=$((FAILURES + 1))
-}
-
-# psql on the test database; stops at the first error
-q()
-{
-	psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"
-}
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"		# fail, q, elapsed
 
 cleanup()
 {
@@ -52,11 +43,6 @@ cleanup()
 		dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 	fi
 	rm -f "$LOG"
-}
-
-elapsed()
-{
-	echo "[$(($(date +%s) - T0))s] $*"
 }
 
 if ! createdb "$DB"; then

@@ -53,17 +53,8 @@ TMP=$(mktemp -d /tmp/eg-openml-test.XXXXXX)
 LOG=$TMP/log
 trap 'rm -rf "$TMP"' EXIT
 
-fail()
-{
-	echo "FAIL: $*"
-	FAILURES=$((FAILURES + 1))
-}
-
-# psql on the test database; stops at the first error
-q()
-{
-	psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"
-}
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"		# fail, q, elapsed
 
 cleanup()
 {
@@ -73,11 +64,6 @@ cleanup()
 		dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$TMP"
-}
-
-elapsed()
-{
-	echo "[$(($(date +%s) - T0))s] $*"
 }
 
 # The workload file of run $1 (1-based) in directory $2.
