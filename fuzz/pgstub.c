@@ -566,6 +566,17 @@ unpack_sql_state(int sql_state)
 	return buf;
 }
 
+/* ---------- interrupts (CHECK_FOR_INTERRUPTS in the planner's loops) ---------- */
+
+volatile sig_atomic_t InterruptPending = false;
+
+/* Never reached: nothing sets InterruptPending here. */
+void
+ProcessInterrupts(void)
+{
+	abort();
+}
+
 /* ---------- stack depth ---------- */
 
 static char *fuzz_stack_base = NULL;
