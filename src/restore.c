@@ -21,6 +21,30 @@
 #include "graph.h"
 #include "store.h"
 
+/* Why the caller may not restore an artifact, as an error detail. */
+static char *
+RestoreDenied(const GraphDenied *d)
+{
+	char	   *name;
+
+	if (OidIsValid(d->role))
+	{
+		name = GetUserNameFromId(d->role, true);
+		return psprintf("It was computed with the rights of role \"%s\".", name ? name : "?");
+	}
+	if (OidIsValid(d->funcid) && !d->rls)
+		return get_func_name(d->funcid)
+			? psprintf("It derives from function %s, which you may not execute.",
+					   format_procedure(d->funcid))
+			: pstrdup("It derives from a function that no longer exists.");
+	name = get_rel_name(d->relid);
+	if (d->rls)
+		return psprintf("It derives from table \"%s\", which has row-level security for you.", name);
+	return name
+		? psprintf("It derives from table \"%s\", which you may not read.", name)
+		: pstrdup("It derives from a table that no longer exists.");
+}
+
 PG_FUNCTION_INFO_V1(eg_restore);
 /* eg.restore(artifact, into): a stored artifact as a new table. */
 Datum
@@ -54,21 +78,7 @@ eg_restore(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
-				 OidIsValid(denied.role)
-				 ? errdetail("It was computed with the rights of role \"%s\".",
-							 GetUserNameFromId(denied.role, true)
-							 ? GetUserNameFromId(denied.role, true) : "?")
-				 : denied.rls
-				 ? errdetail("It derives from table \"%s\", which has row-level security for you.",
-							 get_rel_name(denied.relid))
-				 : OidIsValid(denied.funcid)
-				 ? (get_func_name(denied.funcid)
-					? errdetail("It derives from function %s, which you may not execute.",
-								format_procedure(denied.funcid))
-					: errdetail("It derives from a function that no longer exists."))
-				 : get_rel_name(denied.relid)
-				 ? errdetail("It derives from table \"%s\", which you may not read.", get_rel_name(denied.relid))
-				 : errdetail("It derives from a table that no longer exists."),
+				 errdetail("%s", RestoreDenied(&denied)),
 				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
 	relid = store_get(id, into, &rows, &others);
 	if (!OidIsValid(relid))

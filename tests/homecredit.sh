@@ -33,7 +33,7 @@ T0=$(date +%s)
 LOG=$(mktemp /tmp/eg-homecredit.XXXXXX)
 
 # shellcheck source=lib/common.sh
-. "$(dirname "$0")/lib/common.sh"		# fail, q, elapsed
+. "$(dirname "$0")/lib/common.sh"		# fail, q, q_logged, elapsed
 
 cleanup()
 {
@@ -138,7 +138,7 @@ run_eg()
 		cat "$file"
 		echo "CREATE TABLE ${prefix}__run AS SELECT * FROM eg.run();"
 		capture_sql "$file" "$prefix"
-	} | q >/dev/null 2>"$LOG" || { grep -E 'ERROR|DETAIL|CONTEXT|HINT' "$LOG" | head -n 8; return 1; }
+	} | q_logged "$LOG"
 }
 
 # Run a workload as plain SQL in a new session.
@@ -148,7 +148,7 @@ run_plain()
 	{
 		bash "$W/plain" "$file"
 		capture_sql "$file" "$prefix"
-	} | q >/dev/null 2>"$LOG" || { grep -E 'ERROR|DETAIL|CONTEXT|HINT' "$LOG" | head -n 8; return 1; }
+	} | q_logged "$LOG"
 }
 
 # Compare the captures A and B of a workload file.

@@ -54,7 +54,7 @@ LOG=$TMP/log
 trap 'rm -rf "$TMP"' EXIT
 
 # shellcheck source=lib/common.sh
-. "$(dirname "$0")/lib/common.sh"		# fail, q, elapsed
+. "$(dirname "$0")/lib/common.sh"		# fail, q, q_logged, elapsed
 
 cleanup()
 {
@@ -211,7 +211,7 @@ run_eg()
 		echo "CREATE TABLE ${prefix}__explain AS SELECT * FROM eg.explain();"
 		echo "CREATE TABLE ${prefix}__run AS SELECT * FROM eg.run();"
 		capture_sql "$file" "$prefix"
-	} | q >/dev/null 2>"$LOG" || { grep -E 'ERROR|DETAIL|CONTEXT|HINT' "$LOG" | head -n 8; return 1; }
+	} | q_logged "$LOG"
 }
 
 # Run a workload as plain SQL in a new session (its own log: it runs
@@ -222,7 +222,7 @@ run_plain()
 	{
 		bash "$PLAIN" "$file"
 		capture_sql "$file" "$prefix"
-	} | q >/dev/null 2>"$LOG.plain" || { grep -E 'ERROR|DETAIL|CONTEXT|HINT' "$LOG.plain" | head -n 8; return 1; }
+	} | q_logged "$LOG.plain"
 }
 
 # Compare the captures A and B of run $1 (one query).

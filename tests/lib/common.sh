@@ -20,3 +20,10 @@ elapsed()
 {
 	echo "[$(($(date +%s) - T0))s] $*"
 }
+
+# Pipe standard input into a new psql session on the test database, its
+# messages to log $1; on an error, print them and fail.
+q_logged()
+{
+	q >/dev/null 2>"$1" || { grep -E 'ERROR|DETAIL|CONTEXT|HINT' "$1" | head -n 8; return 1; }
+}
