@@ -63,44 +63,6 @@ FuzzCost(FuzzReader *r, bool raw, double *out)
 	return true;
 }
 
-/* Minimum cost over every set of loaded vertices (n <= FUZZ_BRUTE_MAX). */
-static double
-FuzzBruteForce(const PlanVertex *v, int n)
-{
-	double		best = INFINITY;
-
-	for (uint32 mask = 0; mask < (1U << n); mask++)
-	{
-		bool		needed[FUZZ_MAX_VERTICES];
-		double		total = 0;
-		bool		ok = true;
-
-		for (int i = 0; i < n; i++)
-		{
-			needed[i] = v[i].target;
-			if ((mask & (1U << i)) && (v[i].load < 0 || v[i].live))
-				ok = false;
-		}
-		if (!ok)
-			continue;
-		for (int i = n - 1; i >= 0; i--)
-		{
-			if (!needed[i] || v[i].live)
-				continue;
-			if (mask & (1U << i))
-				total += v[i].load;
-			else
-			{
-				total += v[i].compute;
-				for (int p = 0; p < v[i].nparents; p++)
-					needed[v[i].parents[p]] = true;
-			}
-		}
-		best = Min(best, total);
-	}
-	return best;
-}
-
 /* Check a plan; returns its cost. */
 static double
 FuzzCheckPlan(const PlanVertex *v, int n, const EgAction *act, double total,
@@ -196,7 +158,7 @@ FuzzOne(const uint8 *data, size_t size)
 		fuzz_fail("linear (%.17g) beats optimal (%.17g)", cost[2], cost[0]);
 	if (n <= FUZZ_BRUTE_MAX)
 	{
-		double		best = FuzzBruteForce(v, n);
+		double		best = planner_brute_force(v, n);
 
 		if (fabs(cost[0] - best) > 1e-9 * scale)
 			fuzz_fail("optimal costs %.17g, the minimum is %.17g", cost[0], best);

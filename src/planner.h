@@ -37,4 +37,8 @@ typedef struct PlanVertex
 extern const char *planner_action_name(EgAction action);
 extern double planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions);
 
+/* planner_brute.c: the reference for tests (2^n plans) */
+#define PLANNER_BRUTE_MAX 20
+extern double planner_brute_force(const PlanVertex *v, int n);
+
 #endif							/* EG_PLANNER_H */

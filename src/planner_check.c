@@ -49,44 +49,6 @@ CheckRandomGraph(pg_prng_state *rng, int n, PlanVertex *v, int (*parents)[CHECK_
 		v[n - 1].target = true;
 }
 
-/* Cost of the plan that loads exactly the vertices in mask (brute force). */
-static double
-CheckCostOfLoads(const PlanVertex *v, int n, uint32 mask)
-{
-	bool		needed[CHECK_MAX_VERTICES] = {false};
-	double		total = 0;
-
-	for (int i = 0; i < n; i++)
-		needed[i] = v[i].target;
-	for (int i = n - 1; i >= 0; i--)
-	{
-		if (!needed[i] || v[i].live)
-			continue;
-		if (mask & (1u << i))
-		{
-			if (v[i].load < 0)
-				return INFINITY;
-			total += v[i].load;
-			continue;
-		}
-		total += v[i].compute;
-		for (int p = 0; p < v[i].nparents; p++)
-			needed[v[i].parents[p]] = true;
-	}
-	return total;
-}
-
-/* Minimum plan cost over every set of loads. */
-static double
-CheckBruteForce(const PlanVertex *v, int n)
-{
-	double		best = INFINITY;
-
-	for (uint32 mask = 0; mask < (1u << n); mask++)
-		best = Min(best, CheckCostOfLoads(v, n, mask));
-	return best;
-}
-
 /* True if the actions form a valid plan costing exactly cost. */
 static bool
 CheckValid(const PlanVertex *v, int n, const EgAction *a, double cost)
@@ -148,7 +110,7 @@ eg_planner_check(PG_FUNCTION_ARGS)
 					cost;
 
 		CheckRandomGraph(&rng, n, v, parents);
-		best = CheckBruteForce(v, n);
+		best = planner_brute_force(v, n);
 
 		cost = planner_plan(v, n, EG_REUSE_OPTIMAL, a);
 		optimal_miss += fabs(cost - best) > 1e-6;
