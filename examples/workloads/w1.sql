@@ -306,17 +306,17 @@ SELECT eg.dataset('test_w1', $$
     SELECT * FROM feats_w1 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('logreg_w1', 'ml.train_logreg', 'train_w1', '{"C": 0.01}');
+SELECT eg.model('logreg_w1', 'ml.train_logreg', 'train_w1', '{"C": 0.01, "threads": 2}');
 
 SELECT eg.aggregate('auc_logreg_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM logreg_w1 m$$,
                     quality_of => 'logreg_w1');
 
-SELECT eg.model('rf_w1', 'ml.train_rf', 'train_w1', '{"n_estimators": 100, "min_samples_leaf": 5}');
+SELECT eg.model('rf_w1', 'ml.train_rf', 'train_w1', '{"n_estimators": 100, "min_samples_leaf": 5, "threads": 2}');
 
 SELECT eg.aggregate('auc_rf_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM rf_w1 m$$,
                     quality_of => 'rf_w1');
 
-SELECT eg.model('gbm_w1', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w1', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w1 m$$,
                     quality_of => 'gbm_w1');

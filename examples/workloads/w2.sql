@@ -474,7 +474,7 @@ SELECT eg.dataset('test_w2', $$
     SELECT * FROM feats_w2 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('gbm_w2', 'ml.train_gbm', 'train_w2', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w2', 'ml.train_gbm', 'train_w2', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w2', $$SELECT ml.auc(m.model, 'test_w2') AS auc FROM gbm_w2 m$$,
                     quality_of => 'gbm_w2');

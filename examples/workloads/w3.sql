@@ -1007,7 +1007,7 @@ SELECT eg.dataset('test_w3', $$
     SELECT * FROM feats_w3 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('gbm_w3', 'ml.train_gbm', 'train_w3', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w3', 'ml.train_gbm', 'train_w3', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w3', $$SELECT ml.auc(m.model, 'test_w3') AS auc FROM gbm_w3 m$$,
                     quality_of => 'gbm_w3');

@@ -1,7 +1,8 @@
 -- examples/workloads/w4.sql
 --
--- W4 (real, a modification of W1): W1's features, gradient boosting with other
--- hyperparameters.
+-- W4 (real, a modification of W1): a fork of W1's notebook, the same steps
+-- with other hyperparameters for gradient boosting.  Every step but the last
+-- two is W1's, written identically.
 --
 -- Over the tables of examples/homecredit/generate.sql; needs examples/ml.sql.
 -- Only defines the workload (each eg.* call adds a step; nothing runs yet):
@@ -305,7 +306,17 @@ SELECT eg.dataset('test_w1', $$
     SELECT * FROM feats_w1 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('gbm_w4', 'ml.train_gbm', 'train_w1', '{"max_iter": 300, "learning_rate": 0.03, "max_leaf_nodes": 31, "min_samples_leaf": 80, "l2_regularization": 1.0}');
+SELECT eg.model('logreg_w1', 'ml.train_logreg', 'train_w1', '{"C": 0.01, "threads": 2}');
+
+SELECT eg.aggregate('auc_logreg_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM logreg_w1 m$$,
+                    quality_of => 'logreg_w1');
+
+SELECT eg.model('rf_w1', 'ml.train_rf', 'train_w1', '{"n_estimators": 100, "min_samples_leaf": 5, "threads": 2}');
+
+SELECT eg.aggregate('auc_rf_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM rf_w1 m$$,
+                    quality_of => 'rf_w1');
+
+SELECT eg.model('gbm_w4', 'ml.train_gbm', 'train_w1', '{"max_iter": 300, "learning_rate": 0.03, "max_leaf_nodes": 31, "min_samples_leaf": 80, "l2_regularization": 1.0, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w4', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w4 m$$,
                     quality_of => 'gbm_w4');

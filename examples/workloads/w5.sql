@@ -305,22 +305,22 @@ SELECT eg.dataset('test_w1', $$
     SELECT * FROM feats_w1 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('gbm_w1', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w1', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w1', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w1 m$$,
                     quality_of => 'gbm_w1');
 
-SELECT eg.model('gbm_w5_lr05_l31', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 31, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w5_lr05_l31', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 31, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w5_lr05_l31', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w5_lr05_l31 m$$,
                     quality_of => 'gbm_w5_lr05_l31');
 
-SELECT eg.model('gbm_w5_lr1_l15', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w5_lr1_l15', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 15, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w5_lr1_l15', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w5_lr1_l15 m$$,
                     quality_of => 'gbm_w5_lr1_l15');
 
-SELECT eg.model('gbm_w5_lr1_l31', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 40}');
+SELECT eg.model('gbm_w5_lr1_l31', 'ml.train_gbm', 'train_w1', '{"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 40, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w5_lr1_l31', $$SELECT ml.auc(m.model, 'test_w1') AS auc FROM gbm_w5_lr1_l31 m$$,
                     quality_of => 'gbm_w5_lr1_l31');

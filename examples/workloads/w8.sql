@@ -550,7 +550,7 @@ SELECT eg.dataset('test_w8', $$
     SELECT * FROM feats_w8 WHERE sk_id_curr % 5 = 0
 $$);
 
-SELECT eg.model('gbm_w8', 'ml.train_gbm', 'train_w8', '{"max_iter": 300, "learning_rate": 0.03, "max_leaf_nodes": 31, "min_samples_leaf": 80, "l2_regularization": 1.0}');
+SELECT eg.model('gbm_w8', 'ml.train_gbm', 'train_w8', '{"max_iter": 300, "learning_rate": 0.03, "max_leaf_nodes": 31, "min_samples_leaf": 80, "l2_regularization": 1.0, "threads": 2}');
 
 SELECT eg.aggregate('auc_gbm_w8', $$SELECT ml.auc(m.model, 'test_w8') AS auc FROM gbm_w8 m$$,
                     quality_of => 'gbm_w8');
