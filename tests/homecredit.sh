@@ -6,8 +6,8 @@
 # superuser, as scripts/test sets them): CREATE EXTENSION eg, examples/ml.sql
 # (plpython3u), the data of examples/homecredit/generate.sql at a tiny scale.
 # Then:
-#   1. the workload files keep their conventions: every shared step is
-#      written identically in every file, each file translates to plain SQL,
+#   1. the workload files keep their conventions: a step name has one text
+#      in all files and the step files they include, each translates to plain SQL,
 #      and eg accepts every workload (eg.explain);
 #   2. W1 through eg (eg.run, new session) and as plain SQL (new session):
 #      every dataset and aggregate step has the same rows (EXCEPT ALL both
@@ -53,7 +53,13 @@ fi
 trap cleanup EXIT
 
 # ------------------------------------------------------------------ 1. conventions
-# Every step of every file as "name<TAB>text with whitespace collapsed".
+# A workload file with its \ir includes inlined.
+expand()
+{
+	bash "$W/plain" --expand "$1"
+}
+
+# Every step of the text on stdin as "name<TAB>text with whitespace collapsed".
 step_texts()
 {
 	awk -v sq="'" '
@@ -69,16 +75,17 @@ step_texts()
 		next
 	}
 	name != "" { more($0) }
-	END { flush() }' "$@"
+	END { flush() }'
 }
 for f in "$W"/w[1-8].sql; do
 	[ -f "$f" ] || fail "missing workload file $f"
 done
-dups=$(step_texts "$W"/w[1-8].sql | sort -u | cut -f1 | uniq -d)
+all_steps=$(for f in "$W"/w[1-8].sql; do expand "$f"; done | step_texts | sort -u)
+dups=$(echo "$all_steps" | cut -f1 | uniq -d)
 if [ -n "$dups" ]; then
 	fail "steps written differently in different workload files: $(echo $dups)"
 fi
-nsteps=$(step_texts "$W"/w[1-8].sql | sort -u | wc -l)
+nsteps=$(echo "$all_steps" | wc -l)
 [ "$nsteps" -ge 40 ] || fail "only $nsteps distinct steps found in the workload files"
 for f in "$W"/w[1-8].sql; do
 	if ! bash "$W/plain" "$f" >/dev/null; then
@@ -98,7 +105,7 @@ fi
 elapsed "generated $(q -At -c 'SELECT count(*) FROM application_train') applications"
 
 for f in "$W"/w[1-8].sql; do
-	n=$( (cat "$f"; echo "SELECT count(*) FROM eg.explain();") | q -At 2>&1 | tail -n 1)
+	n=$( (echo "\\i $f"; echo "SELECT count(*) FROM eg.explain();") | q -At 2>&1 | tail -n 1)
 	case $n in
 		''|*[!0-9]*) fail "eg does not accept $(basename "$f"): $n" ;;
 		0) fail "eg.explain of $(basename "$f") plans no step" ;;
@@ -109,7 +116,7 @@ done
 # Step names of a workload file by kind: steps FILE KIND
 steps()
 {
-	sed -n "s/^SELECT eg\.$2('\([a-z0-9_]*\)'.*/\1/p" "$1"
+	expand "$1" | sed -n "s/^SELECT eg\.$2('\([a-z0-9_]*\)'.*/\1/p"
 }
 
 # SQL that copies a session's step tables to permanent tables PREFIX_<step>,
@@ -124,7 +131,7 @@ capture_sql()
 	echo "CREATE TABLE ${prefix}__pred (model text, id bigint, score float8);"
 	echo "CREATE TABLE ${prefix}__model (step text, model bytea);"
 	for s in $(steps "$file" model); do
-		input=$(sed -n "s/^SELECT eg\.model('$s', '[^']*', '\([a-z0-9_]*\)'.*/\1/p" "$file")
+		input=$(expand "$file" | sed -n "s/^SELECT eg\.model('$s', '[^']*', '\([a-z0-9_]*\)'.*/\1/p")
 		echo "INSERT INTO ${prefix}__pred SELECT '$s', p.id, p.score FROM $s m, ml.predict(m.model, '${input/train_/test_}') p;"
 		echo "INSERT INTO ${prefix}__model SELECT '$s', model FROM $s;"
 	done
@@ -136,7 +143,7 @@ run_eg()
 {
 	local file=$1 prefix=$2
 	{
-		cat "$file"
+		echo "\\i $file"
 		echo "CREATE TABLE ${prefix}__run AS SELECT * FROM eg.run();"
 		capture_sql "$file" "$prefix"
 	} | q_logged "$LOG"

@@ -11,6 +11,7 @@ last line is "repeated: N.Nx, sequence: NN%".
 """
 import csv
 import datetime
+import glob
 import os
 import statistics
 import subprocess
@@ -149,11 +150,12 @@ def fig5(md, S):
 
 
 def model_steps():
-    """Names of the model steps of W1-W8 (eg.model calls in the workload files)."""
+    """Names of the model steps of W1-W8 (eg.model calls in the workload files
+    and the step files they include)."""
     names = set()
     wl = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "workloads")
-    for i in range(1, 9):
-        with open(os.path.join(wl, "w%d.sql" % i)) as f:
+    for path in glob.glob(os.path.join(wl, "w[1-8].sql")) + glob.glob(os.path.join(wl, "steps", "*.sql")):
+        with open(path) as f:
             for line in f:
                 if line.startswith("SELECT eg.model('"):
                     names.add(line.split("'")[1])
