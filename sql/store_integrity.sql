@@ -268,6 +268,24 @@ SELECT id AS s3_id FROM eg.artifacts WHERE kind = 'dataset' AND step = 'in_s3' \
 UPDATE eg.chunk SET data = overlay(data PLACING '\xffffffff'::bytea FROM 60) WHERE hash = :'bad';
 SELECT eg.restore(:'s3_id', 'in_restored_s3');
 SELECT to_regclass('in_restored_s3') IS NULL AS no_table;
+-- the error says what is wrong; no WARNING claims a removal that the error
+-- rolls back, and the artifact is still stored (eg.run deals with it)
+CREATE FUNCTION in_restore_error(a eg.artifact_id) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	m text;
+	d text;
+BEGIN
+	PERFORM eg.restore(a, 'in_restored_s3');
+	RETURN 'restored';
+EXCEPTION WHEN data_corrupted THEN
+	GET STACKED DIAGNOSTICS m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
+	RETURN regexp_replace(m || ' / ' || d, '[0-9a-f]{32,}', '<hex>', 'g');
+END
+$f$;
+\set VERBOSITY default
+SELECT in_restore_error(:'s3_id');
+\set VERBOSITY sqlstate
+SELECT materialized FROM eg.artifacts WHERE id = :'s3_id';
 \c
 SET eg.progress = off;
 SET eg.reuse = all_load;

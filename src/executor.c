@@ -322,7 +322,7 @@ ExecWarmModel(EgStep *step, bytea **model)
 	*model = NULL;
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	ExecDropTemp(into->relname);
-	if (!OidIsValid(store_get(&step->warm_id, into, &rows, &others)))
+	if (!OidIsValid(store_get(&step->warm_id, into, &rows, &others, NULL)))
 	{
 		ExecForgetStored(&step->warm_id, others);
 		return false;
@@ -434,7 +434,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	ExecDropStepTable(step->name);
 	into->relpersistence = RELPERSISTENCE_TEMP;
 	INSTR_TIME_SET_CURRENT(start);
-	relid = store_get(&step->id, into, &rows, &others);
+	relid = store_get(&step->id, into, &rows, &others, NULL);
 	if (!OidIsValid(relid))
 	{
 		rs->failed = lappend(rs->failed, eg_id_copy(&step->id));

@@ -57,6 +57,7 @@ eg_restore(PG_FUNCTION_ARGS)
 	Oid			relid;
 	int64		rows;
 	List	   *others;
+	char	   *damage = NULL;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -80,12 +81,18 @@ eg_restore(PG_FUNCTION_ARGS)
 				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
 				 errdetail("%s", RestoreDenied(&denied)),
 				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
-	relid = store_get(id, into, &rows, &others);
+	relid = store_get(id, into, &rows, &others, &damage);
+	if (!OidIsValid(relid) && damage == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
+				 errdetail("It left the store while it was being restored.")));
 	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("artifact %s could not be restored: its stored data is damaged",
 						eg_id_to_hex(id)),
+				 errdetail("%s", damage),
 				 errhint("Run its workload: eg.run() recomputes it and removes the damaged copy from the store.")));
 	PG_RETURN_OID(relid);
 }

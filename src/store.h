@@ -40,13 +40,15 @@ extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
  * Restore artifact id into a new table "into" (temp if into->relpersistence
  * is RELPERSISTENCE_TEMP), created as the current user.  Returns the new
  * table's oid and sets *rows, or InvalidOid when it is not stored, or a
- * chunk is missing or corrupt (after a WARNING naming the artifact; the
- * artifact is dropped from the store so it will not be served again, and
- * so is every other artifact using a bad chunk: *others lists those, as
- * EgId *, so that the caller can tell the graph).
+ * chunk is missing or corrupt.  Then, with damage NULL, a WARNING names the
+ * artifact, and it is dropped from the store so it will not be served
+ * again, and so is every other artifact using a bad chunk: *others lists
+ * those, as EgId *, so that the caller can tell the graph.  With damage
+ * not NULL, *damage says what is wrong (an error detail) and nothing is
+ * dropped: for a caller that will fail.
  */
 extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows,
-					  List **others);
+					  List **others, char **damage);
 
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);

@@ -20,7 +20,9 @@
  * corrupt chunk, a malformed segment - ends in one WARNING naming the
  * artifact: the half-built table is dropped, the artifact (and with a bad
  * chunk, every artifact using it, and the chunk) leaves the store, and the
- * caller gets InvalidOid and recomputes.  Errors of the caller's own
+ * caller gets InvalidOid and recomputes.  A caller that cannot recompute
+ * (eg.restore, which then fails) gets what is wrong instead, and nothing is
+ * removed: its error would roll the removal back anyway.  Errors of the caller's own
  * making (the table exists, no CREATE right) are plain errors.  The zstd
  * context lives outside palloc and is freed on every path (PG_FINALLY).
  */
@@ -541,8 +543,25 @@ StoreGetNoteDropped(StoreGetState *gs, const EgId *id)
 	MemoryContextSwitchTo(old);
 }
 
+/* What is wrong with the stored artifact, as an error detail. */
+static char *
+StoreGetDamage(StoreGetState *gs)
+{
+	const char *colname = gs->bad_col >= 0 ? gs->cols[gs->bad_col].name : NULL;
+
+	if (colname != NULL && gs->bad_chunk && gs->bad_seg != NULL)
+		return psprintf("Column \"%s\", rows %lld to %lld, chunk %s: %s.",
+						colname,
+						(long long) gs->bad_seg->first_row,
+						(long long) (gs->bad_seg->first_row + gs->bad_seg->nrows - 1),
+						StoreKeyHex(gs->bad_seg->key), gs->bad_reason);
+	if (colname != NULL)
+		return psprintf("Column \"%s\": %s.", colname, gs->bad_reason);
+	return psprintf("The store's record of it is damaged: %s.", gs->bad_reason);
+}
+
 /*
- * Report a stored artifact that cannot be restored and remove it; with a
+ * Remove a stored artifact that cannot be restored, and report it; with a
  * bad chunk, also every other artifact using that chunk, and the chunk.
  */
 static void
@@ -550,8 +569,7 @@ StoreGetDiscard(StoreGetState *gs)
 {
 	StoreSession *s = gs->s;
 	int			others = 0;
-	const char *colname = gs->bad_col >= 0 ? gs->cols[gs->bad_col].name : NULL;
-	char	   *keyhex = gs->bad_seg ? StoreKeyHex(gs->bad_seg->key) : NULL;
+	char	   *damage = StoreGetDamage(gs);
 
 	if (gs->bad_chunk && gs->bad_seg != NULL)
 	{
@@ -586,42 +604,44 @@ StoreGetDiscard(StoreGetState *gs)
 	else
 		StoreDropArtifact(s, s->hex);
 
-	if (colname != NULL && keyhex != NULL)
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("stored artifact %s is corrupt and was removed from the store",
-						s->hex),
-				 errdetail("Column \"%s\", rows %lld to %lld, chunk %s: %s.%s",
-						   colname,
-						   (long long) gs->bad_seg->first_row,
-						   (long long) (gs->bad_seg->first_row + gs->bad_seg->nrows - 1),
-						   keyhex, gs->bad_reason,
-						   others > 0 ? psprintf(" %d other artifact(s) using this chunk were removed too.", others) : ""),
-				 errhint("The artifact will be recomputed when it is needed.")));
-	else if (colname != NULL)
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("stored artifact %s cannot be restored and was removed from the store",
-						s->hex),
-				 errdetail("Column \"%s\": %s.", colname, gs->bad_reason),
-				 errhint("The artifact will be recomputed when it is needed.")));
-	else
-		ereport(WARNING,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("stored artifact %s cannot be restored and was removed from the store",
-						s->hex),
-				 errdetail("The store's record of it is damaged: %s.", gs->bad_reason),
-				 errhint("The artifact will be recomputed when it is needed.")));
+	ereport(WARNING,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("stored artifact %s cannot be restored and was removed from the store",
+					s->hex),
+			 errdetail("%s%s", damage,
+					   others > 0 ? psprintf(" %d other artifact(s) using the chunk were removed too.", others) : ""),
+			 errhint("The artifact will be recomputed when it is needed.")));
+}
+
+/*
+ * A stored artifact cannot be restored: remove and report it (damage NULL),
+ * or leave that to the caller, who gets what is wrong in *damage.
+ */
+static void
+StoreGetFailed(StoreGetState *gs, char **damage)
+{
+	MemoryContext old;
+
+	if (damage == NULL)
+	{
+		StoreGetDiscard(gs);
+		return;
+	}
+	old = MemoryContextSwitchTo(gs->caller);
+	*damage = StoreGetDamage(gs);
+	MemoryContextSwitchTo(old);
 }
 
 /*
  * Restore artifact id into a new table "into", created as the current user.
  * Returns its oid and sets *rows; InvalidOid if the artifact is not stored,
- * or (after a WARNING, removing it from the store) cannot be restored; then
- * *others lists the other artifacts (EgId *) a bad chunk took with it.
+ * or cannot be restored: then, with damage NULL, it is removed from the store
+ * after a WARNING and *others lists the other artifacts (EgId *) a bad chunk
+ * took with it; else *damage says what is wrong and nothing is removed.
  */
 Oid
-store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others)
+store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
+		  char **damage)
 {
 	StoreSession s;
 	StoreGetState *gs;
@@ -669,7 +689,7 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others)
 		StoreGetCheckTypes(gs);
 	if (gs->bad_reason != NULL)
 	{
-		StoreGetDiscard(gs);
+		StoreGetFailed(gs, damage);
 		*others = gs->dropped;
 		PopActiveSnapshot();
 		StoreEnd(&s);
@@ -727,7 +747,7 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others)
 		ObjectAddressSet(addr, RelationRelationId, relid);
 		performDeletion(&addr, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
 		CommandCounterIncrement();
-		StoreGetDiscard(gs);
+		StoreGetFailed(gs, damage);
 		*others = gs->dropped;
 		PopActiveSnapshot();
 		StoreEnd(&s);
