@@ -151,13 +151,38 @@ GraphLoadRate(void)
 	return (secs > 0 && bytes > 0) ? bytes / secs : GRAPH_DEFAULT_LOAD_RATE;
 }
 
+/*
+ * Select columns (of eg.artifact t) for n artifacts at once, in one
+ * statement; each result row's first column is the index into ids, plus
+ * one (the rows of unknown ids are missing).
+ */
+static void
+GraphSelectIds(const char *columns, const EgId *ids, int n)
+{
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1];
+
+	values[0] = GraphIdArray(ids, n);
+	GraphExec(psprintf("SELECT a.ord::int4, %s "
+					   "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
+					   "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id", columns),
+			  1, types, values, NULL, SPI_OK_SELECT);
+}
+
+/* The index into ids of a row of GraphSelectIds. */
+static int
+GraphRowIndex(HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+
+	return DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+}
+
 /* Look up n artifacts at once; out[i] describes ids[i]. */
 void
 graph_lookup(const EgId *ids, int n, GraphInfo *out)
 {
 	EgUserSwitch sw;
-	Oid			types[1] = {TEXTARRAYOID};
-	Datum		values[1];
 	MemoryContext caller = CurrentMemoryContext;
 
 	memset(out, 0, sizeof(GraphInfo) * n);
@@ -165,19 +190,16 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		out[i].compute_seconds = out[i].load_seconds = out[i].quality = -1;
 	if (n == 0)
 		return;
-	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
-	GraphExec("SELECT a.ord::int4, t.materialized, t.compute_seconds, t.load_seconds, "
-			  "t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids, t.role "
-			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
-			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
-			  1, types, values, NULL, SPI_OK_SELECT);
+	GraphSelectIds("t.materialized, t.compute_seconds, t.load_seconds, t.stored_bytes, "
+				   "t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids, t.role",
+				   ids, n);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+		int			i = GraphRowIndex(tup, desc);
 
 		out[i].known = true;
 		out[i].materialized = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
@@ -586,8 +608,6 @@ void
 graph_candidates(MatCandidate *c, int n)
 {
 	EgUserSwitch sw;
-	Oid			types[1] = {TEXTARRAYOID};
-	Datum		values[1];
 	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
 	double		rate;
 
@@ -595,21 +615,18 @@ graph_candidates(MatCandidate *c, int n)
 		return;
 	for (int i = 0; i < n; i++)
 		ids[i] = c[i].id;
-	values[0] = GraphIdArray(ids, n);
 	GraphBegin(&sw);
 	rate = GraphLoadRate();
-	GraphExec("SELECT a.ord::int4, t.frequency::float8, coalesce(t.recreation_seconds, t.compute_seconds, 0), "
-			  "t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8, t.potential, t.stored_bytes, "
-			  "extract(epoch FROM t.first_seen)::float8 "
-			  "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
-			  "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
-			  1, types, values, NULL, SPI_OK_SELECT);
+	GraphSelectIds("t.frequency::float8, coalesce(t.recreation_seconds, t.compute_seconds, 0), "
+				   "t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8, t.potential, "
+				   "t.stored_bytes, extract(epoch FROM t.first_seen)::float8",
+				   ids, n);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		int			i = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+		int			i = GraphRowIndex(tup, desc);
 		double		measured = GraphGetFloat(tup, desc, 4);
 
 		c[i].frequency = GraphGetFloat(tup, desc, 2);
