@@ -47,6 +47,7 @@
 #include "materializer.h"
 #include "planner.h"
 #include "store.h"
+#include "track.h"
 #include "workload.h"
 
 /* Everything a run (or an explain) knows about the workload. */
@@ -682,6 +683,7 @@ eg_run(PG_FUNCTION_ARGS)
 	PG_FINALLY();
 	{
 		workload_set_running(false);
+		track_retry_busy();		/* the next run tries busy tables again */
 	}
 	PG_END_TRY();
 	return (Datum) 0;

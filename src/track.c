@@ -23,7 +23,9 @@
  * a short-lived background worker installs it in its own transaction and
  * the run waits for that (CREATE TRIGGER first waits for the writers in
  * flight, so afterwards every change is either in the run's next snapshot
- * or logged).
+ * or logged).  If the writers keep it waiting past its lock_timeout, the
+ * run reads the table as untracked (nothing reading it is reused) and does
+ * not try again before the next eg.begin or eg.run.
  *
  * Relations eg cannot track (foreign tables, catalogs, sequences) are
  * reported as such: a step reading them is never reused.
@@ -48,12 +50,20 @@
 #include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 #include "track.h"
 
 /* A table's change log is compacted beyond this many rows. */
 #define TRACK_COMPACT_ROWS 64
+
+/*
+ * Tables whose tracker could not be installed (writers kept them busy),
+ * not tried again until track_retry_busy: once per workload and run, not
+ * once per step, each attempt waiting up to the worker's lock_timeout.
+ */
+static List *TrackBusy = NIL;
 
 /* Oid of eg's change-logging trigger function. */
 static Oid
@@ -266,13 +276,29 @@ track_relation(Oid relid)
 		TrackInstallHere(relid, state);
 		return true;
 	}
+	if (list_member_oid(TrackBusy, relid))
+		return false;
 	if (TrackInstallInWorker(relid))
 		return true;
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		TrackBusy = lappend_oid(TrackBusy, relid);
+		MemoryContextSwitchTo(old);
+	}
 	ereport(NOTICE,
 			(errmsg("eg: could not start tracking changes of table \"%s\"", get_rel_name(relid)),
 			 errdetail("Steps reading it are not reused in this run."),
 			 errhint("Its writers kept it busy; the next run tries again.")));
 	return false;
+}
+
+/* Try again to track the tables that were busy (a new workload or run). */
+void
+track_retry_busy(void)
+{
+	list_free(TrackBusy);
+	TrackBusy = NIL;
 }
 
 /* Worker: install the tracker on relation arg, then commit. */

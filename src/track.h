@@ -7,6 +7,7 @@
 #include "eg.h"
 
 extern bool track_relation(Oid relid);
+extern void track_retry_busy(void);
 extern char *track_version(Oid relid);
 extern void track_compact(void);
 extern PGDLLEXPORT void eg_track_worker(Datum arg);

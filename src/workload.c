@@ -36,6 +36,7 @@
 #include "utils/syscache.h"
 
 #include "graph.h"
+#include "track.h"
 #include "workload.h"
 
 #define WORKLOAD_MAX_NAME 63
@@ -422,6 +423,7 @@ Datum
 eg_begin(PG_FUNCTION_ARGS)
 {
 	workload_check_idle("eg.begin()");
+	track_retry_busy();
 	if (WorkloadContext != NULL)
 		MemoryContextReset(WorkloadContext);
 	CurrentWorkload = NULL;
