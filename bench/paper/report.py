@@ -325,6 +325,11 @@ def main():
               "budget B = %s (10%% of all artifacts' logical size).\n"
               % (datetime.date.today().isoformat(), " --quick" if LABEL == "quick" else "", "%d cores" % os.cpu_count(), pg.split(" on ")[0], params.get("scale"),
                  params.get("sweep_scale"), params.get("budget10")))
+    missing = [t for t in ("plain", "all_hc", "eg", "helix", "paper") if t not in S]
+    missing += ["fig 4 " + w for w in ("W1", "W2", "W3") if w not in [r[0] for r in rows("repeat.tsv")]]
+    if missing:
+        md.append("**Partial run** (bench/paper/run with EG_PAPER_RESUME=1 completes it); not run yet: %s; "
+                  "figures 6-7, 9 and 10 show only the configurations that were run.\n" % ", ".join(missing))
     rep = fig4(md, S)
     seq = fig5(md, S)
     fig67(md, S, storage, sweep_plain, sweep)
