@@ -319,6 +319,29 @@ SELECT * FROM hxs(ARRAY[
     'SELECT eg.artifact_id_eq(NULL, NULL)',
     'SELECT eg.artifact_id_recv(NULL)']);
 SELECT eg.artifact_id_send(repeat('0', 32)::eg.artifact_id);
+-- the comparison operators (the btree opclass) order ids bytewise
+SELECT a < b AS lt, a <= b AS le, a > b AS gt, a >= b AS ge, a <> b AS ne, a = b AS eq,
+       b > a AS gt2, a <= a AS le_self, a <> a AS ne_self
+FROM (SELECT ('00' || repeat('f', 30))::eg.artifact_id AS a, ('01' || repeat('0', 30))::eg.artifact_id AS b) ids;
+-- binary input: COPY BINARY round trip; a value of the wrong length is refused
+CREATE TEMP TABLE hostile_ids (id eg.artifact_id, b bytea);
+INSERT INTO hostile_ids VALUES ('0123456789abcdef0123456789abcdef', NULL),
+                               (repeat('f', 32)::eg.artifact_id, NULL);
+\copy hostile_ids TO 'results/hostile_ids.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE hostile_ids2 (LIKE hostile_ids);
+\copy hostile_ids2 FROM 'results/hostile_ids.bin' WITH (FORMAT binary)
+SELECT count(*) AS differing FROM (TABLE hostile_ids EXCEPT TABLE hostile_ids2) d;
+-- a bytea column's binary form read as an id: 15 and 17 bytes
+CREATE TEMP TABLE hostile_bytes (b bytea, pad bytea);
+INSERT INTO hostile_bytes VALUES (decode(repeat('ab', 15), 'hex'), NULL);
+\copy hostile_bytes TO 'results/hostile_short.bin' WITH (FORMAT binary)
+TRUNCATE hostile_bytes;
+INSERT INTO hostile_bytes VALUES (decode(repeat('ab', 17), 'hex'), NULL);
+\copy hostile_bytes TO 'results/hostile_long.bin' WITH (FORMAT binary)
+\set VERBOSITY sqlstate
+\copy hostile_ids2 FROM 'results/hostile_short.bin' WITH (FORMAT binary)
+\copy hostile_ids2 FROM 'results/hostile_long.bin' WITH (FORMAT binary)
+\set VERBOSITY default
 
 -- eg.plan_graph: every malformed graph is 22023
 SELECT * FROM hxs(ARRAY[
