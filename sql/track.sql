@@ -57,5 +57,38 @@ SELECT count(*) AS log_rows, sum(n) AS changes FROM eg.source_change WHERE relid
 SELECT tc_workload();
 SELECT step, action FROM eg.run();
 
+-- the change trigger disabled, or set to fire only on origin: a change made
+-- meanwhile goes unlogged, so the next run puts the trigger back (firing
+-- always) and logs a change; the step is computed again, with the new row
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+ALTER TABLE tc DISABLE TRIGGER eg_track;
+SET session_replication_role = replica;
+INSERT INTO tc VALUES (5);
+RESET session_replication_role;
+SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'tc'::regclass AND tgname = 'eg_track';
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT n, s FROM tc_sum;
+SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'tc'::regclass AND tgname = 'eg_track';
+ALTER TABLE tc ENABLE TRIGGER eg_track;     -- fires on origin only: not enough
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'tc'::regclass AND tgname = 'eg_track';
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+-- a trigger of that name that is not eg's is reported, not replaced
+DROP TRIGGER eg_track ON tc;
+CREATE FUNCTION tc_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+CREATE TRIGGER eg_track AFTER INSERT ON tc FOR EACH STATEMENT EXECUTE FUNCTION tc_noop();
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+DROP TRIGGER eg_track ON tc;
+SELECT tc_workload();
+SELECT step, action FROM eg.run();
+SELECT tgenabled, tgfoid = 'eg._note_change'::regproc AS egs FROM pg_trigger
+WHERE tgrelid = 'tc'::regclass AND tgname = 'eg_track';
+
 DROP TABLE tc CASCADE;
+DROP FUNCTION tc_noop();
 DROP FUNCTION tc_workload();

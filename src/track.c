@@ -78,7 +78,8 @@ TrackFunction(void)
 typedef enum TrackState_
 {
 	TRACK_NONE,
-	TRACK_DISABLED,		/* present but not ENABLE ALWAYS */
+	TRACK_DISABLED,		/* eg's trigger, but not ENABLE ALWAYS */
+	TRACK_FOREIGN,		/* a trigger of that name that is not eg's */
 	TRACK_ON
 } TrackState_;
 
@@ -87,23 +88,23 @@ static TrackState_
 TrackState(Relation rel, Oid trackfn)
 {
 	TriggerDesc *td = rel->trigdesc;
-	TrackState_ state = TRACK_NONE;
 
 	if (td == NULL)
-		return state;
+		return TRACK_NONE;
 	for (int i = 0; i < td->numtriggers; i++)
 	{
 		Trigger    *t = &td->triggers[i];
 
 		if (strcmp(t->tgname, "eg_track") != 0)
 			continue;
-		state = TRACK_DISABLED;
-		if (t->tgfoid == trackfn && t->tgenabled == TRIGGER_FIRES_ALWAYS &&
-			TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
-			TRIGGER_FOR_DELETE(t->tgtype) && TRIGGER_FOR_TRUNCATE(t->tgtype))
-			return TRACK_ON;
+		if (t->tgfoid != trackfn || !TRIGGER_FOR_AFTER(t->tgtype) || TRIGGER_FOR_ROW(t->tgtype) ||
+			!TRIGGER_FOR_INSERT(t->tgtype) || !TRIGGER_FOR_UPDATE(t->tgtype) ||
+			!TRIGGER_FOR_DELETE(t->tgtype) || !TRIGGER_FOR_TRUNCATE(t->tgtype) ||
+			t->tgnattr > 0 || t->tgqual != NULL)
+			return TRACK_FOREIGN;
+		return t->tgenabled == TRIGGER_FIRES_ALWAYS ? TRACK_ON : TRACK_DISABLED;
 	}
-	return state;
+	return TRACK_NONE;
 }
 
 /* Run one parameterised statement on eg's tables as the owner. */
@@ -123,7 +124,10 @@ TrackExecAsOwner(const char *sql, int nargs, Oid *types, Datum *values,
 
 /*
  * Install (or re-enable) eg's change trigger on a table, and log a change:
- * changes made while it was missing or disabled were not seen.
+ * changes made while it was missing or disabled were not seen.  Enabling
+ * takes a lock that the caller's own read lock on the table does not
+ * conflict with; replacing a foreign trigger of that name (DROP TRIGGER)
+ * takes one that it does, so that waits for the caller's transaction.
  */
 static void
 TrackInstall(Oid relid, TrackState_ state)
@@ -133,12 +137,13 @@ TrackInstall(Oid relid, TrackState_ state)
 	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
-	if (state == TRACK_DISABLED)
+	if (state == TRACK_FOREIGN)
 		TrackExecAsOwner(psprintf("DROP TRIGGER eg_track ON %s", qname),
 						 0, NULL, NULL, SPI_OK_UTILITY);
-	TrackExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-							  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
-					 0, NULL, NULL, SPI_OK_UTILITY);
+	if (state != TRACK_DISABLED)
+		TrackExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+								  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
+						 0, NULL, NULL, SPI_OK_UTILITY);
 	TrackExecAsOwner(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname),
 					 0, NULL, NULL, SPI_OK_UTILITY);
 	TrackExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
@@ -247,9 +252,9 @@ TrackInstallInWorker(Oid relid)
 
 /*
  * Make sure changes to relid are tracked; false when eg cannot track it
- * (not a table or materialized view of the user's) or could not start
- * tracking it now (its writers kept it busy): then nothing reading it is
- * reused this time.
+ * (not a table or materialized view of the user's, or one with a trigger
+ * named eg_track that is not eg's) or could not start tracking it now (its
+ * writers kept it busy): then nothing reading it is reused this time.
  */
 bool
 track_relation(Oid relid)
@@ -278,7 +283,8 @@ track_relation(Oid relid)
 	}
 	if (list_member_oid(TrackBusy, relid))
 		return false;
-	if (TrackInstallInWorker(relid))
+	/* replacing a foreign trigger would wait for this transaction's own lock */
+	if (state != TRACK_FOREIGN && TrackInstallInWorker(relid))
 		return true;
 	{
 		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
@@ -286,10 +292,17 @@ track_relation(Oid relid)
 		TrackBusy = lappend_oid(TrackBusy, relid);
 		MemoryContextSwitchTo(old);
 	}
-	ereport(NOTICE,
-			(errmsg("eg: could not start tracking changes of table \"%s\"", get_rel_name(relid)),
-			 errdetail("Steps reading it are not reused in this run."),
-			 errhint("Its writers kept it busy; the next run tries again.")));
+	if (state == TRACK_FOREIGN)
+		ereport(NOTICE,
+				(errmsg("eg: table \"%s\" has a trigger named eg_track that is not eg's",
+						get_rel_name(relid)),
+				 errdetail("Steps reading it are not reused in this run."),
+				 errhint("Drop that trigger; eg then installs its own.")));
+	else
+		ereport(NOTICE,
+				(errmsg("eg: could not start tracking changes of table \"%s\"", get_rel_name(relid)),
+				 errdetail("Steps reading it are not reused in this run."),
+				 errhint("Its writers kept it busy; the next run tries again.")));
 	return false;
 }
 
