@@ -88,6 +88,21 @@ SELECT eg.begin();
 SELECT eg.dataset('r', 'SELECT a, random() AS x FROM t') IS NOT NULL AS defined;
 SELECT eg.dataset('d', 'SELECT a FROM r') = :'d1' AS downstream_of_volatile_same;
 SELECT step, action, reason FROM eg.explain();
+-- privileges change with GRANT and REVOKE, not with the data
+SELECT id_of($$SELECT a, has_table_privilege('t', 'SELECT') AS p FROM t$$) =
+       id_of($$SELECT a, has_table_privilege('t', 'SELECT') AS p FROM t$$) AS privilege_same;
+-- why a step is not reusable, in eg.explain: declared so, or volatile
+SELECT eg.begin();
+SELECT eg.dataset('nd', 'SELECT a FROM t', deterministic => false) IS NOT NULL AS defined;
+SELECT eg.dataset('pv', $$SELECT a, pg_has_role('pg_monitor', 'USAGE') AS m FROM t$$) IS NOT NULL AS defined;
+SELECT step, action, reason FROM eg.explain();
+-- a CTE named like a step shadows the step: the query does not read it
+SELECT eg.begin();
+SELECT eg.dataset('x', 'SELECT a FROM t WHERE a < 3') IS NOT NULL AS defined;
+SELECT eg.dataset('y', 'WITH x AS (SELECT 100 AS a) SELECT a FROM x') IS NOT NULL AS defined;
+SELECT eg.dataset('z', 'WITH z AS (SELECT 7 AS a) SELECT a FROM z') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run('y', 'z');
+SELECT * FROM y, z;
 
 -- settings read by stable functions are part of the id
 SET TimeZone = 'UTC';

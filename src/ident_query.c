@@ -108,6 +108,27 @@ IdentNamesWalker(Node *node, IdentNames *names)
 	return raw_expression_tree_walker(node, IdentNamesWalker, (void *) names);
 }
 
+/* names without those of stmt's own WITH queries, which shadow steps. */
+static List *
+IdentWithoutCtes(List *names, SelectStmt *stmt)
+{
+	List	   *kept = NIL;
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		bool		cte = false;
+		ListCell   *lc2;
+
+		if (stmt->withClause)
+			foreach(lc2, stmt->withClause->ctes)
+				cte |= strcmp(((CommonTableExpr *) lfirst(lc2))->ctename, (char *) lfirst(lc)) == 0;
+		if (!cte)
+			kept = lappend(kept, lfirst(lc));
+	}
+	return kept;
+}
+
 /* The SQL of an empty, typed relation with a shape's columns. */
 static char *
 IdentPlaceholderSql(const EgShape *shape)
@@ -154,11 +175,6 @@ IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
 		foreach(lc2, names)
 			if (strcmp((char *) lfirst(lc2), shape->step) == 0)
 				found = true;
-		/* a CTE of the user's with the same name shadows the step anyway */
-		if (stmt->withClause)
-			foreach(lc2, stmt->withClause->ctes)
-				if (strcmp(((CommonTableExpr *) lfirst(lc2))->ctename, shape->step) == 0)
-					found = false;
 		if (!found || shape->columns == NIL)
 			continue;
 		appendStringInfo(&sql, "%s%s", used ? ", " : "WITH ",
@@ -497,6 +513,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	ident_digest("query", IdentStripLocations(nodeToString(stmt)), info->fingerprint);
 
 	(void) IdentNamesWalker((Node *) stmt, &found);
+	found.relations = IdentWithoutCtes(found.relations, stmt);
 	names = list_concat_copy(found.relations, found.strings);
 	foreach(lc, found.relations)
 		if (strcmp((char *) lfirst(lc), self) == 0)
