@@ -312,7 +312,7 @@ materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 		ereport(NOTICE,
 				(errmsg("eg: the materializer does not run under %s isolation",
 						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
-				 errhint("Nothing new was stored; run eg.materialize() in a READ COMMITTED transaction.")));
+				 errhint("Nothing new was stored; a run at READ COMMITTED (the default) stores what it computes.")));
 		return NIL;
 	}
 	materializer_lock();
