@@ -90,3 +90,16 @@ SELECT count(*) = :runs AS no_new_run FROM eg.workloads;
 SELECT count(*) AS leftover_tables FROM pg_class WHERE relname IN ('fine', 'boom') AND relpersistence = 't';
 -- and the workload still runs what does not fail
 SELECT step, action FROM eg.run('fine');
+
+-- a table that gains a column after the step was defined: SELECT * now
+-- gives other columns than the step was defined with
+CREATE TABLE e_cols (a int);
+INSERT INTO e_cols VALUES (1);
+SELECT eg.begin();
+SELECT eg.dataset('all_cols', 'SELECT * FROM e_cols') IS NOT NULL AS defined;
+ALTER TABLE e_cols ADD COLUMN b int;
+SELECT * FROM eg.run();
+SELECT eg.begin();
+SELECT eg.dataset('all_cols', 'SELECT * FROM e_cols') IS NOT NULL AS defined;
+SELECT step, action, rows FROM eg.run();
+DROP TABLE e_cols;
