@@ -169,6 +169,16 @@ WHERE a.id = c.artifact AND a.step = 'ck_s1' AND c.name = 'a';
 SELECT * FROM ck_check();
 ROLLBACK;
 
+-- 11b. a column whose type or collation is gone (dropped since it was
+-- stored; here its oid rewritten to one that does not exist)
+BEGIN;
+UPDATE eg.store_column c SET typid = 4294967000 FROM eg.artifacts a
+WHERE a.id = c.artifact AND a.step = 'ck_s1' AND c.name = 'a';
+UPDATE eg.store_column c SET collid = 4294967000 FROM eg.artifacts a
+WHERE a.id = c.artifact AND a.step = 'ck_s2' AND c.name = 'cat';
+SELECT * FROM ck_check(false);
+ROLLBACK;
+
 -- 12. segments that claim more rows than their chunks hold
 BEGIN;
 UPDATE eg.store_artifact SET nrows = 2 WHERE artifact = ck_id('ck_agg');
