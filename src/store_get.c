@@ -21,10 +21,11 @@
  * artifact: the half-built table is dropped, the artifact (and with a bad
  * chunk, every artifact using it, and the chunk) leaves the store, and the
  * caller gets InvalidOid and recomputes.  A caller that cannot recompute
- * (eg.restore, which then fails) gets what is wrong instead, and nothing is
- * removed: its error would roll the removal back anyway.  Errors of the caller's own
- * making (the table exists, no CREATE right) are plain errors.  The zstd
- * context lives outside palloc and is freed on every path (PG_FINALLY).
+ * (eg.restore, which then fails) gets what is wrong instead, and nothing
+ * is removed: its error would roll the removal back anyway.  Errors of the
+ * caller's own making (the table exists, no CREATE right) are plain
+ * errors.  The zstd context lives outside palloc and is freed on every
+ * path (PG_FINALLY).
  */
 #include "postgres.h"
 
