@@ -59,9 +59,10 @@
 #define TRACK_COMPACT_ROWS 64
 
 /*
- * Tables whose tracker could not be installed (writers kept them busy),
- * not tried again until track_retry_busy: once per workload and run, not
- * once per step, each attempt waiting up to the worker's lock_timeout.
+ * Tables whose tracker could not be installed (writers kept them busy, or
+ * a foreign trigger has its name), not tried again until track_retry_busy:
+ * once per workload and run, not once per step, each attempt waiting up to
+ * the worker's lock_timeout (and each saying so in a NOTICE).
  */
 static List *TrackBusy = NIL;
 
