@@ -1,8 +1,12 @@
--- Store: a table so wide that the open segments of all its columns would
--- take more than store_put's 256 MB buffer (520 float8 columns x 65,536
--- rows = 272 MB).  Columns are then closed early, the largest first, so
--- segments of many sizes appear; the artifact still round-trips exactly,
--- and eg.check finds nothing wrong.
+-- Store: relations so wide that the open segments of all their columns
+-- would take more than store_put's 256 MB buffer.
+--  - 520 float8 columns x 66,000 rows (272 MB of open segments): the
+--    columns are stored in two scans, so every column still cuts into its
+--    own segments (65,536 + 464 rows) and shares its chunks with the same
+--    column stored in a narrow table;
+--  - 9 text columns of 480-byte values (283 MB): variable-width values
+--    beyond the buffer close the biggest open segment early.
+-- Both round-trip exactly, and eg.check finds nothing wrong.
 SET eg.progress = off;
 SET eg.reuse = all_load;        -- load whatever is stored
 SET eg.materializer = 'all';    -- store every computed step
@@ -14,6 +18,10 @@ BEGIN
         (SELECT string_agg(format('(hashint4(g * 1000 + %s) %% 100000)::float8 / 7 AS c%s', i, i), ', ')
          FROM generate_series(1, 520) i) ||
         ' FROM generate_series(1, 66000) g';
+    EXECUTE 'CREATE TABLE sb_text AS SELECT g AS id, ' ||
+        (SELECT string_agg(format('repeat(md5((g * 10 + %s)::text), 15) AS t%s', i, i), ', ')
+         FROM generate_series(1, 9) i) ||
+        ' FROM generate_series(1, 66000) g';
 END $$;
 -- the rows of a table as one digest, in id order
 CREATE FUNCTION sb_digest(t regclass) RETURNS text LANGUAGE plpgsql AS $$
@@ -23,15 +31,24 @@ BEGIN
     EXECUTE format('SELECT md5(string_agg(r::text, E''\n'' ORDER BY r.id)) FROM %s r', t) INTO d;
     RETURN d;
 END $$;
+-- segment sizes of a step's stored artifact
+CREATE VIEW sb_segments AS
+SELECT a.step, s.attnum, s.nrows, s.chunk
+FROM eg.store_segment s JOIN eg.artifacts a ON a.id = s.artifact;
 
 SELECT eg.begin('buffered');
 SELECT eg.dataset('sb_step', 'SELECT * FROM sb_wide') IS NOT NULL AS defined;
+SELECT eg.dataset('sb_narrow', 'SELECT id, c300 FROM sb_wide') IS NOT NULL AS defined;
+SELECT eg.dataset('sb_texts', 'SELECT * FROM sb_text') IS NOT NULL AS defined;
 SELECT step, action, rows FROM eg.run();
-SELECT count(DISTINCT s.nrows) > 2 AS early_segments,
-       count(*) FILTER (WHERE s.nrows = 65536) > 0 AS full_segments,
-       count(DISTINCT s.attnum) AS columns
-FROM eg.store_segment s JOIN eg.artifacts a ON a.id = s.artifact
-WHERE a.step = 'sb_step';
+SELECT step, count(DISTINCT attnum) AS columns, count(*) AS segments,
+       array_agg(DISTINCT nrows ORDER BY nrows) FILTER (WHERE step <> 'sb_texts') AS sizes,
+       count(DISTINCT nrows) > 2 AS early_segments
+FROM sb_segments WHERE step LIKE 'sb\_%' GROUP BY step ORDER BY step;
+-- column c300 has the same chunks in the wide and the narrow artifact
+SELECT count(*) AS shared_chunks FROM
+  (SELECT chunk FROM sb_segments WHERE step = 'sb_step' AND attnum = 301
+   INTERSECT SELECT chunk FROM sb_segments WHERE step = 'sb_narrow' AND attnum = 2) c;
 
 \c
 SET eg.progress = off;
@@ -39,12 +56,16 @@ SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT eg.begin('buffered');
 SELECT eg.dataset('sb_step', 'SELECT * FROM sb_wide') IS NOT NULL AS defined;
+SELECT eg.dataset('sb_narrow', 'SELECT id, c300 FROM sb_wide') IS NOT NULL AS defined;
+SELECT eg.dataset('sb_texts', 'SELECT * FROM sb_text') IS NOT NULL AS defined;
 SELECT step, action, rows FROM eg.run();
-SELECT sb_digest('sb_step') = sb_digest('sb_wide') AS same_rows;
+SELECT sb_digest('sb_step') = sb_digest('sb_wide') AS same_wide,
+       sb_digest('sb_texts') = sb_digest('sb_text') AS same_text;
 SELECT * FROM eg.check(true);
 
 SET eg.budget = 0;
 SELECT count(*) >= 0 AS emptied FROM eg.materialize();
 RESET eg.budget;
-DROP TABLE sb_wide;
+DROP VIEW sb_segments;
+DROP TABLE sb_wide, sb_text;
 DROP FUNCTION sb_digest(regclass);

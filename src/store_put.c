@@ -6,10 +6,13 @@
  * column's segment closes at SEGMENT_MAX_ROWS rows or SEGMENT_TARGET_BYTES,
  * decided by that column's values alone, so an identical column cuts into
  * identical segments in every artifact and its chunks are shared: adding a
- * feature column to a stored dataset costs one column.  (Only relations so
- * wide that all open segments together exceed STORE_PUT_MAX_BUFFERED close
- * their biggest segment early, trading that independence for bounded
- * memory.)  A closed segment is hashed; if a chunk with that key exists it
+ * feature column to a stored dataset costs one column.  Memory is bounded
+ * by STORE_PUT_MAX_BUFFERED: a relation whose fixed-width columns' open
+ * segments could together exceed it (e.g. 600 float8 features) is scanned
+ * once per group of columns that fit, so its segments stay those of each
+ * column alone; only variable-width values beyond the bound make the
+ * biggest open segment close early, trading that independence for bounded
+ * memory.  A closed segment is hashed; if a chunk with that key exists it
  * is locked and reused, otherwise the segment is compressed and inserted
  * (store.c explains the locking).  The artifact's row in store_artifact is
  * claimed first, so concurrent puts of one artifact store it once.
@@ -43,9 +46,10 @@
 #include "store_internal.h"
 
 /*
- * store_put flushes the biggest open segment early while all columns
- * together buffer more than this.  Only very wide relations reach it; it
- * bounds memory at the cost of column-independent segment boundaries.
+ * Bytes the open segments of a scan may hold together: fixed-width columns
+ * are grouped into scans that cannot exceed it (leaving a quarter to the
+ * variable-width ones, if any); beyond it the biggest open segment is
+ * flushed early.
  */
 #define STORE_PUT_MAX_BUFFERED	((Size) 256 * 1024 * 1024)
 
@@ -237,14 +241,14 @@ StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
 		StorePutFlushSegments(ps);
 }
 
-/* Flush the biggest open segment (memory bound for very wide relations). */
+/* Flush the biggest open segment of columns lo..hi-1 (memory bound). */
 static void
-StorePutFlushLargest(StorePutState *ps)
+StorePutFlushLargest(StorePutState *ps, int lo, int hi)
 {
 	StorePutColumn *big = NULL;
 	Size		bigmem = 0;
 
-	for (int i = 0; i < ps->ncols; i++)
+	for (int i = lo; i < hi; i++)
 	{
 		Size		m = segment_writer_memory(&ps->cols[i].w);
 
@@ -308,11 +312,13 @@ StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 	(void) StoreExec(SP_COL_INSERT, args, false, SPI_OK_INSERT);
 }
 
-/* Scan rel and store every column's segments; returns the row count. */
+/*
+ * Scan rel and store the segments of columns lo..hi-1 (their writers
+ * ready); returns the row count.
+ */
 static int64
-StorePutRows(StorePutState *ps, Relation rel)
+StorePutRows(StorePutState *ps, Relation rel, Snapshot snapshot, int lo, int hi)
 {
-	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	MemoryContext tuplecxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -325,9 +331,10 @@ StorePutRows(StorePutState *ps, Relation rel)
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
-		slot_getallattrs(slot);
+		if (hi > lo)
+			slot_getsomeattrs(slot, ps->cols[hi - 1].attidx + 1);
 		old = MemoryContextSwitchTo(tuplecxt);
-		for (int i = 0; i < ps->ncols; i++)
+		for (int i = lo; i < hi; i++)
 		{
 			StorePutColumn *c = &ps->cols[i];
 			Datum		v = slot->tts_values[c->attidx];
@@ -346,17 +353,75 @@ StorePutRows(StorePutState *ps, Relation rel)
 		nrows++;
 
 		while (ps->buffered > STORE_PUT_MAX_BUFFERED)
-			StorePutFlushLargest(ps);
+			StorePutFlushLargest(ps, lo, hi);
 	}
 
-	for (int i = 0; i < ps->ncols; i++)
+	for (int i = lo; i < hi; i++)
 		StorePutFlushColumn(ps, &ps->cols[i]);
 	StorePutFlushSegments(ps);
 
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
-	UnregisterSnapshot(snapshot);
 	MemoryContextDelete(tuplecxt);
+	return nrows;
+}
+
+/* Most bytes an open segment of a fixed-width column holds; 0 if variable. */
+static Size
+StorePutBound(Form_pg_attribute att)
+{
+	return att->attlen > 0 ? segment_max_raw(SEGMENT_MAX_ROWS, att->attlen, att->attalign) : 0;
+}
+
+/*
+ * Store every column's segments, in as few scans as keep the fixed-width
+ * columns' open segments within STORE_PUT_MAX_BUFFERED (one scan, unless
+ * the relation is very wide); returns the row count.
+ */
+static int64
+StorePutScans(StorePutState *ps, Relation rel)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	MemoryContext scancxt = AllocSetContextCreate(CurrentMemoryContext,
+												  "eg store scan",
+												  ALLOCSET_DEFAULT_SIZES);
+	bool		varlena = false;
+	int64		nrows = -1;
+	int			lo = 0;
+
+	for (int i = 0; i < ps->ncols; i++)
+		varlena |= StorePutBound(TupleDescAttr(tupdesc, ps->cols[i].attidx)) == 0;
+	while (lo < ps->ncols || nrows < 0)
+	{
+		Size		room = STORE_PUT_MAX_BUFFERED - (varlena ? STORE_PUT_MAX_BUFFERED / 4 : 0);
+		Size		used = 0;
+		int			hi = lo;
+		int64		n;
+
+		/* the next group: columns in order while their bounds fit (one at least) */
+		while (hi < ps->ncols)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, ps->cols[hi].attidx);
+
+			if (hi > lo && used + StorePutBound(att) > room)
+				break;
+			used += StorePutBound(att);
+			/* the type's storage, not the column's: restored tables get that */
+			segment_writer_init(&ps->cols[hi].w, scancxt, att->attlen, att->attbyval,
+								att->attalign, get_typstorage(att->atttypid));
+			hi++;
+		}
+		n = StorePutRows(ps, rel, snapshot, lo, hi);	/* no columns: counts rows */
+		if (nrows >= 0 && n != nrows)
+			elog(ERROR, "eg store put: a scan of \"%s\" gave %lld rows, an earlier one %lld",
+				 RelationGetRelationName(rel), (long long) n, (long long) nrows);
+		nrows = n;
+		MemoryContextReset(scancxt);	/* the group's writers */
+		lo = hi;
+	}
+	MemoryContextDelete(scancxt);
+	UnregisterSnapshot(snapshot);
 	return nrows;
 }
 
@@ -442,9 +507,6 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 		c->attidx = i;
 		c->colno = ncols;
 		c->name = NameStr(att->attname);
-		/* the type's storage, not the column's: restored tables get that */
-		segment_writer_init(&c->w, s.cxt, att->attlen, att->attbyval,
-							att->attalign, get_typstorage(att->atttypid));
 	}
 	StorePutColumns(ps, tupdesc);
 
@@ -456,7 +518,7 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 				 errdetail("Could not create a zstd compression context.")));
 	PG_TRY();
 	{
-		stats->rows = StorePutRows(ps, rel);
+		stats->rows = StorePutScans(ps, rel);
 	}
 	PG_FINALLY();
 	{
