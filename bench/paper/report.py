@@ -321,6 +321,9 @@ def main():
     sweep_plain = S.get("plain" if sweep == "hc" else "plain_" + sweep, {})
     md = []
     pg = subprocess.run(["psql", "-XAtc", "SELECT version()"], capture_output=True, text=True).stdout.strip()
+    if not pg:  # no server to ask (a report made afterwards): the installed one
+        pg = subprocess.run([os.environ.get("PG_CONFIG", "pg_config"), "--version"],
+                            capture_output=True, text=True).stdout.strip()
     md.append("%s, `bench/run paper%s`, %s; %s; Home Credit at %s applications (figs 6-7 and 9: %s); "
               "budget B = %s (10%% of all artifacts' logical size).\n"
               % (datetime.date.today().isoformat(), " --quick" if LABEL == "quick" else "", "%d cores" % os.cpu_count(), pg.split(" on ")[0], params.get("scale"),
