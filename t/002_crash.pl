@@ -104,6 +104,34 @@ sub consistent
 	return;
 }
 
+# A session holding what $sql takes in an open transaction, and its pid.
+sub start_holder
+{
+	my ($sql) = @_;
+	my $h = $node->background_psql('postgres');
+	$h->query_safe($sql);
+	my $pid = $h->query_safe('SELECT pg_backend_pid()');
+	chomp $pid;
+	return ($h, $pid);
+}
+
+# What the victim waits for: "<wait event> <mode> on holder=<waits for the
+# holder's transaction> materializer=<holds its lock> <name>=<holds
+# RowExclusiveLock on $relation>".
+sub waiting_for
+{
+	my ($vpid, $hpid, $name, $relation) = @_;
+	return $node->safe_psql('postgres', qq{
+        SELECT a.wait_event_type || ':' || a.wait_event || ' ' || l.mode
+               || ' on holder=' || (l.transactionid = h.backend_xid)
+               || ' materializer=' || EXISTS (SELECT 1 FROM pg_locks m WHERE m.pid = $vpid AND $mat_lock)
+               || ' $name=' || EXISTS (SELECT 1 FROM pg_locks c WHERE c.pid = $vpid AND c.granted
+                                       AND c.relation = '$relation'::regclass AND c.mode = 'RowExclusiveLock')
+        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted,
+             pg_stat_activity h
+        WHERE a.pid = $vpid AND h.pid = $hpid});
+}
+
 # ---- (a) crash while computing a step
 my $wa = q{
     SELECT eg.begin('crash-a');
@@ -164,26 +192,16 @@ like($key, qr/^[0-9a-f]{64}$/, '(b) the chunk key is known in advance');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM eg.artifact WHERE step IN ('fb1', 'fb2')}),
 	'0', '(b) and nothing of that run was kept');
 
-$holder = $node->background_psql('postgres');
-$holder->query_safe(qq{
+my $hpid;
+($holder, $hpid) = start_holder(qq{
     BEGIN;
     INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
     VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
 });
-my $hpid = $holder->query_safe('SELECT pg_backend_pid()');
-chomp $hpid;
 ($victim, $vpid) = start_victim($wb);
 $node->poll_query_until('postgres', qq{
     SELECT count(*) > 0 FROM pg_locks WHERE pid = $vpid AND locktype = 'transactionid' AND NOT granted});
-is( $node->safe_psql('postgres', qq{
-        SELECT a.wait_event_type || ':' || a.wait_event || ' ' || l.mode
-               || ' on holder=' || (l.transactionid = h.backend_xid)
-               || ' materializer=' || EXISTS (SELECT 1 FROM pg_locks m WHERE m.pid = $vpid AND $mat_lock)
-               || ' chunk=' || EXISTS (SELECT 1 FROM pg_locks c WHERE c.pid = $vpid AND c.granted
-                                       AND c.relation = 'eg.chunk'::regclass AND c.mode = 'RowExclusiveLock')
-        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted,
-             pg_stat_activity h
-        WHERE a.pid = $vpid AND h.pid = $hpid}),
+is(waiting_for($vpid, $hpid, 'chunk', 'eg.chunk'),
 	'Lock:transactionid ShareLock on holder=true materializer=true chunk=true',
 	'(b) the run waits to insert a chunk, inside the materializer');
 crash($vpid);
@@ -222,27 +240,15 @@ is(run_last($wc1), 'fc_old=computed', '(c) the first run computes and stores');
 cmp_ok($node->safe_psql('postgres', q{SELECT stored_bytes FROM eg.storage}), '>', 65536,
 	'(c) what it stored does not fit in 64kB');
 
-$holder = $node->background_psql('postgres');
-$holder->query_safe(q{
+($holder, $hpid) = start_holder(q{
     BEGIN;
     SELECT count(*) FROM (SELECT 1 FROM eg.store_segment s JOIN eg.artifact a ON a.id = s.artifact
                           WHERE a.step = 'fc_old' FOR SHARE OF s) x;
 });
-$hpid = $holder->query_safe('SELECT pg_backend_pid()');
-chomp $hpid;
 ($victim, $vpid) = start_victim($wc2);
 $node->poll_query_until('postgres', qq{
     SELECT count(*) > 0 FROM pg_locks WHERE pid = $vpid AND locktype = 'transactionid' AND NOT granted});
-is( $node->safe_psql('postgres', qq{
-        SELECT a.wait_event_type || ':' || a.wait_event || ' ' || l.mode
-               || ' on holder=' || (l.transactionid = h.backend_xid)
-               || ' materializer=' || EXISTS (SELECT 1 FROM pg_locks m WHERE m.pid = $vpid AND $mat_lock)
-               || ' segments=' || EXISTS (SELECT 1 FROM pg_locks c WHERE c.pid = $vpid AND c.granted
-                                          AND c.relation = 'eg.store_segment'::regclass
-                                          AND c.mode = 'RowExclusiveLock')
-        FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted,
-             pg_stat_activity h
-        WHERE a.pid = $vpid AND h.pid = $hpid}),
+is(waiting_for($vpid, $hpid, 'segments', 'eg.store_segment'),
 	'Lock:transactionid ShareLock on holder=true materializer=true segments=true',
 	'(c) the run waits to delete the evicted segments, inside the materializer');
 crash($vpid);
