@@ -106,3 +106,19 @@ SET eg.budget = '1kB';
 SELECT action FROM eg.materialize() GROUP BY action ORDER BY action;
 SELECT stored_bytes <= budget_bytes AS within, materialized_artifacts FROM eg.storage;
 RESET eg.budget;
+
+-- eg.steps: the steps in order, what each reads, and the terminal ones (no
+-- other step reads them: the workload's results)
+SELECT eg.begin();
+SELECT * FROM eg.steps();
+SELECT define_core();
+SELECT eg.dataset('pairs', $$SELECT f.id, c.income FROM feats f JOIN clean c USING (id)$$) IS NOT NULL AS defined;
+SELECT * FROM eg.steps();
+SELECT step, action FROM eg.run(VARIADIC ARRAY(SELECT step FROM eg.steps() WHERE terminal));
+
+-- in a new session, asking for the results alone loads them and prunes the rest
+\c
+SET eg.progress = off;
+SET eg.reuse = all_load;
+SELECT define_core();
+SELECT step, action FROM eg.run(VARIADIC ARRAY(SELECT step FROM eg.steps() WHERE terminal));

@@ -25,8 +25,10 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
@@ -550,6 +552,39 @@ eg_model(PG_FUNCTION_ARGS)
 	WorkloadLinkInputs(wl, step, list_make1(in->name));
 	MemoryContextSwitchTo(old);
 	PG_RETURN_EGID(WorkloadAppend(wl, step));
+}
+
+PG_FUNCTION_INFO_V1(eg_steps);
+/* eg.steps(): the workload's steps in order, the steps each reads, and
+ * whether it is terminal (no other step reads it: a result). */
+Datum
+eg_steps(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EgWorkload *wl = workload_current();
+	bool	   *read = palloc0(sizeof(bool) * Max(wl->nsteps, 1));
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < wl->nsteps; i++)
+		for (int p = 0; p < wl->steps[i]->ninputs; p++)
+			read[wl->steps[i]->inputs[p]] = true;
+	for (int i = 0; i < wl->nsteps; i++)
+	{
+		EgStep	   *step = wl->steps[i];
+		Datum	   *inputs = palloc(sizeof(Datum) * Max(step->ninputs, 1));
+		Datum		values[4];
+		bool		nulls[4] = {false};
+
+		for (int p = 0; p < step->ninputs; p++)
+			inputs[p] = CStringGetTextDatum(wl->steps[step->inputs[p]]->name);
+		values[0] = CStringGetTextDatum(step->name);
+		values[1] = CStringGetTextDatum(workload_kind_name(step->kind));
+		values[2] = PointerGetDatum(construct_array(inputs, step->ninputs, TEXTOID,
+													-1, false, TYPALIGN_INT));
+		values[3] = BoolGetDatum(!read[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }
 
 /* The live-table map, created on first use. */

@@ -20,6 +20,11 @@ CREATE FUNCTION model(step text, train regproc, input text, params jsonb DEFAULT
     AS 'MODULE_PATHNAME', 'eg_model' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION model(text, regproc, text, jsonb, bool) IS 'define a step that trains a model: train(input regclass, params jsonb, warm_start bytea) returns bytea';
 
+CREATE FUNCTION steps()
+    RETURNS TABLE (step text, kind text, inputs text[], terminal bool)
+    AS 'MODULE_PATHNAME', 'eg_steps' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION steps() IS 'the workload''s steps in order, the steps each reads, and whether it is terminal (no other step reads it)';
+
 CREATE FUNCTION run(VARIADIC steps text[] DEFAULT NULL)
     RETURNS TABLE (step text, artifact artifact_id, kind text, action text,
                    seconds float8, rows int8, bytes int8)
