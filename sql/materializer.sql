@@ -369,7 +369,9 @@ FROM eg.storage;
 -- 8. The budget holds over 200 random runs: random budgets (0-48 kB),
 -- random policies, random small workloads (new constants make new
 -- artifacts, repeated ones are loaded or live), now and then a lowered
--- budget and eg.materialize().
+-- budget and eg.materialize().  The store must stay within each budget and
+-- often hold more than half of it (the runs' distinct artifacts take about
+-- 11 kB stored, so a threshold in bytes would depend on the timings).
 ------------------------------------------------------------------------
 SET eg.budget = 0;
 SELECT count(*) >= 0 AS emptied FROM eg.materialize();
@@ -414,7 +416,7 @@ SELECT count(DISTINCT run) AS runs,
        count(*) FILTER (WHERE NOT within) AS violations,
        count(*) FILTER (WHERE policy = 'lowered') > 10 AS lowered_often,
        count(*) FILTER (WHERE materialized > 0) > 20 AS often_nonempty,
-       max(stored_bytes) > 16384 AS filled_some
+       count(*) FILTER (WHERE budget_kb > 0 AND stored_bytes > budget_kb * 512) > 10 AS filled_some
 FROM mat_rnd_log;
 SELECT policy, count(*) > 0 AS ran, bool_and(within) AS within FROM mat_rnd_log GROUP BY policy ORDER BY policy;
 
