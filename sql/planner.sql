@@ -114,9 +114,37 @@ SELECT pl_define(2, false);
 SELECT step, action FROM eg.run() WHERE step = 'm';
 SELECT convert_from(model, 'UTF8') AS model FROM m;
 SELECT count(*) AS pl_models FROM eg.operations WHERE definition LIKE 'pl_train%';
+-- the warm-started model's operation has the model it started from as an input
+SELECT cardinality(inputs) AS inputs FROM eg.operations
+WHERE definition LIKE 'pl_train%' ORDER BY 1;
 RESET eg.reuse;
 
--- eg.dot: one node per step and base table, one edge per input
+-- a warm-started step whose model is stored is that model: loaded, though
+-- a better model (it 5, cold) was stored since it started from it 3's
+SELECT pl_define(3, false);
+SELECT step, action FROM eg.run() WHERE step = 'm';
+SELECT pl_define(4, true);
+SELECT step, action FROM eg.run() WHERE step = 'm';
+SELECT pl_define(5, false);
+SELECT step, action FROM eg.run() WHERE step = 'm';
+\c
+SET eg.progress = off;
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SELECT pl_define(4, true);
+SELECT step, action FROM eg.run();
+SELECT convert_from(model, 'UTF8') AS model FROM m;
+-- computed all the same, it starts from the best stored model: it 5's
+\c
+SET eg.progress = off;
+SET eg.materializer = 'all';
+SET eg.reuse = all_compute;
+SELECT pl_define(4, true);
+SELECT step, action FROM eg.run() WHERE step = 'm';
+SELECT convert_from(model, 'UTF8') AS model FROM m;
+RESET eg.reuse;
+
+-- eg.dot: one node per step, base table and model a warm start began from (it 5's), one edge per input
 SELECT (SELECT count(*) FROM regexp_matches(eg.dot('planner'), '\[label=', 'g')) AS nodes,
        (SELECT count(*) FROM regexp_matches(eg.dot('planner'), ' -> ', 'g')) AS edges,
        eg.dot('planner') LIKE 'digraph eg {%' AS is_dot;

@@ -159,7 +159,7 @@ ExecPrepare(ArrayType *targets)
 	{
 		wl->steps[i]->unstable = false;
 		workload_reanalyze(wl, wl->steps[i]);
-		workload_refresh_id(wl, wl->steps[i]);
+		workload_refresh_id(wl, wl->steps[i], false);
 		ids[i] = wl->steps[i]->id;
 		rs->quality[i] = -1;
 		rs->rows[i] = rs->bytes[i] = -1;
@@ -357,7 +357,7 @@ ExecCompute(RunState *rs, EgStep *step)
 	char	   *search_path = pstrdup(namespace_search_path);
 
 	ExecDropStepTable(step->name);
-	workload_refresh_id(rs->wl, step);	/* inputs may have become unstable */
+	workload_refresh_id(rs->wl, step, true);	/* inputs may have become unstable */
 	before = step->sources;
 	INSTR_TIME_SET_CURRENT(start);
 	if (step->kind == EG_STEP_MODEL)
@@ -371,7 +371,7 @@ ExecCompute(RunState *rs, EgStep *step)
 
 		/* a damaged warm-start model leaves the store: take the next best */
 		while (step->has_warm && !ExecWarmModel(step, &warm))
-			workload_refresh_id(rs->wl, step);
+			workload_refresh_id(rs->wl, step, true);
 		fname = get_func_name(step->train);
 		if (fname == NULL)
 			ereport(ERROR,
@@ -410,7 +410,7 @@ ExecCompute(RunState *rs, EgStep *step)
 	if (step->info && !ident_sources_equal(before, ident_sources(step->info->relids)))
 	{
 		step->unstable = true;
-		workload_refresh_id(rs->wl, step);
+		workload_refresh_id(rs->wl, step, true);
 	}
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
@@ -580,10 +580,12 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 					   rs->wl->steps[step->inputs[0]]->name,
 					   DatumGetCString(DirectFunctionCall1(jsonb_out, JsonbPGetDatum(step->params))))
 			: step->query;
-		g->ninputs = step->ninputs + list_length(step->sources);
+		g->ninputs = step->ninputs + (step->has_warm ? 1 : 0) + list_length(step->sources);
 		g->inputs = palloc(sizeof(EgId) * Max(g->ninputs, 1));
 		for (int p = 0; p < step->ninputs; p++)
 			g->inputs[k++] = rs->wl->steps[step->inputs[p]]->id;
+		if (step->has_warm)
+			g->inputs[k++] = step->warm_id;
 		foreach(lc, step->sources)
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
 		g->sources = step->sources;

@@ -536,43 +536,54 @@ eg_visible(PG_FUNCTION_ARGS)
 }
 
 /*
- * The warm-start candidate for a model: the best-quality stored model of
- * the same train function on the same input artifact, that the caller may
- * read.  False if there is none.
+ * The stored models of a train function on an input artifact that the
+ * caller may read (GraphModel *), best quality first (none last): what a
+ * warm-started model step reuses or starts from.
  */
-bool
-graph_warm_candidate(Oid train, const EgId *input, EgId *model, double *quality)
+List *
+graph_stored_models(Oid train, const EgId *input)
 {
 	EgUserSwitch sw;
 	Oid			types[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
-	bool		found = false;
+	List	   *models = NIL;
+	MemoryContext caller = CurrentMemoryContext;
 
 	values[0] = ObjectIdGetDatum(train);
 	values[1] = GraphIdDatum(input);
 	GraphBegin(&sw);
-	GraphExec("SELECT a.id, a.quality, a.lineage_relids, a.lineage_funcids FROM eg.operation o "
-			  "JOIN eg.artifact a ON a.id = o.output "
-			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id "
-			  "AND a.materialized AND a.quality IS NOT NULL "
-			  "ORDER BY a.quality DESC, a.id",
+	GraphExec("SELECT a.id, a.quality, o.inputs[2], a.lineage_relids, a.lineage_funcids "
+			  "FROM eg.operation o JOIN eg.artifact a ON a.id = o.output "
+			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized "
+			  "ORDER BY a.quality DESC NULLS LAST, a.id",
 			  2, types, values, NULL, SPI_OK_SELECT);
 	eg_restore_user(&sw);
-	for (uint64 r = 0; r < SPI_processed && !found; r++)
+	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
+		Datum		d;
+		GraphModel *m;
+		MemoryContext old;
 
-		if (!graph_may_use(GraphGetOids(tup, desc, 3, CurrentMemoryContext),
-						   GraphGetOids(tup, desc, 4, CurrentMemoryContext), InvalidOid, false, NULL))
+		if (!graph_may_use(GraphGetOids(tup, desc, 4, CurrentMemoryContext),
+						   GraphGetOids(tup, desc, 5, CurrentMemoryContext), InvalidOid, false, NULL))
 			continue;
-		*model = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
-		*quality = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
-		found = true;
+		m = MemoryContextAllocZero(caller, sizeof(GraphModel));
+		m->id = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
+		d = SPI_getbinval(tup, desc, 2, &isnull);
+		m->quality = isnull ? -1 : DatumGetFloat8(d);
+		d = SPI_getbinval(tup, desc, 3, &isnull);
+		m->warm_started = !isnull;
+		if (!isnull)
+			m->warm_from = *DatumGetEgId(d);
+		old = MemoryContextSwitchTo(caller);
+		models = lappend(models, m);
+		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
-	return found;
+	return models;
 }
 
 /* Ids of every materialized artifact (EgId *), oldest first. */

@@ -42,7 +42,9 @@ typedef struct GraphStep
 	const char *definition;
 	Oid			train;			/* train function, or InvalidOid */
 	int			ninputs;
-	EgId	   *inputs;			/* input artifacts: steps, then sources */
+	EgId	   *inputs;			/* input artifacts: steps (a warm-started
+								 * model: then the model it started from),
+								 * then sources */
 	List	   *sources;		/* EgSource * */
 	List	   *lineage;		/* Oid */
 	List	   *lineage_funcs;	/* Oid */
@@ -71,7 +73,16 @@ extern void graph_candidates(struct MatCandidate *c, int n);
 extern List *graph_materialized_ids(void);
 extern void graph_set_utilities(struct MatCandidate *c, int n);
 extern void graph_set_materializer_seconds(int64 workload, double seconds);
-extern bool graph_warm_candidate(Oid train, const EgId *input, EgId *model,
-								 double *quality);
+
+/* A stored model of a train function on an input (graph_stored_models). */
+typedef struct GraphModel
+{
+	EgId		id;
+	double		quality;		/* < 0: none */
+	bool		warm_started;	/* trained from warm_from */
+	EgId		warm_from;
+} GraphModel;
+
+extern List *graph_stored_models(Oid train, const EgId *input);
 
 #endif							/* EG_GRAPH_H */

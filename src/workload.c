@@ -8,9 +8,10 @@
  * the step is defined (query analysis, train function signature), so a bad
  * step fails at once and leaves the workload as it was.
  *
- * A model step with warm_start names, at each refresh, the best stored model
- * of the same train function on the same input (the graph knows); its id
- * then covers that model's id too.
+ * A model step with warm_start is, at each refresh, a stored model of that
+ * very step if there is one (however it was trained), else a model trained
+ * from the best stored model of the same train function on the same input
+ * (the graph knows); its id then covers that model's id too.
  *
  * The workload lives in a session-lifetime memory context; eg.begin resets
  * it.  The live map remembers which artifact each step's temp table holds,
@@ -190,9 +191,52 @@ WorkloadCheckExists(EgStep *step)
 					 errhint("Define the step again; eg.begin() starts a new workload.")));
 }
 
-/* Recompute a step's sources, reusability and id from its inputs' ids. */
+/*
+ * A model step's warm start and id.  Without warm_start the id covers its
+ * train function, params and input.  With it, a stored model of this very
+ * step (cold, or warm-started from the model that was best then) is the
+ * step's artifact, as loading it beats training again; else, or when the
+ * step is to be computed, training starts from the best-quality stored model
+ * of the same function on the same input, and the id covers that model too.
+ */
+static void
+WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
+{
+	List	   *models = step->warm_start ? graph_stored_models(step->train, input) : NIL;
+	GraphModel *best = models != NIL ? linitial(models) : NULL;
+	ListCell   *lc;
+
+	foreach(lc, to_compute ? NIL : models)
+	{
+		GraphModel *m = lfirst(lc);
+
+		ident_model_id(step->train, step->params, input,
+					   m->warm_started ? &m->warm_from : NULL, reusable, &step->id);
+		if (eg_id_equal(&step->id, &m->id))
+		{
+			step->has_warm = m->warm_started;
+			step->warm_id = m->warm_from;
+			step->warm_quality = -1;
+			return;
+		}
+	}
+	step->has_warm = best != NULL && best->quality >= 0;	/* best first */
+	if (step->has_warm)
+	{
+		step->warm_id = best->id;
+		step->warm_quality = best->quality;
+	}
+	ident_model_id(step->train, step->params, input,
+				   step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
+}
+
+/*
+ * Recompute a step's sources, reusability and id from its inputs' ids;
+ * to_compute: the step is about to be computed (a warm start then trains
+ * from the best model rather than reusing a stored one).
+ */
 void
-workload_refresh_id(EgWorkload *wl, EgStep *step)
+workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 {
 	EgId	   *input_ids = palloc(sizeof(EgId) * Max(step->ninputs, 1));
 	bool		reusable;
@@ -230,12 +274,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step)
 	}
 	MemoryContextSwitchTo(old);
 	if (step->kind == EG_STEP_MODEL)
-	{
-		step->has_warm = step->warm_start &&
-			graph_warm_candidate(step->train, &input_ids[0], &step->warm_id, &step->warm_quality);
-		ident_model_id(step->train, step->params, &input_ids[0],
-					   step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
-	}
+		WorkloadModelId(step, &input_ids[0], reusable, to_compute);
 	else
 		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
 					   step->sources, reusable, &step->id);
@@ -320,7 +359,7 @@ static EgId *
 WorkloadAppend(EgWorkload *wl, EgStep *step)
 {
 	step->index = wl->nsteps;
-	workload_refresh_id(wl, step);
+	workload_refresh_id(wl, step, false);
 	if (wl->steps == NULL)
 		wl->steps = MemoryContextAlloc(WorkloadContext, sizeof(EgStep *) * 16);
 	else if ((wl->nsteps & (wl->nsteps - 1)) == 0 && wl->nsteps >= 16)

@@ -59,7 +59,7 @@ extern void workload_check_idle(const char *what);
 extern void workload_set_running(bool running);
 extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
-extern void workload_refresh_id(EgWorkload *wl, EgStep *step);
+extern void workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute);
 extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
 
 /* Live step tables of this session: step name -> artifact id. */

@@ -27,8 +27,11 @@
 #      eg.materializer = all, so this is exact); at least one workload
 #      shares a fitted pipeline stage beyond the split;
 #   5. the same workloads with --warm-start, through eg after those: every
-#      classifier step is computed with a warm start (eg.explain's reason),
-#      the logistic regressions report warm_started in ml.model_info (the
+#      classifier step loads the model run i stored (a stored model of that
+#      very step is its artifact, however it was trained) and scores the
+#      same; with a parameter that changes nothing ("threads": 1, the default) it is a
+#      new step, computed with a warm start (eg.explain's reason), the
+#      logistic regressions report warm_started in ml.model_info (the
 #      forests and boosters may fall back to a fresh fit: fewer trees than
 #      the model they start from), and at least one model was warm-started.
 # Exit 0 when everything holds; otherwise each failure is printed.
@@ -355,7 +358,17 @@ logregs=0
 warm_any=0
 for i in $(seq 1 "$RUNS"); do
 	f=$(wfile "$i" "$TMP/ww")
-	run_eg "$f" "wm$i" || { fail "run $i with warm start through eg failed"; continue; }
+	# the same step with warm start: its stored (cold) model is that step's
+	run_eg "$f" "wr$i" || { fail "run $i with warm start through eg failed"; continue; }
+	action=$(q -At -c "SELECT action FROM wr${i}__run WHERE step = 'clf'")
+	[ "$action" = loaded ] || fail "run $i with warm start: clf, stored from run $i, was $action, not loaded"
+	[ "$(accuracy "wr$i")" = "$(accuracy "eg$i")" ] ||
+		fail "run $i with warm start: the loaded clf scores $(accuracy "wr$i"), run $i's $(accuracy "eg$i")"
+	# a new step (a parameter that changes nothing): trained from the best
+	# stored model of its function on its input
+	sed 's/}'"'"', warm_start => true);$/, "threads": 1}'"'"', warm_start => true);/' "$f" >"$TMP/wv.sql"
+	grep -q '"threads": 1}' "$TMP/wv.sql" || fail "run $i: no classifier step to give a parameter"
+	run_eg "$TMP/wv.sql" "wm$i" || { fail "run $i with warm start and a new parameter through eg failed"; continue; }
 	reason=$(q -At -c "SELECT reason FROM wm${i}__explain WHERE step = 'clf'")
 	action=$(q -At -c "SELECT action FROM wm${i}__run WHERE step = 'clf'")
 	info=$(q -At -c "SELECT info->>'kind', info->>'warm_started' FROM wm${i}__model" -F' ')
@@ -371,7 +384,7 @@ for i in $(seq 1 "$RUNS"); do
 			fail "run $i with warm start: the logistic regression was not warm-started (model_info: $info)"
 	fi
 	[ "$warmed" = true ] && warm_any=$((warm_any + 1))
-	elapsed "run $i with warm start: $kind warm_started=$warmed, accuracy $(accuracy "wm$i") (without: $(accuracy "eg$i"))"
+	elapsed "run $i with warm start: clf loaded; with a new parameter $kind warm_started=$warmed, accuracy $(accuracy "wm$i") (without: $(accuracy "eg$i"))"
 done
 [ "$warm_any" -ge 1 ] || fail "no model was warm-started"
 [ "$logregs" -ge 1 ] || fail "no logistic regression among the runs (seed $SEED): warm start not tested"

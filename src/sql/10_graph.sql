@@ -34,7 +34,7 @@ CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
 CREATE TABLE operation (
     output      artifact_id PRIMARY KEY REFERENCES artifact ON DELETE CASCADE,
     kind        text NOT NULL CHECK (kind IN ('query', 'train')),
-    inputs      artifact_id[] NOT NULL,     -- input steps, then sources
+    inputs      artifact_id[] NOT NULL,     -- input steps (warm start: then the model it started from), then sources
     definition  text NOT NULL,              -- the query, or train function and params
     train       oid                         -- train: the function (for warm starts)
 );

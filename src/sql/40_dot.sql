@@ -43,10 +43,11 @@ BEGIN
         END IF;
         WITH steps AS (
             SELECT * FROM eg.workload_steps s WHERE s.workload = run
-        ), sources AS (
+        ), sources AS (     -- base tables, and models that warm starts began from
             SELECT DISTINCT a.id, a.step, a.kind, a.compute_seconds, a.materialized
             FROM steps CROSS JOIN LATERAL unnest(steps.inputs) AS i(id)
-            JOIN eg.artifacts a ON a.id = i.id AND a.kind = 'source'
+            JOIN eg.artifacts a ON a.id = i.id
+            WHERE i.id NOT IN (SELECT artifact FROM steps)
         ), nodes AS (
             SELECT (SELECT a.step FROM eg.artifacts a WHERE a.id = s.artifact) AS label,
                    s.artifact AS id, s.step, s.kind, s.compute_seconds, s.materialized, s.action
@@ -56,6 +57,7 @@ BEGIN
         ), edges AS (
             SELECT DISTINCT format('  "%s" -> "%s";', i.id::text, s.artifact::text) AS e
             FROM steps s CROSS JOIN LATERAL unnest(s.inputs) AS i(id)
+            WHERE i.id IN (SELECT id FROM nodes)
         )
         SELECT coalesce((SELECT string_agg(eg._dot_node(id, coalesce(label, step), kind, compute_seconds,
                                                         materialized, action),
