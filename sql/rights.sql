@@ -36,6 +36,20 @@ SELECT * FROM total;
 -- the step tables belong to the caller
 SELECT tableowner FROM pg_tables WHERE tablename = 's' AND schemaname LIKE 'pg_temp%';
 RESET ROLE;
+-- once its right is revoked, eg.dot still draws the reader's run but neither
+-- the table nor the edge from it
+REVOKE SELECT ON secret FROM regress_eg_reader;
+SET ROLE regress_eg_reader;
+SELECT (SELECT count(*) FROM regexp_matches(eg.dot('rights'), '\[label=', 'g')) AS nodes,
+       (SELECT count(*) FROM regexp_matches(eg.dot('rights'), ' -> ', 'g')) AS edges,
+       eg.dot('rights') LIKE '%cylinder%' AS shows_table;
+RESET ROLE;
+GRANT SELECT ON secret TO regress_eg_reader;
+SET ROLE regress_eg_reader;
+SELECT (SELECT count(*) FROM regexp_matches(eg.dot('rights'), '\[label=', 'g')) AS nodes,
+       (SELECT count(*) FROM regexp_matches(eg.dot('rights'), ' -> ', 'g')) AS edges,
+       eg.dot('rights') LIKE '%cylinder%' AS shows_table;
+RESET ROLE;
 
 -- a role without rights: nothing is loaded, the step fails as plain SQL would
 \c

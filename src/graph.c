@@ -538,10 +538,10 @@ eg_visible(PG_FUNCTION_ARGS)
 /*
  * The stored models of a train function on an input artifact that the
  * caller may read (GraphModel *), best quality first (none last): what a
- * warm-started model step reuses or starts from.
+ * warm-started model step reuses or starts from; best_only: the first alone.
  */
 List *
-graph_stored_models(Oid train, const EgId *input)
+graph_stored_models(Oid train, const EgId *input, bool best_only)
 {
 	EgUserSwitch sw;
 	Oid			types[2] = {OIDOID, TEXTOID};
@@ -558,7 +558,7 @@ graph_stored_models(Oid train, const EgId *input)
 			  "ORDER BY a.quality DESC NULLS LAST, a.id",
 			  2, types, values, NULL, SPI_OK_SELECT);
 	eg_restore_user(&sw);
-	for (uint64 r = 0; r < SPI_processed; r++)
+	for (uint64 r = 0; r < SPI_processed && !(best_only && models != NIL); r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;

@@ -83,6 +83,6 @@ typedef struct GraphModel
 	EgId		warm_from;
 } GraphModel;
 
-extern List *graph_stored_models(Oid train, const EgId *input);
+extern List *graph_stored_models(Oid train, const EgId *input, bool best_only);
 
 #endif							/* EG_GRAPH_H */

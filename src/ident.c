@@ -456,19 +456,30 @@ IdentHashJsonb(IdentHash *h, Jsonb *j)
 }
 
 /*
- * The id of a model: train function (and its definition), canonical params,
- * input id, and the model it was warm-started from, if any.
+ * What a model's id covers besides its warm start: train function (and its
+ * definition), canonical params and input id, hashed once per step.
  */
 void
-ident_model_id(Oid train, Jsonb *params, const EgId *input_id,
-			   const EgId *warm_id, bool reusable, EgId *out)
+ident_model_key(Oid train, Jsonb *params, const EgId *input_id, uint8 *key)
+{
+	IdentHash	h;
+
+	StaticAssertStmt(EG_MODEL_KEY_LEN == PG_SHA256_DIGEST_LENGTH, "a model key is a SHA-256 digest");
+	IdentHashBegin(&h, "model key");
+	IdentHashFunctions(&h, list_make1_oid(train));
+	IdentHashJsonb(&h, params);
+	IdentHashBytes(&h, input_id->bytes, EG_ID_LEN);
+	IdentHashFinishFull(&h, key);
+}
+
+/* The id of a model: its key and the model it was warm-started from, if any. */
+void
+ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable, EgId *out)
 {
 	IdentHash	h;
 
 	IdentHashBegin(&h, "model");
-	IdentHashFunctions(&h, list_make1_oid(train));
-	IdentHashJsonb(&h, params);
-	IdentHashBytes(&h, input_id->bytes, EG_ID_LEN);
+	IdentHashBytes(&h, key, EG_MODEL_KEY_LEN);
 	if (warm_id)
 		IdentHashBytes(&h, warm_id->bytes, EG_ID_LEN);
 	IdentHashFinish(&h, reusable, out);

@@ -202,16 +202,18 @@ WorkloadCheckExists(EgStep *step)
 static void
 WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
 {
-	List	   *models = step->warm_start ? graph_stored_models(step->train, input) : NIL;
+	List	   *models = step->warm_start ?
+		graph_stored_models(step->train, input, to_compute) : NIL;
 	GraphModel *best = models != NIL ? linitial(models) : NULL;
+	uint8		key[EG_MODEL_KEY_LEN];
 	ListCell   *lc;
 
-	foreach(lc, to_compute ? NIL : models)
+	ident_model_key(step->train, step->params, input, key);
+	foreach(lc, to_compute || !reusable ? NIL : models)
 	{
 		GraphModel *m = lfirst(lc);
 
-		ident_model_id(step->train, step->params, input,
-					   m->warm_started ? &m->warm_from : NULL, reusable, &step->id);
+		ident_model_id(key, m->warm_started ? &m->warm_from : NULL, reusable, &step->id);
 		if (eg_id_equal(&step->id, &m->id))
 		{
 			step->has_warm = m->warm_started;
@@ -226,8 +228,7 @@ WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
 		step->warm_id = best->id;
 		step->warm_quality = best->quality;
 	}
-	ident_model_id(step->train, step->params, input,
-				   step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
+	ident_model_id(key, step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
 }
 
 /*
