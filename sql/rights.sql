@@ -38,17 +38,17 @@ SELECT tableowner FROM pg_tables WHERE tablename = 's' AND schemaname LIKE 'pg_t
 RESET ROLE;
 -- once its right is revoked, eg.dot still draws the reader's run but neither
 -- the table nor the edge from it
-REVOKE SELECT ON secret FROM regress_eg_reader;
-SET ROLE regress_eg_reader;
+PREPARE dot_counts AS
 SELECT (SELECT count(*) FROM regexp_matches(eg.dot('rights'), '\[label=', 'g')) AS nodes,
        (SELECT count(*) FROM regexp_matches(eg.dot('rights'), ' -> ', 'g')) AS edges,
        eg.dot('rights') LIKE '%cylinder%' AS shows_table;
+REVOKE SELECT ON secret FROM regress_eg_reader;
+SET ROLE regress_eg_reader;
+EXECUTE dot_counts;
 RESET ROLE;
 GRANT SELECT ON secret TO regress_eg_reader;
 SET ROLE regress_eg_reader;
-SELECT (SELECT count(*) FROM regexp_matches(eg.dot('rights'), '\[label=', 'g')) AS nodes,
-       (SELECT count(*) FROM regexp_matches(eg.dot('rights'), ' -> ', 'g')) AS edges,
-       eg.dot('rights') LIKE '%cylinder%' AS shows_table;
+EXECUTE dot_counts;
 RESET ROLE;
 
 -- a role without rights: nothing is loaded, the step fails as plain SQL would
