@@ -464,7 +464,6 @@ ident_model_key(Oid train, Jsonb *params, const EgId *input_id, uint8 *key)
 {
 	IdentHash	h;
 
-	StaticAssertStmt(EG_MODEL_KEY_LEN == PG_SHA256_DIGEST_LENGTH, "a model key is a SHA-256 digest");
 	IdentHashBegin(&h, "model key");
 	IdentHashFunctions(&h, list_make1_oid(train));
 	IdentHashJsonb(&h, params);
@@ -479,7 +478,7 @@ ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable, EgId *out)
 	IdentHash	h;
 
 	IdentHashBegin(&h, "model");
-	IdentHashBytes(&h, key, EG_MODEL_KEY_LEN);
+	IdentHashBytes(&h, key, PG_SHA256_DIGEST_LENGTH);
 	if (warm_id)
 		IdentHashBytes(&h, warm_id->bytes, EG_ID_LEN);
 	IdentHashFinish(&h, reusable, out);

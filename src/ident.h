@@ -5,6 +5,7 @@
 #ifndef EG_IDENT_H
 #define EG_IDENT_H
 
+#include "common/sha2.h"
 #include "eg.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -59,7 +60,6 @@ extern bool ident_sources_equal(List *a, List *b);
 extern void ident_query_id(const EgQueryInfo *info, const char *kind,
 						   const EgId *input_ids, List *sources,
 						   bool reusable, EgId *out);
-#define EG_MODEL_KEY_LEN 32		/* SHA-256 */
 extern void ident_model_key(Oid train, Jsonb *params, const EgId *input_id,
 							uint8 *key);
 extern void ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable,

@@ -205,11 +205,11 @@ WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
 	List	   *models = step->warm_start ?
 		graph_stored_models(step->train, input, to_compute) : NIL;
 	GraphModel *best = models != NIL ? linitial(models) : NULL;
-	uint8		key[EG_MODEL_KEY_LEN];
+	uint8		key[PG_SHA256_DIGEST_LENGTH];
 	ListCell   *lc;
 
 	ident_model_key(step->train, step->params, input, key);
-	foreach(lc, to_compute || !reusable ? NIL : models)
+	foreach(lc, to_compute ? NIL : models)
 	{
 		GraphModel *m = lfirst(lc);
 
