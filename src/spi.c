@@ -1,0 +1,251 @@
+/*
+ * spi.c - the one way eg runs SQL through SPI.
+ *
+ * eg keeps its Experiment Graph and store in ordinary tables of schema eg,
+ * owned by the extension's owner and closed to every other role.  Every
+ * statement on them goes through eg_spi_exec: it runs as the owner, with
+ * search_path pinned to EG_SPI_SEARCH_PATH so that nothing of the caller's
+ * can be picked up by name, from a plan prepared on first use and kept for
+ * the backend, with its parameters bound (never spliced into the text).
+ * The few statements that must be built as text (DDL naming a user's table)
+ * go through eg_spi_exec_sql, as the owner or as the caller; users' own
+ * steps always run as the caller.  Results are read by column name.
+ *
+ * Failures of SPI itself are can't-happen errors with one wording; errors
+ * raised by a statement (a user's step, a constraint) pass through as they
+ * are.  An error leaves the owner's rights and the pinned search_path to
+ * the (sub)transaction abort, which restores both.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/syscache.h"
+
+#include "eg.h"
+#include "spi.h"
+
+/* The rights and search_path to go back to after a statement as the owner. */
+typedef struct SpiOwnerSwitch
+{
+	Oid			saved_user;
+	int			saved_sec_context;
+	int			guc_nest;
+} SpiOwnerSwitch;
+
+/* The owner of eg's schema (the extension's owner). */
+static Oid
+SpiOwner(void)
+{
+	Oid			nsp = get_namespace_oid("eg", false);
+	HeapTuple	tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for namespace %u", nsp);
+	owner = ((Form_pg_namespace) GETSTRUCT(tup))->nspowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/* Switch to the owner's rights with search_path pinned. */
+static void
+SpiBecomeOwner(SpiOwnerSwitch *sw)
+{
+	GetUserIdAndSecContext(&sw->saved_user, &sw->saved_sec_context);
+	SetUserIdAndSecContext(SpiOwner(),
+						   sw->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	sw->guc_nest = eg_spi_pin_search_path();
+}
+
+/* Back to the rights and search_path saved by SpiBecomeOwner. */
+static void
+SpiRestoreUser(const SpiOwnerSwitch *sw)
+{
+	eg_spi_unpin_search_path(sw->guc_nest);
+	SetUserIdAndSecContext(sw->saved_user, sw->saved_sec_context);
+}
+
+/* The one wording of a failed SPI call. */
+static void
+SpiFailed(int rc, const char *sql)
+{
+	elog(ERROR, "SPI statement failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+/* Pin search_path to eg's until eg_spi_unpin_search_path(nest). */
+int
+eg_spi_pin_search_path(void)
+{
+	int			nest = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", EG_SPI_SEARCH_PATH,
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
+	return nest;
+}
+
+/* Undo eg_spi_pin_search_path. */
+void
+eg_spi_unpin_search_path(int nest)
+{
+	AtEOXact_GUC(true, nest);
+}
+
+/* Connect to SPI; the caller's memory context stays current. */
+void
+eg_spi_connect(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = SPI_connect();
+
+	if (rc != SPI_OK_CONNECT)
+		SpiFailed(rc, "SPI_connect");
+	MemoryContextSwitchTo(cxt);
+}
+
+/* Disconnect from SPI (results of the connection are freed). */
+void
+eg_spi_finish(void)
+{
+	int			rc = SPI_finish();
+
+	if (rc != SPI_OK_FINISH)
+		SpiFailed(rc, "SPI_finish");
+}
+
+/* Prepare stmt as the owner (the caller has switched) and keep its plan. */
+static void
+SpiPrepare(EgStmt *stmt)
+{
+	SPIPlanPtr	plan = SPI_prepare(stmt->sql, stmt->nargs, stmt->argtypes);
+
+	if (plan == NULL)
+		SpiFailed(SPI_result, stmt->sql);
+	if (SPI_keepplan(plan) != 0)
+		SpiFailed(SPI_ERROR_ARGUMENT, stmt->sql);
+	stmt->plan = plan;
+}
+
+/*
+ * Run statement stmt on eg's tables as the owner, with parameters values
+ * (nulls as for SPI_execute_plan, NULL for none); it must return
+ * stmt->expect.  read_only statements see the active snapshot.  Returns
+ * the rows processed; the result is SPI_tuptable.  The caller's memory
+ * context stays current.
+ */
+uint64
+eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls, bool read_only)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SpiOwnerSwitch sw;
+	int			rc;
+
+	SpiBecomeOwner(&sw);
+	if (stmt->plan == NULL)
+		SpiPrepare(stmt);
+	rc = SPI_execute_plan(stmt->plan, (Datum *) values, nulls, read_only, 0);
+	SpiRestoreUser(&sw);
+	MemoryContextSwitchTo(cxt);
+	if (rc != stmt->expect)
+		SpiFailed(rc, stmt->sql);
+	return SPI_processed;
+}
+
+/*
+ * Run a statement given as text, with the rights of rights, once: DDL that
+ * names a user's object, or a user's step.  It must return expect.
+ */
+uint64
+eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes, const Datum *values,
+				const char *nulls, int expect, EgSpiRights rights)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SpiOwnerSwitch sw;
+	int			rc;
+
+	if (rights == EG_SPI_OWNER)
+		SpiBecomeOwner(&sw);
+	rc = SPI_execute_with_args(sql, nargs, argtypes, (Datum *) values, nulls,
+							   false, 0);
+	if (rights == EG_SPI_OWNER)
+		SpiRestoreUser(&sw);
+	MemoryContextSwitchTo(cxt);
+	if (rc != expect)
+		SpiFailed(rc, sql);
+	return SPI_processed;
+}
+
+/* Open a read-only cursor on statement stmt as the owner. */
+Portal
+eg_spi_cursor_open(EgStmt *stmt, const Datum *values)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SpiOwnerSwitch sw;
+	Portal		portal;
+
+	SpiBecomeOwner(&sw);
+	if (stmt->plan == NULL)
+		SpiPrepare(stmt);
+	portal = SPI_cursor_open(NULL, stmt->plan, (Datum *) values, NULL, true);
+	SpiRestoreUser(&sw);
+	MemoryContextSwitchTo(cxt);
+	if (portal == NULL)
+		SpiFailed(SPI_result, stmt->sql);
+	return portal;
+}
+
+/* Fetch the next count rows of a cursor as the owner into SPI_tuptable. */
+uint64
+eg_spi_cursor_fetch(Portal portal, long count)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SpiOwnerSwitch sw;
+
+	SpiBecomeOwner(&sw);
+	SPI_cursor_fetch(portal, true, count);
+	SpiRestoreUser(&sw);
+	MemoryContextSwitchTo(cxt);
+	return SPI_processed;
+}
+
+/* The number of the last result's column called name. */
+int
+eg_spi_column(const char *name)
+{
+	int			col = SPI_fnumber(SPI_tuptable->tupdesc, name);
+
+	if (col <= 0)
+		elog(ERROR, "SPI result has no column \"%s\"", name);
+	return col;
+}
+
+/* Column name of row row of the last result. */
+Datum
+eg_spi_get(uint64 row, const char *name, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+						 eg_spi_column(name), isnull);
+}
+
+/* Column name of row row of the last result, which must not be null. */
+Datum
+eg_spi_get_notnull(uint64 row, const char *name)
+{
+	bool		isnull;
+	Datum		d = eg_spi_get(row, name, &isnull);
+
+	if (isnull)
+		elog(ERROR, "unexpected null in column \"%s\" of an SPI result", name);
+	return d;
+}
+
+/* Free the last result. */
+void
+eg_spi_free_result(void)
+{
+	SPI_freetuptable(SPI_tuptable);
+}

@@ -1,0 +1,55 @@
+/*
+ * spi.h - the one way eg runs SQL: SPI connections, statements on eg's own
+ * tables as the extension owner with search_path pinned (prepared once per
+ * backend), statements as the caller, and reading results by column name.
+ */
+#ifndef EG_SPI_H
+#define EG_SPI_H
+
+#include "executor/spi.h"
+
+/* Most parameters a prepared statement takes. */
+#define EG_STMT_MAX_ARGS		16
+
+/*
+ * A statement on eg's tables.  Modules keep them in static tables indexed
+ * by an enum; plan is filled on first use and kept for the backend.
+ */
+typedef struct EgStmt
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[EG_STMT_MAX_ARGS];
+	int			expect;			/* the SPI_OK_* code it must return */
+	SPIPlanPtr	plan;			/* NULL until first used */
+} EgStmt;
+
+/* Whose rights a statement given as text runs with. */
+typedef enum EgSpiRights
+{
+	EG_SPI_CALLER,				/* the calling role, its search_path */
+	EG_SPI_OWNER				/* the extension owner, search_path pinned */
+} EgSpiRights;
+
+extern void eg_spi_connect(void);
+extern void eg_spi_finish(void);
+
+extern uint64 eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls,
+						  bool read_only);
+extern uint64 eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes,
+							  const Datum *values, const char *nulls,
+							  int expect, EgSpiRights rights);
+extern Portal eg_spi_cursor_open(EgStmt *stmt, const Datum *values);
+extern uint64 eg_spi_cursor_fetch(Portal portal, long count);
+
+extern int	eg_spi_column(const char *name);
+extern Datum eg_spi_get(uint64 row, const char *name, bool *isnull);
+extern Datum eg_spi_get_notnull(uint64 row, const char *name);
+extern void eg_spi_free_result(void);
+
+/* The search_path eg's own statements run with. */
+#define EG_SPI_SEARCH_PATH		"pg_catalog, eg, pg_temp"
+extern int	eg_spi_pin_search_path(void);
+extern void eg_spi_unpin_search_path(int nest);
+
+#endif							/* EG_SPI_H */
