@@ -9,15 +9,23 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
-#include "access/htup_details.h"
-#include "catalog/pg_namespace.h"
 
 #include "eg.h"
+
+/*
+ * eg reads PostgreSQL 15's internals (the parse tree, plan cache, SPI and
+ * relation layouts); other major versions need porting first.
+ */
+#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
+#error "eg supports PostgreSQL 15 only: build it with a PostgreSQL 15 pg_config (make PG_CONFIG=/path/to/15/bin/pg_config)"
+#endif
 
 PG_MODULE_MAGIC;
 

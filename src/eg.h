@@ -10,7 +10,6 @@
 #ifndef EG_H
 #define EG_H
 
-#include "postgres.h"
 #include "fmgr.h"
 
 /* A 128-bit lineage id (SHA-256 truncated); text form is 32 hex digits. */

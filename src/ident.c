@@ -22,21 +22,22 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
-#include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-#include "utils/memutils.h"
-#include "utils/lsyscache.h"
-#include "utils/rls.h"
-#include "miscadmin.h"
-#include "utils/syscache.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
 
 #include "ident.h"
 #include "ident_internal.h"
+#include "spi.h"
 #include "track.h"
 
 /* A running lineage hash. */
@@ -54,7 +55,7 @@ typedef struct IdentCached
 {
 	Oid			key;			/* relation or function oid */
 	EgSource	source;
-	uint8		digest[32];
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
 } IdentCached;
 
 static MemoryContext BatchContext = NULL;
@@ -174,6 +175,38 @@ IdentHashFinish(IdentHash *h, bool reusable, EgId *out)
 	memcpy(out->bytes, digest, EG_ID_LEN);
 }
 
+/*
+ * The catalog reads of identity.  They run as the caller: the text they
+ * hash (pg_get_expr of a policy) is what the caller's session deparses.
+ */
+typedef enum IdentStmtId
+{
+	IS_POLICIES,
+	IS_FUNCTION,
+	IS_COUNT
+} IdentStmtId;
+
+static EgStmt ident_stmts[IS_COUNT] = {
+	[IS_POLICIES] = {
+		"SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
+		"pg_catalog.pg_get_expr(polqual, polrelid), "
+		"pg_catalog.pg_get_expr(polwithcheck, polrelid), "
+		"EXISTS (SELECT FROM pg_catalog.unnest(polroles) r WHERE CASE WHEN r = 0 "
+		"THEN true ELSE pg_catalog.pg_has_role($2, r, 'USAGE') END) "
+		"FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
+		2, {OIDOID, OIDOID}, SPI_OK_SELECT, EG_SPI_CALLER},
+	[IS_FUNCTION] = {
+		"SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
+		"p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
+		"p.proisstrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
+		"a.aggtransfn::pg_catalog.oid, a.aggfinalfn::pg_catalog.oid, a.aggcombinefn::pg_catalog.oid, "
+		"a.agginitval, a.aggtranstype, a.aggfinalextra, a.aggkind "
+		"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+		"JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
+		"LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid WHERE p.oid = $1",
+		1, {OIDOID}, SPI_OK_SELECT, EG_SPI_CALLER},
+};
+
 /* Hash every column of every row an SPI query returned, as text. */
 static void
 IdentHashTuptable(IdentHash *h)
@@ -193,22 +226,13 @@ static void
 IdentHashRls(IdentHash *h, Oid relid)
 {
 	Oid			user = GetUserId();
-	Oid			types[2] = {OIDOID, OIDOID};
-	Datum		values[2] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(user)};
-
 	Oid			session_user = GetSessionUserId();
+	Datum		values[2] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(user)};
 
 	IdentHashString(h, "rls");
 	IdentHashBytes(h, &user, sizeof(user));
 	IdentHashBytes(h, &session_user, sizeof(session_user));
-	if (SPI_execute_with_args("SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
-							  "pg_catalog.pg_get_expr(polqual, polrelid), "
-							  "pg_catalog.pg_get_expr(polwithcheck, polrelid), "
-							  "EXISTS (SELECT FROM pg_catalog.unnest(polroles) r WHERE CASE WHEN r = 0 "
-							  "THEN true ELSE pg_catalog.pg_has_role($2, r, 'USAGE') END) "
-							  "FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
-							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "eg: could not read policies of relation %u", relid);
+	(void) eg_spi_exec(&ident_stmts[IS_POLICIES], values, NULL, true);
 	IdentHashTuptable(h);
 }
 
@@ -261,8 +285,8 @@ ident_sources(List *relids)
 		}
 		else
 		{
-			if (!connected && SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "eg: SPI_connect failed");
+			if (!connected)
+				eg_spi_connect();
 			connected = true;
 			src = IdentSource(relid, caller);
 			if (cached)
@@ -273,7 +297,7 @@ ident_sources(List *relids)
 		MemoryContextSwitchTo(old);
 	}
 	if (connected)
-		SPI_finish();
+		eg_spi_finish();
 	return result;
 }
 
@@ -302,56 +326,49 @@ ident_sources_equal(List *a, List *b)
 static void
 IdentFunctionDigest(Oid funcid, int depth, uint8 *digest)
 {
-	Oid			types[1] = {OIDOID};
+	static const char *const support[] = {"aggtransfn", "aggfinalfn", "aggcombinefn"};
 	Datum		values[1] = {ObjectIdGetDatum(funcid)};
 	IdentCached *cached = NULL;
 	bool		found = false;
 	IdentHash	h;
+	Oid			inner_funcs[lengthof(support)];
 
 	if (FunctionCache)
 	{
 		cached = hash_search(FunctionCache, &funcid, HASH_ENTER, &found);
 		if (found)
 		{
-			memcpy(digest, cached->digest, 32);
+			memcpy(digest, cached->digest, PG_SHA256_DIGEST_LENGTH);
 			return;
 		}
 	}
 	IdentHashBegin(&h, "function");
-	if (SPI_execute_with_args("SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
-							  "p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
-							  "p.proisstrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
-							  "a.aggtransfn::pg_catalog.oid, a.aggfinalfn::pg_catalog.oid, a.aggcombinefn::pg_catalog.oid, "
-							  "a.agginitval, a.aggtranstype, a.aggfinalextra, a.aggkind "
-							  "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-							  "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
-							  "LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid WHERE p.oid = $1",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "eg: function %u not found", funcid);
+	if (eg_spi_exec(&ident_stmts[IS_FUNCTION], values, NULL, true) != 1)
+		elog(ERROR, "cache lookup failed for function %u", funcid);
 	IdentHashTuptable(&h);
 	/* an aggregate's behaviour lives in its support functions */
-	if (depth < 4)
+	for (int c = 0; c < lengthof(support); c++)
 	{
-		HeapTuple	row = SPI_copytuple(SPI_tuptable->vals[0]);
-		TupleDesc	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+		bool		isnull;
+		Datum		f = eg_spi_get(0, support[c], &isnull);
 
-		for (int c = 14; c <= 16; c++)
+		inner_funcs[c] = isnull ? InvalidOid : DatumGetObjectId(f);
+	}
+	if (depth < 4)
+		for (int c = 0; c < lengthof(support); c++)
 		{
-			bool		isnull;
-			Oid			f = DatumGetObjectId(SPI_getbinval(row, desc, c, &isnull));
-			uint8		inner[32];
+			uint8		inner[PG_SHA256_DIGEST_LENGTH];
 
-			if (!isnull && ident_function_is_user_defined(f))
+			if (OidIsValid(inner_funcs[c]) &&
+				ident_function_is_user_defined(inner_funcs[c]))
 			{
-				IdentFunctionDigest(f, depth + 1, inner);
-				IdentHashBytes(&h, inner, 32);
+				IdentFunctionDigest(inner_funcs[c], depth + 1, inner);
+				IdentHashBytes(&h, inner, PG_SHA256_DIGEST_LENGTH);
 			}
 		}
-	}
 	IdentHashFinishFull(&h, digest);
 	if (cached)
-		memcpy(cached->digest, digest, 32);
+		memcpy(cached->digest, digest, PG_SHA256_DIGEST_LENGTH);
 }
 
 /* Hash the definitions of functions (their digests), connecting SPI if needed. */
@@ -362,16 +379,15 @@ IdentHashFunctions(IdentHash *h, List *funcids)
 
 	if (funcids == NIL)
 		return;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
+	eg_spi_connect();
 	foreach(lc, funcids)
 	{
-		uint8		digest[32];
+		uint8		digest[PG_SHA256_DIGEST_LENGTH];
 
 		IdentFunctionDigest(lfirst_oid(lc), 0, digest);
-		IdentHashBytes(h, digest, 32);
+		IdentHashBytes(h, digest, PG_SHA256_DIGEST_LENGTH);
 	}
-	SPI_finish();
+	eg_spi_finish();
 }
 
 /* Hash the settings that stable functions (output formats, time zone) read. */

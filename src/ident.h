@@ -29,7 +29,7 @@ typedef struct EgShape
 /* What analysis of one step's query found. */
 typedef struct EgQueryInfo
 {
-	uint8		fingerprint[32];	/* SHA-256 of the parse tree, locations stripped */
+	uint8		fingerprint[PG_SHA256_DIGEST_LENGTH];	/* SHA-256 of the parse tree, locations stripped */
 	List	   *inputs;			/* names (char *) of earlier steps it reads */
 	List	   *relids;			/* base relations it reads (Oid), sorted, unique */
 	List	   *funcids;		/* user-defined functions it calls (Oid), sorted */

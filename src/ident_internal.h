@@ -4,8 +4,6 @@
 #ifndef EG_IDENT_INTERNAL_H
 #define EG_IDENT_INTERNAL_H
 
-#include "postgres.h"
-
 extern void ident_digest(const char *tag, const char *s, uint8 *digest);
 
 #endif							/* EG_IDENT_INTERNAL_H */

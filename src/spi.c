@@ -117,7 +117,7 @@ eg_spi_finish(void)
 		SpiFailed(rc, "SPI_finish");
 }
 
-/* Prepare stmt as the owner (the caller has switched) and keep its plan. */
+/* Prepare stmt (with the rights it runs with) and keep its plan. */
 static void
 SpiPrepare(EgStmt *stmt)
 {
@@ -131,11 +131,11 @@ SpiPrepare(EgStmt *stmt)
 }
 
 /*
- * Run statement stmt on eg's tables as the owner, with parameters values
- * (nulls as for SPI_execute_plan, NULL for none); it must return
- * stmt->expect.  read_only statements see the active snapshot.  Returns
- * the rows processed; the result is SPI_tuptable.  The caller's memory
- * context stays current.
+ * Run statement stmt with the rights it names and parameters values (nulls
+ * as for SPI_execute_plan, NULL for none); it must return stmt->expect.
+ * read_only statements see the active snapshot.  Returns the rows
+ * processed; the result is SPI_tuptable.  The caller's memory context
+ * stays current.
  */
 uint64
 eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls, bool read_only)
@@ -144,11 +144,13 @@ eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls, bool read_only
 	SpiOwnerSwitch sw;
 	int			rc;
 
-	SpiBecomeOwner(&sw);
+	if (stmt->rights == EG_SPI_OWNER)
+		SpiBecomeOwner(&sw);
 	if (stmt->plan == NULL)
 		SpiPrepare(stmt);
 	rc = SPI_execute_plan(stmt->plan, (Datum *) values, nulls, read_only, 0);
-	SpiRestoreUser(&sw);
+	if (stmt->rights == EG_SPI_OWNER)
+		SpiRestoreUser(&sw);
 	MemoryContextSwitchTo(cxt);
 	if (rc != stmt->expect)
 		SpiFailed(rc, stmt->sql);

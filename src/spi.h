@@ -11,9 +11,18 @@
 /* Most parameters a prepared statement takes. */
 #define EG_STMT_MAX_ARGS		16
 
+/* Whose rights a statement runs with. */
+typedef enum EgSpiRights
+{
+	EG_SPI_OWNER,				/* the extension owner, search_path pinned */
+	EG_SPI_CALLER				/* the calling role, its search_path */
+} EgSpiRights;
+
 /*
- * A statement on eg's tables.  Modules keep them in static tables indexed
- * by an enum; plan is filled on first use and kept for the backend.
+ * A prepared statement.  Modules keep them in static tables indexed by an
+ * enum; plan is filled on first use and kept for the backend.  Statements
+ * on eg's tables run as the owner (the default); catalog reads whose text
+ * output must be the caller's view (pg_get_expr) run as the caller.
  */
 typedef struct EgStmt
 {
@@ -21,15 +30,9 @@ typedef struct EgStmt
 	int			nargs;
 	Oid			argtypes[EG_STMT_MAX_ARGS];
 	int			expect;			/* the SPI_OK_* code it must return */
+	EgSpiRights rights;
 	SPIPlanPtr	plan;			/* NULL until first used */
 } EgStmt;
-
-/* Whose rights a statement given as text runs with. */
-typedef enum EgSpiRights
-{
-	EG_SPI_CALLER,				/* the calling role, its search_path */
-	EG_SPI_OWNER				/* the extension owner, search_path pinned */
-} EgSpiRights;
 
 extern void eg_spi_connect(void);
 extern void eg_spi_finish(void);

@@ -37,26 +37,56 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
-#include "postmaster/bgworker.h"
-#include "storage/lmgr.h"
-#include "utils/guc.h"
-#include "utils/inval.h"
-#include "utils/snapmgr.h"
-#include "utils/syscache.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
+#include "postmaster/bgworker.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
+#include "spi.h"
 #include "track.h"
 
 /* A table's change log is compacted beyond this many rows. */
 #define TRACK_COMPACT_ROWS 64
+
+/* The statements on the change log. */
+typedef enum TrackStmtId
+{
+	TS_LOG_CHANGE,
+	TS_VERSION,
+	TS_COMPACT,
+	TS_COUNT
+} TrackStmtId;
+
+static EgStmt track_stmts[TS_COUNT] = {
+	[TS_LOG_CHANGE] = {
+		"INSERT INTO eg.source_change (relid) VALUES ($1)",
+		1, {OIDOID}, SPI_OK_INSERT},
+	[TS_VERSION] = {
+		"SELECT coalesce(sum(n), 0) || ':' || "
+		"coalesce(sum(coalesce(h, hashint8extended(seq, 0))), 0) AS version "
+		"FROM eg.source_change WHERE relid = $1",
+		1, {OIDOID}, SPI_OK_SELECT},
+	[TS_COMPACT] = {
+		"WITH gone AS ("
+		" DELETE FROM eg.source_change WHERE relid IN"
+		" (SELECT relid FROM eg.source_change GROUP BY relid"
+		"  HAVING count(*) > $1)"
+		" RETURNING relid, n, coalesce(h, hashint8extended(seq, 0)) AS h) "
+		"INSERT INTO eg.source_change (relid, n, h) "
+		"SELECT relid, sum(n), sum(h) FROM gone GROUP BY relid",
+		1, {INT4OID}, SPI_OK_INSERT},
+};
 
 /*
  * Tables whose tracker could not be installed (writers kept them busy, or
@@ -108,19 +138,11 @@ TrackState(Relation rel, Oid trackfn)
 	return TRACK_NONE;
 }
 
-/* Run one parameterised statement on eg's tables as the owner. */
+/* Run DDL on a user's table (text: it names the table) as the owner. */
 static void
-TrackExecAsOwner(const char *sql, int nargs, Oid *types, Datum *values,
-				 int expected)
+TrackDdl(const char *sql)
 {
-	EgUserSwitch sw;
-	int			rc;
-
-	eg_become_owner(&sw);
-	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
-	eg_restore_user(&sw);
-	if (rc != expected)
-		elog(ERROR, "eg: SPI failed (%d) on: %s", rc, sql);
+	(void) eg_spi_exec_sql(sql, 0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_OWNER);
 }
 
 /*
@@ -135,63 +157,44 @@ TrackInstall(Oid relid, TrackState_ state)
 {
 	char	   *qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 												   get_rel_name(relid));
-	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
 	if (state == TRACK_FOREIGN)
-		TrackExecAsOwner(psprintf("DROP TRIGGER eg_track ON %s", qname),
-						 0, NULL, NULL, SPI_OK_UTILITY);
+		TrackDdl(psprintf("DROP TRIGGER eg_track ON %s", qname));
 	if (state != TRACK_DISABLED)
-		TrackExecAsOwner(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-								  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname),
-						 0, NULL, NULL, SPI_OK_UTILITY);
-	TrackExecAsOwner(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname),
-					 0, NULL, NULL, SPI_OK_UTILITY);
-	TrackExecAsOwner("INSERT INTO eg.source_change (relid) VALUES ($1)",
-					 1, types, values, SPI_OK_INSERT);
+		TrackDdl(psprintf("CREATE TRIGGER eg_track AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+						  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname));
+	TrackDdl(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname));
+	(void) eg_spi_exec(&track_stmts[TS_LOG_CHANGE], values, NULL, false);
 }
 
 /* The data version of a tracked table as this snapshot sees it (text). */
 char *
 track_version(Oid relid)
 {
-	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 	char	   *version;
-	MemoryContext caller = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	TrackExecAsOwner("SELECT coalesce(sum(n), 0) || ':' || "
-					 "coalesce(sum(coalesce(h, hashint8extended(seq, 0))), 0) "
-					 "FROM eg.source_change WHERE relid = $1",
-					 1, types, values, SPI_OK_SELECT);
-	version = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	version = MemoryContextStrdup(caller, version);
-	SPI_finish();
+	eg_spi_connect();
+	(void) eg_spi_exec(&track_stmts[TS_VERSION], values, NULL, false);
+	version = TextDatumGetCString(eg_spi_get_notnull(0, "version"));
+	eg_spi_finish();
 	return version;
 }
 
 /*
  * Compact the change log: every table with more than TRACK_COMPACT_ROWS
  * visible rows gets one summary row instead.  Callers serialise it (the
- * materializer's lock); rows of transactions in flight are left alone.
+ * graph's lock); rows of transactions in flight are left alone.
  */
 void
 track_compact(void)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	TrackExecAsOwner(psprintf("WITH gone AS ("
-							  " DELETE FROM eg.source_change WHERE relid IN"
-							  " (SELECT relid FROM eg.source_change GROUP BY relid"
-							  "  HAVING count(*) > %d)"
-							  " RETURNING relid, n, coalesce(h, hashint8extended(seq, 0)) AS h) "
-							  "INSERT INTO eg.source_change (relid, n, h) "
-							  "SELECT relid, sum(n), sum(h) FROM gone GROUP BY relid",
-							  TRACK_COMPACT_ROWS),
-					 0, NULL, NULL, SPI_OK_INSERT);
-	SPI_finish();
+	Datum		values[1] = {Int32GetDatum(TRACK_COMPACT_ROWS)};
+
+	eg_spi_connect();
+	(void) eg_spi_exec(&track_stmts[TS_COMPACT], values, NULL, false);
+	eg_spi_finish();
 }
 
 /* The tracker state of relid as the catalogs say now; its relkind too. */
@@ -211,10 +214,9 @@ TrackCurrentState(Oid relid, char *kind)
 static void
 TrackInstallHere(Oid relid, TrackState_ state)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
+	eg_spi_connect();
 	TrackInstall(relid, state);
-	SPI_finish();
+	eg_spi_finish();
 }
 
 /*
@@ -295,13 +297,13 @@ track_relation(Oid relid)
 	}
 	if (state == TRACK_FOREIGN)
 		ereport(NOTICE,
-				(errmsg("eg: table \"%s\" has a trigger named eg_track that is not eg's",
+				(errmsg("table \"%s\" has a trigger named eg_track that is not eg's",
 						get_rel_name(relid)),
 				 errdetail("Steps reading it are not reused in this run."),
 				 errhint("Drop that trigger; eg then installs its own.")));
 	else
 		ereport(NOTICE,
-				(errmsg("eg: could not start tracking changes of table \"%s\"", get_rel_name(relid)),
+				(errmsg("could not start tracking changes of table \"%s\"", get_rel_name(relid)),
 				 errdetail("Steps reading it are not reused in this run."),
 				 errhint("Its writers kept it busy; the next run tries again.")));
 	return false;
@@ -346,31 +348,16 @@ PG_FUNCTION_INFO_V1(eg_note_change);
 Datum
 eg_note_change(PG_FUNCTION_ARGS)
 {
-	static SPIPlanPtr plan = NULL;
 	TriggerData *trig = (TriggerData *) fcinfo->context;
 	Datum		values[1];
-	EgUserSwitch sw;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("eg._note_change() may only be called as a trigger")));
 	values[0] = ObjectIdGetDatum(RelationGetRelid(trig->tg_relation));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	eg_become_owner(&sw);
-	if (plan == NULL)
-	{
-		Oid			types[1] = {OIDOID};
-		SPIPlanPtr	p = SPI_prepare("INSERT INTO eg.source_change (relid) VALUES ($1)", 1, types);
-
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "eg: could not prepare change log insert");
-		plan = p;
-	}
-	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "eg: could not log a change");
-	eg_restore_user(&sw);
-	SPI_finish();
+	eg_spi_connect();
+	(void) eg_spi_exec(&track_stmts[TS_LOG_CHANGE], values, NULL, false);
+	eg_spi_finish();
 	return PointerGetDatum(NULL);
 }
