@@ -16,18 +16,16 @@
  *
  * Executing updates no row of the graph (removing a damaged artifact from
  * the store aside); everything the run learnt is written after it takes
- * the materializer's lock.  A run that updated an artifact's row while
- * executing and then waited for that lock would deadlock with a
- * materializer holding the lock and updating the same row
- * (specs/run_lock_order.spec).
+ * graph_lock (lock order: graph.c).  Users' steps and the statements on
+ * their temp tables run through spi.c with the caller's rights.
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
+#include <math.h>
+
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -40,12 +38,10 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-#include <math.h>
-
-#include "executor.h"
 #include "graph.h"
 #include "materializer.h"
 #include "planner.h"
+#include "spi.h"
 #include "store.h"
 #include "track.h"
 #include "workload.h"
@@ -61,7 +57,7 @@ typedef struct RunState
 	PlanVertex *vertices;
 	EgAction   *actions;
 	/* execution results */
-	const char **done;			/* action taken, or NULL */
+	EgAction   *done;			/* action taken; EG_ACT_PRUNED: none (yet) */
 	double	   *seconds;
 	int64	   *rows;
 	int64	   *bytes;
@@ -144,7 +140,7 @@ ExecPrepare(ArrayType *targets)
 	rs->graph = palloc0(sizeof(GraphInfo) * n);
 	rs->vertices = palloc0(sizeof(PlanVertex) * n);
 	rs->actions = palloc0(sizeof(EgAction) * n);
-	rs->done = palloc0(sizeof(char *) * n);
+	rs->done = palloc(sizeof(EgAction) * n);
 	rs->seconds = palloc0(sizeof(double) * n);
 	rs->rows = palloc0(sizeof(int64) * n);
 	rs->bytes = palloc0(sizeof(int64) * n);
@@ -161,6 +157,7 @@ ExecPrepare(ArrayType *targets)
 		workload_reanalyze(wl, wl->steps[i]);
 		workload_refresh_id(wl, wl->steps[i], false);
 		ids[i] = wl->steps[i]->id;
+		rs->done[i] = EG_ACT_PRUNED;
 		rs->quality[i] = -1;
 		rs->rows[i] = rs->bytes[i] = -1;
 	}
@@ -188,20 +185,16 @@ static void
 ExecPlan(RunState *rs)
 {
 	for (int i = 0; i < rs->n; i++)
-		if (rs->done[i])
+		if (rs->done[i] != EG_ACT_PRUNED)
 			rs->vertices[i].live = true;
 	(void) planner_plan(rs->vertices, rs->n, (EgReuse) eg_reuse, rs->actions);
 }
 
-/* Run a statement as the caller; returns rows processed. */
+/* Run a statement without parameters as the caller; returns rows processed. */
 static uint64
-ExecSql(const char *sql, int nargs, Oid *types, Datum *values, int expected)
+ExecSql(const char *sql, int expect)
 {
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 0);
-
-	if (rc != expected)
-		elog(ERROR, "eg: statement failed (%d): %s", rc, sql);
-	return SPI_processed;
+	return eg_spi_exec_sql(sql, 0, NULL, NULL, NULL, expect, EG_SPI_CALLER);
 }
 
 /* Drop this session's temp table called name, if any. */
@@ -210,8 +203,7 @@ ExecDropTemp(const char *name)
 {
 	workload_live_forget(name);
 	if (OidIsValid(RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true)))
-		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)),
-				0, NULL, NULL, SPI_OK_UTILITY);
+		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)), SPI_OK_UTILITY);
 }
 
 /* True if relation relid carries the eg_live trigger of a step table. */
@@ -256,7 +248,7 @@ ExecAdoptTable(EgStep *step)
 
 	ExecSql(psprintf("CREATE TRIGGER eg_live AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
 					 "ON pg_temp.%s FOR EACH STATEMENT EXECUTE FUNCTION eg._live_changed()",
-					 quote_identifier(step->name)), 0, NULL, NULL, SPI_OK_UTILITY);
+					 quote_identifier(step->name)), SPI_OK_UTILITY);
 	workload_live_set(step->name, &step->id, relid);
 	return relid;
 }
@@ -276,14 +268,13 @@ ExecReadQuality(EgStep *step, Oid relid)
 	bool		isnull;
 	double		q;
 
-	ExecSql(psprintf("SELECT CAST(%s AS float8) FROM pg_temp.%s LIMIT 1",
-					 quote_identifier(col->name), quote_identifier(step->name)),
-			0, NULL, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 0)
+	if (ExecSql(psprintf("SELECT CAST(%s AS float8) AS quality FROM pg_temp.%s LIMIT 1",
+						 quote_identifier(col->name), quote_identifier(step->name)),
+				SPI_OK_SELECT) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("quality step \"%s\" returned no rows", step->name)));
-	q = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	q = DatumGetFloat8(eg_spi_get(0, "quality", &isnull));
 	if (isnull || isnan(q) || q < 0 || q > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -295,13 +286,13 @@ ExecReadQuality(EgStep *step, Oid relid)
 
 /*
  * Tell the graph at once that id, and the others a bad chunk took along,
- * left the store.  A write to the graph while the run executes: the
- * materializer's lock first, as everywhere (the lock, then rows).
+ * left the store.  A write to the graph while the run executes: graph_lock
+ * first, as everywhere (the lock, then rows).
  */
 static void
 ExecForgetStored(const EgId *id, List *others)
 {
-	materializer_lock();
+	graph_lock();
 	graph_forget_unstored(lcons(eg_id_copy(id), others));
 }
 
@@ -318,7 +309,6 @@ ExecWarmModel(EgStep *step, bytea **model)
 	int64		rows;
 	bool		isnull;
 	List	   *others;
-	MemoryContext caller = CurrentMemoryContext;
 
 	*model = NULL;
 	into->relpersistence = RELPERSISTENCE_TEMP;
@@ -328,18 +318,12 @@ ExecWarmModel(EgStep *step, bytea **model)
 		ExecForgetStored(&step->warm_id, others);
 		return false;
 	}
-	ExecSql("SELECT model FROM pg_temp.eg_warm_start", 0, NULL, NULL, SPI_OK_SELECT);
-	if (SPI_processed == 1)
+	if (ExecSql("SELECT model FROM pg_temp.eg_warm_start", SPI_OK_SELECT) == 1)
 	{
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		d = eg_spi_get(0, "model", &isnull);
 
 		if (!isnull)
-		{
-			MemoryContext old = MemoryContextSwitchTo(caller);
-
 			*model = DatumGetByteaPCopy(d);
-			MemoryContextSwitchTo(old);
-		}
 	}
 	ExecDropTemp(into->relname);
 	return true;
@@ -382,16 +366,15 @@ ExecCompute(RunState *rs, EgStep *step)
 		values[1] = JsonbPGetDatum(step->params);
 		values[2] = PointerGetDatum(warm);
 		rs->rows[step->index] =
-			SPI_execute_with_args(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
-										   target,
-										   quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
-																	  fname)),
-								  3, types, values, warm ? "   " : "  n", false, 0) == SPI_OK_UTILITY
-			? (int64) SPI_processed : -1;
+			eg_spi_exec_sql(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
+									 target,
+									 quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
+																fname)),
+							3, types, values, warm ? "   " : "  n", SPI_OK_UTILITY, EG_SPI_CALLER);
 	}
 	else
 		rs->rows[step->index] = ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
-										0, NULL, NULL, SPI_OK_UTILITY);
+										SPI_OK_UTILITY);
 	rs->seconds[step->index] = ExecSince(start);
 
 	/*
@@ -416,7 +399,7 @@ ExecCompute(RunState *rs, EgStep *step)
 	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
 	if (step->quality_of)
 		rs->quality[step->index] = ExecReadQuality(step, rs->relids[step->index]);
-	rs->done[step->index] = "computed";
+	rs->done[step->index] = EG_ACT_COMPUTE;
 }
 
 /*
@@ -446,7 +429,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	rs->rows[step->index] = rows;
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(relid);
-	rs->done[step->index] = "loaded";
+	rs->done[step->index] = EG_ACT_LOAD;
 	return true;
 }
 
@@ -474,7 +457,7 @@ ExecRunPlan(RunState *rs)
 		{
 			EgStep	   *step = rs->wl->steps[i];
 
-			if (rs->done[i])
+			if (rs->done[i] != EG_ACT_PRUNED)
 				continue;
 			errcb.arg = step;
 			error_context_stack = &errcb;
@@ -492,15 +475,16 @@ ExecRunPlan(RunState *rs)
 					break;
 				case EG_ACT_LIVE:
 					rs->relids[i] = RangeVarGetRelid(makeRangeVar("pg_temp", step->name, -1), NoLock, false);
-					rs->done[i] = "live";
+					rs->done[i] = EG_ACT_LIVE;
 					break;
 				case EG_ACT_PRUNED:
 					break;
 			}
 			error_context_stack = errcb.previous;
-			if (rs->done[i] && eg_progress)
+			if (rs->done[i] != EG_ACT_PRUNED && eg_progress)
 				ereport(NOTICE,
-						(errmsg("eg: step \"%s\" %s in %.3f s", step->name, rs->done[i], rs->seconds[i])));
+						(errmsg("step \"%s\" %s in %.3f s", step->name,
+								planner_action_name(rs->done[i]), rs->seconds[i])));
 		}
 		if (!replan)
 			break;
@@ -527,8 +511,7 @@ ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
 
 		gs[i].potential = step->kind != EG_STEP_MODEL ? 0
 			: Max(gs[i].quality, Max(rs->graph[i].quality, 0));
-		cost[i] = (rs->done[i] && strcmp(rs->done[i], "computed") == 0)
-			? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
+		cost[i] = rs->done[i] == EG_ACT_COMPUTE ? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
 		anc[i] = bms_make_singleton(i);
 		for (int p = 0; p < step->ninputs; p++)
 			anc[i] = bms_add_members(anc[i], anc[step->inputs[p]]);
@@ -564,16 +547,16 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		int			k = 0;
 
 		g->step = step->name;
-		g->kind = workload_kind_name(step->kind);
+		g->kind = step->kind;
 		g->id = step->id;
 		g->reusable = step->reusable;
-		g->action = rs->done[i] ? rs->done[i] : "pruned";
+		g->action = rs->done[i];
 		g->used = rs->used[i];
 		g->seconds = rs->seconds[i];
 		g->rows = rs->rows[i];
 		g->logical_bytes = rs->bytes[i];
 		g->quality = -1;
-		g->opkind = step->kind == EG_STEP_MODEL ? "train" : "query";
+		g->opkind = step->kind == EG_STEP_MODEL ? GRAPH_OP_TRAIN : GRAPH_OP_QUERY;
 		g->train = step->kind == EG_STEP_MODEL ? step->train : InvalidOid;
 		g->definition = step->kind == EG_STEP_MODEL
 			? psprintf("%s(%s, %s)", format_procedure(step->train),
@@ -592,7 +575,7 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		g->lineage = step->lineage;
 		g->lineage_funcs = step->lineage_funcs;
 		g->role = step->role_bound ? GetUserId() : InvalidOid;
-		if (rs->used[i] && !(rs->done[i] && strcmp(rs->done[i], "computed") == 0))
+		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
 			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}
 	/* qualities: an aggregate scores its model */
@@ -607,14 +590,14 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 static void
 ExecMaterialize(RunState *rs, int64 workload)
 {
-	ExecCandidate *cands = palloc(sizeof(ExecCandidate) * rs->n);
+	MatInput   *cands = palloc(sizeof(MatInput) * rs->n);
 	int			n = 0;
 
 	for (int i = 0; i < rs->n; i++)
 	{
 		EgStep	   *step = rs->wl->steps[i];
 
-		if (rs->done[i] == NULL || strcmp(rs->done[i], "computed") != 0 || !step->reusable)
+		if (rs->done[i] != EG_ACT_COMPUTE || !step->reusable)
 			continue;
 		cands[n].id = step->id;
 		cands[n].relid = rs->relids[i];
@@ -641,12 +624,11 @@ ExecRun(FunctionCallInfo fcinfo)
 
 	InitMaterializedSRF(fcinfo, 0);
 	INSTR_TIME_SET_CURRENT(start);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
+	eg_spi_connect();
 	rs = ExecPrepare(ExecTargets(fcinfo));
 	ExecRunPlan(rs);
-	/* the first write to eg's tables: the materializer's lock first */
-	materializer_lock();
+	/* the first write to eg's tables: graph_lock first */
+	graph_lock();
 	graph_forget_unstored(rs->failed);
 	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
 
@@ -659,7 +641,7 @@ ExecRun(FunctionCallInfo fcinfo)
 		values[0] = CStringGetTextDatum(step->name);
 		values[1] = EgIdGetDatum(eg_id_copy(&step->id));
 		values[2] = CStringGetTextDatum(workload_kind_name(step->kind));
-		values[3] = CStringGetTextDatum(rs->done[i] ? rs->done[i] : "pruned");
+		values[3] = CStringGetTextDatum(planner_action_name(rs->done[i]));
 		values[4] = Float8GetDatum(rs->seconds[i]);
 		values[5] = Int64GetDatum(rs->rows[i]);
 		nulls[5] = rs->rows[i] < 0;
@@ -667,7 +649,7 @@ ExecRun(FunctionCallInfo fcinfo)
 		nulls[6] = rs->bytes[i] < 0;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SPI_finish();
+	eg_spi_finish();
 }
 
 PG_FUNCTION_INFO_V1(eg_run);
@@ -763,8 +745,7 @@ eg_explain(PG_FUNCTION_ARGS)
 
 	workload_check_idle("eg.explain()");
 	InitMaterializedSRF(fcinfo, 0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
+	eg_spi_connect();
 	rs = ExecPrepare(ExecTargets(fcinfo));
 	ExecPlan(rs);
 	for (int i = 0; i < rs->n; i++)
@@ -783,6 +764,6 @@ eg_explain(PG_FUNCTION_ARGS)
 		values[5] = CStringGetTextDatum(ExecReason(rs, i));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SPI_finish();
+	eg_spi_finish();
 	return (Datum) 0;
 }

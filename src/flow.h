@@ -4,8 +4,6 @@
 #ifndef EG_FLOW_H
 #define EG_FLOW_H
 
-#include "postgres.h"
-
 /* Capacity that no cut can afford. */
 #define FLOW_INF 1e300
 

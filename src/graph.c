@@ -7,26 +7,33 @@
  * (eg.operation, one hyper-edge per derived artifact: the id determines the
  * operation).  Base tables enter as source artifacts, one per data version.
  * Every run is logged in eg.workload / eg.workload_step with its actions and
- * the seconds that reuse saved.  All statements run as the extension owner
- * with parameters (never spliced text); upserts keep concurrent sessions
- * that merge the same artifact correct.
+ * the seconds that reuse saved.  Every statement is one of graph_stmts,
+ * run through spi.c as the extension owner with parameters (never spliced
+ * text); upserts keep concurrent sessions that merge the same artifact
+ * correct.
+ *
+ * Lock order: whoever writes the graph's rows (a run merging itself, a
+ * run's failed loads, the materializer) takes graph_lock first, then rows.
+ * A run that updated an artifact's row and then waited for the lock would
+ * deadlock with a materializer that holds the lock and updates the same
+ * row (specs/run_lock_order.spec).  The same lock serialises materializer
+ * runs, so concurrent sessions cannot together overshoot the budget.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "graph.h"
-#include "utility.h"
 #include "ident.h"
+#include "spi.h"
 
 /*
  * Restore throughput, in table bytes per second, assumed before any load was
@@ -45,32 +52,146 @@
  */
 #define GRAPH_RATE_MIN_BYTES (4.0 * 1024 * 1024)
 
-/* Connect SPI and become the owner. */
-static void
-GraphBegin(EgUserSwitch *sw)
+/* Advisory lock key of graph_lock ('eg' 'mat'). */
+#define GRAPH_LOCK_KEY INT64CONST(0x6567006d6174)
+
+/* The graph's statements (graph_stmts). */
+typedef enum GraphStmtId
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "eg: SPI_connect failed");
-	eg_become_owner(sw);
+	GS_LOAD_RATE,
+	GS_LOOKUP,
+	GS_CANDIDATES,
+	GS_MERGE_SOURCE,
+	GS_MERGE_ARTIFACT,
+	GS_MERGE_OPERATION,
+	GS_ADD_LOAD_STATS,
+	GS_INSERT_WORKLOAD,
+	GS_INSERT_WORKLOAD_STEP,
+	GS_SET_STORED,
+	GS_SET_EVICTED,
+	GS_FORGET_UNSTORED,
+	GS_STORED_MODELS,
+	GS_MATERIALIZED_IDS,
+	GS_SET_UTILITIES,
+	GS_SET_MATERIALIZER_SECONDS,
+	GS_COUNT
+} GraphStmtId;
+
+/*
+ * Artifact ids travel as text (hex), cast to eg.artifact_id in the
+ * statement.  The lookups take an array of ids and return each row's
+ * position in it (ord, from 1); rows of unknown ids are missing.
+ */
+static EgStmt graph_stmts[GS_COUNT] = {
+	[GS_LOAD_RATE] = {
+		"SELECT bytes, seconds FROM eg.load_stats",
+		0, {InvalidOid}, SPI_OK_SELECT},
+	[GS_LOOKUP] = {
+		"SELECT a.ord::int4 AS ord, t.materialized, t.compute_seconds, t.load_seconds, "
+		"t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, "
+		"t.lineage_funcids, t.role "
+		"FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
+		"JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
+		1, {TEXTARRAYOID}, SPI_OK_SELECT},
+	[GS_CANDIDATES] = {
+		"SELECT a.ord::int4 AS ord, t.frequency::float8 AS frequency, "
+		"coalesce(t.recreation_seconds, t.compute_seconds, 0) AS recreation, "
+		"t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8 AS table_bytes, "
+		"t.potential, t.stored_bytes, extract(epoch FROM t.first_seen)::float8 AS first_seen "
+		"FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
+		"JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
+		1, {TEXTARRAYOID}, SPI_OK_SELECT},
+	[GS_MERGE_SOURCE] = {
+		"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, lineage_relids) "
+		"VALUES ($1::eg.artifact_id, 'source', $2, $3, 1, ARRAY[$4]) "
+		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
+		4, {TEXTOID, TEXTOID, BOOLOID, OIDOID}, SPI_OK_INSERT},
+	[GS_MERGE_ARTIFACT] = {
+		"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
+		"load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
+		"lineage_funcids, role) "
+		"VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
+		"compute_seconds = coalesce($6, a.compute_seconds), "
+		"load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
+		"logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), "
+		"potential = greatest(a.potential, $12), "
+		"recreation_seconds = coalesce($13, a.recreation_seconds), "
+		"last_used = clock_timestamp()",
+		15, {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID, FLOAT8OID, INT8OID,
+		INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID, OIDOID},
+	SPI_OK_INSERT},
+	[GS_MERGE_OPERATION] = {
+		"INSERT INTO eg.operation (output, kind, inputs, definition, train) "
+		"VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
+		"ON CONFLICT (output) DO NOTHING",
+		5, {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID}, SPI_OK_INSERT},
+	[GS_ADD_LOAD_STATS] = {
+		"UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
+		2, {FLOAT8OID, FLOAT8OID}, SPI_OK_UPDATE},
+	[GS_INSERT_WORKLOAD] = {
+		"INSERT INTO eg.workload (name, role, started, finished, seconds, seconds_saved) "
+		"VALUES ($1, $2, $3, clock_timestamp(), $4, $5) RETURNING id",
+		5, {TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID}, SPI_OK_INSERT_RETURNING},
+	[GS_INSERT_WORKLOAD_STEP] = {
+		"INSERT INTO eg.workload_step (workload, ord, step, artifact, action, seconds) "
+		"VALUES ($1, $2, $3, $4::eg.artifact_id, $5, $6)",
+		6, {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID}, SPI_OK_INSERT},
+	[GS_SET_STORED] = {
+		"UPDATE eg.artifact SET materialized = true, stored_bytes = $2 "
+		"WHERE id = $1::eg.artifact_id",
+		2, {TEXTOID, INT8OID}, SPI_OK_UPDATE},
+	[GS_SET_EVICTED] = {
+		"UPDATE eg.artifact SET materialized = false, stored_bytes = 0, load_seconds = NULL "
+		"WHERE id = $1::eg.artifact_id",
+		1, {TEXTOID}, SPI_OK_UPDATE},
+	[GS_FORGET_UNSTORED] = {
+		"UPDATE eg.artifact t SET materialized = false, stored_bytes = 0, load_seconds = NULL "
+		"WHERE t.id = ANY ($1::text[]::eg.artifact_id[]) AND t.materialized "
+		"AND NOT EXISTS (SELECT 1 FROM eg.store_artifact s WHERE s.artifact = t.id)",
+		1, {TEXTARRAYOID}, SPI_OK_UPDATE},
+	[GS_STORED_MODELS] = {
+		"SELECT a.id, a.quality, o.inputs[2] AS warm_from, a.lineage_relids, a.lineage_funcids "
+		"FROM eg.operation o JOIN eg.artifact a ON a.id = o.output "
+		"WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized "
+		"ORDER BY a.quality DESC NULLS LAST, a.id",
+		2, {OIDOID, TEXTOID}, SPI_OK_SELECT},
+	[GS_MATERIALIZED_IDS] = {
+		"SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
+		0, {InvalidOid}, SPI_OK_SELECT},
+	[GS_SET_UTILITIES] = {
+		"UPDATE eg.artifact t SET utility = u.utility, status = u.why "
+		"FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(hex, utility, why) "
+		"WHERE t.id = u.hex::eg.artifact_id",
+		3, {TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID}, SPI_OK_UPDATE},
+	[GS_SET_MATERIALIZER_SECONDS] = {
+		"UPDATE eg.workload SET materializer_seconds = $2 WHERE id = $1",
+		2, {INT8OID, FLOAT8OID}, SPI_OK_UPDATE},
+};
+
+/*
+ * Take the graph's write lock until the end of the transaction (again, if
+ * held: it nests).  Lock order: this lock first, then any row of eg's
+ * tables; see the top of this file.
+ */
+void
+graph_lock(void)
+{
+	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(GRAPH_LOCK_KEY));
 }
 
-/* Back to the caller and disconnect SPI. */
-static void
-GraphEnd(EgUserSwitch *sw)
+/* The operation kind as eg.operation spells it. */
+static const char *
+GraphOpKindName(GraphOpKind kind)
 {
-	eg_restore_user(sw);
-	SPI_finish();
-}
-
-/* Execute a parameterised statement; error unless it returns expected. */
-static void
-GraphExec(const char *sql, int nargs, Oid *types, Datum *values,
-		  const char *nulls, int expected)
-{
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
-
-	if (rc != expected)
-		elog(ERROR, "eg: graph statement failed (%d): %s", rc, sql);
+	switch (kind)
+	{
+		case GRAPH_OP_QUERY:
+			return "query";
+		case GRAPH_OP_TRAIN:
+			return "train";
+	}
+	return "?";
 }
 
 /* An id as a text datum (hex), for a $n::eg.artifact_id parameter. */
@@ -120,125 +241,93 @@ GraphArrayOids(ArrayType *arr)
 	return oids;
 }
 
-/* The oids of an oid[] column of an SPI row, as a list in cxt. */
+/* The oids of oid[] column name of result row row, as a list (NIL if null). */
 static List *
-GraphGetOids(HeapTuple tup, TupleDesc desc, int col, MemoryContext cxt)
+GraphOids(uint64 row, const char *name)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	List	   *oids = isnull ? NIL : GraphArrayOids(DatumGetArrayTypeP(d));
+	Datum		d = eg_spi_get(row, name, &isnull);
 
-	MemoryContextSwitchTo(old);
-	return oids;
+	return isnull ? NIL : GraphArrayOids(DatumGetArrayTypeP(d));
 }
 
-/* Read a float8 column that may be null (-1 then). */
+/* float8 column name of result row row; -1 if null. */
 static double
-GraphGetFloat(HeapTuple tup, TupleDesc desc, int col)
+GraphFloat(uint64 row, const char *name)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	Datum		d = eg_spi_get(row, name, &isnull);
 
 	return isnull ? -1 : DatumGetFloat8(d);
 }
 
-/* Restore throughput of this database in table bytes/s (SPI connected, as owner). */
+/* The position in the looked-up ids of result row row (GS_LOOKUP, GS_CANDIDATES). */
+static int
+GraphRowIndex(uint64 row)
+{
+	return DatumGetInt32(eg_spi_get_notnull(row, "ord")) - 1;
+}
+
+/* Restore throughput of this database in table bytes/s (SPI connected). */
 static double
 GraphLoadRate(void)
 {
 	double		bytes,
 				secs;
 
-	GraphExec("SELECT bytes, seconds FROM eg.load_stats", 0, NULL, NULL, NULL, SPI_OK_SELECT);
-	if (SPI_processed != 1)
+	if (eg_spi_exec(&graph_stmts[GS_LOAD_RATE], NULL, NULL, false) != 1)
 		return GRAPH_DEFAULT_LOAD_RATE;
-	bytes = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	secs = GraphGetFloat(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	bytes = GraphFloat(0, "bytes");
+	secs = GraphFloat(0, "seconds");
 	return (secs > 0 && bytes > 0) ? bytes / secs : GRAPH_DEFAULT_LOAD_RATE;
-}
-
-/*
- * Select columns (of eg.artifact t) for n artifacts at once, in one
- * statement; each result row's first column is the index into ids, plus
- * one (the rows of unknown ids are missing).
- */
-static void
-GraphSelectIds(const char *columns, const EgId *ids, int n)
-{
-	Oid			types[1] = {TEXTARRAYOID};
-	Datum		values[1];
-
-	values[0] = GraphIdArray(ids, n);
-	GraphExec(psprintf("SELECT a.ord::int4, %s "
-					   "FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
-					   "JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id", columns),
-			  1, types, values, NULL, SPI_OK_SELECT);
-}
-
-/* The index into ids of a row of GraphSelectIds. */
-static int
-GraphRowIndex(HeapTuple tup, TupleDesc desc)
-{
-	bool		isnull;
-
-	return DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
 }
 
 /* Look up n artifacts at once; out[i] describes ids[i]. */
 void
 graph_lookup(const EgId *ids, int n, GraphInfo *out)
 {
-	EgUserSwitch sw;
-	MemoryContext caller = CurrentMemoryContext;
+	Datum		values[1];
+	double		rate;
 
 	memset(out, 0, sizeof(GraphInfo) * n);
 	for (int i = 0; i < n; i++)
 		out[i].compute_seconds = out[i].load_seconds = out[i].quality = -1;
 	if (n == 0)
 		return;
-	GraphBegin(&sw);
-	GraphSelectIds("t.materialized, t.compute_seconds, t.load_seconds, t.stored_bytes, "
-				   "t.logical_bytes, t.lineage_relids, t.quality, t.lineage_funcids, t.role",
-				   ids, n);
+	values[0] = GraphIdArray(ids, n);
+	eg_spi_connect();
+	eg_spi_exec(&graph_stmts[GS_LOOKUP], values, NULL, false);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int			i = GraphRowIndex(r);
 		bool		isnull;
-		int			i = GraphRowIndex(tup, desc);
+		Datum		d;
 
 		out[i].known = true;
-		out[i].materialized = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
-		out[i].compute_seconds = GraphGetFloat(tup, desc, 3);
-		out[i].load_seconds = GraphGetFloat(tup, desc, 4);
-		out[i].stored_bytes = DatumGetInt64(SPI_getbinval(tup, desc, 5, &isnull));
-		out[i].logical_bytes = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
-		if (isnull)
-			out[i].logical_bytes = -1;
-		out[i].quality = GraphGetFloat(tup, desc, 8);
-		out[i].lineage = GraphGetOids(tup, desc, 7, caller);
-		out[i].lineage_funcs = GraphGetOids(tup, desc, 9, caller);
-		out[i].role = DatumGetObjectId(SPI_getbinval(tup, desc, 10, &isnull));
-		if (isnull)
-			out[i].role = InvalidOid;
+		out[i].materialized = DatumGetBool(eg_spi_get_notnull(r, "materialized"));
+		out[i].compute_seconds = GraphFloat(r, "compute_seconds");
+		out[i].load_seconds = GraphFloat(r, "load_seconds");
+		out[i].stored_bytes = DatumGetInt64(eg_spi_get_notnull(r, "stored_bytes"));
+		d = eg_spi_get(r, "logical_bytes", &isnull);
+		out[i].logical_bytes = isnull ? -1 : DatumGetInt64(d);
+		out[i].quality = GraphFloat(r, "quality");
+		out[i].lineage = GraphOids(r, "lineage_relids");
+		out[i].lineage_funcs = GraphOids(r, "lineage_funcids");
+		d = eg_spi_get(r, "role", &isnull);
+		out[i].role = isnull ? InvalidOid : DatumGetObjectId(d);
 	}
 	/* estimates of load cost use the measured restore throughput */
-	{
-		double		rate = GraphLoadRate();
-
-		for (int i = 0; i < n; i++)
-			if (out[i].materialized && out[i].load_seconds < 0)
-				out[i].load_seconds = Max(out[i].logical_bytes, out[i].stored_bytes) / rate;
-	}
-	GraphEnd(&sw);
+	rate = GraphLoadRate();
+	for (int i = 0; i < n; i++)
+		if (out[i].materialized && out[i].load_seconds < 0)
+			out[i].load_seconds = Max(out[i].logical_bytes, out[i].stored_bytes) / rate;
+	eg_spi_finish();
 }
 
 /* Upsert a source artifact (a base table at one data version). */
 static void
 GraphMergeSource(const EgSource *src)
 {
-	Oid			types[4] = {TEXTOID, TEXTOID, BOOLOID, OIDOID};
 	Datum		values[4];
 	char	   *name = get_rel_name(src->relid);
 
@@ -246,37 +335,28 @@ GraphMergeSource(const EgSource *src)
 	values[1] = CStringGetTextDatum(name ? name : "?");
 	values[2] = BoolGetDatum(src->reusable);
 	values[3] = ObjectIdGetDatum(src->relid);
-	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, lineage_relids) "
-			  "VALUES ($1::eg.artifact_id, 'source', $2, $3, 1, ARRAY[$4]) "
-			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
-			  4, types, values, NULL, SPI_OK_INSERT);
+	eg_spi_exec(&graph_stmts[GS_MERGE_SOURCE], values, NULL, false);
 }
 
 /* Upsert the artifact of one step and, when new, its operation. */
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Oid			types[15] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-		FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID,
-	OIDOID};
 	Datum		values[15];
 	char		nulls[15];
-	bool		computed = strcmp(s->action, "computed") == 0;
-	bool		loaded = strcmp(s->action, "loaded") == 0;
-	Oid			optypes[5] = {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID};
 	Datum		opvalues[5];
 	char		opnulls[5] = {' ', ' ', ' ', ' ', ' '};
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = GraphIdDatum(&s->id);
-	values[1] = CStringGetTextDatum(s->kind);
+	values[1] = CStringGetTextDatum(workload_kind_name(s->kind));
 	values[2] = CStringGetTextDatum(s->step);
 	values[3] = BoolGetDatum(s->reusable);
 	values[4] = Int64GetDatum(s->used ? 1 : 0);
 	values[5] = Float8GetDatum(s->seconds);
-	nulls[5] = computed ? ' ' : 'n';
+	nulls[5] = s->action == EG_ACT_COMPUTE ? ' ' : 'n';
 	values[6] = Float8GetDatum(s->seconds);
-	nulls[6] = loaded ? ' ' : 'n';
+	nulls[6] = s->action == EG_ACT_LOAD ? ' ' : 'n';
 	values[7] = Int64GetDatum(s->rows);
 	nulls[7] = s->rows >= 0 ? ' ' : 'n';
 	values[8] = Int64GetDatum(s->logical_bytes);
@@ -290,59 +370,41 @@ GraphMergeStep(const GraphStep *s)
 	values[13] = GraphOidArray(s->lineage_funcs);
 	values[14] = ObjectIdGetDatum(s->role);
 	nulls[14] = OidIsValid(s->role) ? ' ' : 'n';
-	GraphExec("INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
-			  "load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
-			  "lineage_funcids, role) "
-			  "VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-			  "ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
-			  "compute_seconds = coalesce($6, a.compute_seconds), "
-			  "load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
-			  "logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), "
-			  "potential = greatest(a.potential, $12), "
-			  "recreation_seconds = coalesce($13, a.recreation_seconds), "
-			  "last_used = clock_timestamp()",
-			  15, types, values, nulls, SPI_OK_INSERT);
+	eg_spi_exec(&graph_stmts[GS_MERGE_ARTIFACT], values, nulls, false);
 
 	opvalues[0] = values[0];
-	opvalues[1] = CStringGetTextDatum(s->opkind);
+	opvalues[1] = CStringGetTextDatum(GraphOpKindName(s->opkind));
 	opvalues[2] = GraphIdArray(s->inputs, s->ninputs);
 	opvalues[3] = CStringGetTextDatum(s->definition);
 	opvalues[4] = ObjectIdGetDatum(s->train);
 	opnulls[4] = OidIsValid(s->train) ? ' ' : 'n';
-	GraphExec("INSERT INTO eg.operation (output, kind, inputs, definition, train) "
-			  "VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
-			  "ON CONFLICT (output) DO NOTHING",
-			  5, optypes, opvalues, opnulls, SPI_OK_INSERT);
+	eg_spi_exec(&graph_stmts[GS_MERGE_OPERATION], opvalues, opnulls, false);
 }
 
 /*
  * Merge a finished run into the graph: its sources, its steps' artifacts
  * and operations (a loaded step's load time included), the restore
  * throughput its loads measured, and the run itself.  Returns the workload
- * id.  The caller holds the materializer's lock (lock order: see
- * materializer.c).
+ * id.  The caller holds graph_lock.
  */
 int64
 graph_record_run(const char *name, GraphStep *steps, int n,
 				 TimestampTz started, double seconds, double saved)
 {
-	EgUserSwitch sw;
-	Oid			wtypes[5] = {TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID};
 	Datum		wvalues[5];
 	char		wnulls[5] = {' ', ' ', ' ', ' ', ' '};
 	List	   *seen = NIL;
 	int64		workload;
-	bool		isnull;
 	int			nloaded = 0;
 	double		load_bytes = 0,
 				load_seconds = 0;
 
-	GraphBegin(&sw);
+	eg_spi_connect();
 	for (int i = 0; i < n; i++)
 	{
 		ListCell   *lc;
 
-		if (strcmp(steps[i].action, "loaded") == 0 &&
+		if (steps[i].action == EG_ACT_LOAD &&
 			steps[i].logical_bytes >= GRAPH_RATE_MIN_BYTES)
 		{
 			load_bytes += (double) steps[i].logical_bytes;
@@ -369,82 +431,67 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 	}
 	if (nloaded > 0)
 	{
-		Oid			ltypes[2] = {FLOAT8OID, FLOAT8OID};
 		Datum		lvalues[2];
 
 		lvalues[0] = Float8GetDatum(load_bytes);
 		lvalues[1] = Float8GetDatum(load_seconds);
-		GraphExec("UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
-				  2, ltypes, lvalues, NULL, SPI_OK_UPDATE);
+		eg_spi_exec(&graph_stmts[GS_ADD_LOAD_STATS], lvalues, NULL, false);
 	}
 
 	wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
 	wnulls[0] = name ? ' ' : 'n';
-	wvalues[1] = ObjectIdGetDatum(sw.saved_user);
+	wvalues[1] = ObjectIdGetDatum(GetUserId());
 	wvalues[2] = TimestampTzGetDatum(started);
 	wvalues[3] = Float8GetDatum(seconds);
 	wvalues[4] = Float8GetDatum(saved);
-	GraphExec("INSERT INTO eg.workload (name, role, started, finished, seconds, seconds_saved) "
-			  "VALUES ($1, $2, $3, clock_timestamp(), $4, $5) RETURNING id",
-			  5, wtypes, wvalues, wnulls, SPI_OK_INSERT_RETURNING);
-	workload = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	eg_spi_exec(&graph_stmts[GS_INSERT_WORKLOAD], wvalues, wnulls, false);
+	workload = DatumGetInt64(eg_spi_get_notnull(0, "id"));
 	for (int i = 0; i < n; i++)
 	{
-		Oid			types[6] = {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID};
 		Datum		values[6];
 
 		values[0] = Int64GetDatum(workload);
 		values[1] = Int32GetDatum(i + 1);
 		values[2] = CStringGetTextDatum(steps[i].step);
 		values[3] = GraphIdDatum(&steps[i].id);
-		values[4] = CStringGetTextDatum(steps[i].action);
+		values[4] = CStringGetTextDatum(planner_action_name(steps[i].action));
 		values[5] = Float8GetDatum(steps[i].seconds);
-		GraphExec("INSERT INTO eg.workload_step (workload, ord, step, artifact, action, seconds) "
-				  "VALUES ($1, $2, $3, $4::eg.artifact_id, $5, $6)",
-				  6, types, values, NULL, SPI_OK_INSERT);
+		eg_spi_exec(&graph_stmts[GS_INSERT_WORKLOAD_STEP], values, NULL, false);
 	}
-	GraphEnd(&sw);
+	eg_spi_finish();
 	return workload;
 }
 
-/* Run one statement on an artifact row ($1 = id, $2 = a float8). */
+/* Run one graph statement that returns nothing, in its own connection. */
 static void
-GraphUpdateArtifact(const char *sql, const EgId *id, Datum arg, Oid argtype)
+GraphRun(GraphStmtId stmt, const Datum *values)
 {
-	EgUserSwitch sw;
-	Oid			types[2] = {TEXTOID, argtype};
-	Datum		values[2];
-
-	values[0] = GraphIdDatum(id);
-	values[1] = arg;
-	GraphBegin(&sw);
-	GraphExec(sql, 2, types, values, NULL, SPI_OK_UPDATE);
-	GraphEnd(&sw);
+	eg_spi_connect();
+	eg_spi_exec(&graph_stmts[stmt], values, NULL, false);
+	eg_spi_finish();
 }
 
 /* Mark an artifact stored (with its stored bytes) or evicted. */
 void
 graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)
 {
-	GraphUpdateArtifact(materialized
-						? "UPDATE eg.artifact SET materialized = true, stored_bytes = $2 WHERE id = $1::eg.artifact_id"
-						: "UPDATE eg.artifact SET materialized = false, stored_bytes = 0, load_seconds = NULL "
-						"WHERE id = $1::eg.artifact_id AND $2 >= 0",
-						id, Int64GetDatum(stored_bytes), INT8OID);
+	Datum		values[2];
+
+	values[0] = GraphIdDatum(id);
+	values[1] = Int64GetDatum(stored_bytes);
+	GraphRun(materialized ? GS_SET_STORED : GS_SET_EVICTED, values);
 }
 
 /*
  * Mark unmaterialized the artifacts among ids (EgId *s: a run's failed
  * loads) that the store does not hold.  One the store holds again (a concurrent run
  * stored it after this one's load failed) stays materialized: the caller
- * holds the materializer's lock, so (at READ COMMITTED) every store
- * committed before the lock is seen, and none can be in progress.
+ * holds graph_lock, so (at READ COMMITTED) every store committed before
+ * the lock is seen, and none can be in progress.
  */
 void
 graph_forget_unstored(List *ids)
 {
-	EgUserSwitch sw;
-	Oid			types[1] = {TEXTARRAYOID};
 	Datum		values[1];
 	EgId	   *arr = palloc(sizeof(EgId) * Max(list_length(ids), 1));
 	int			n = 0;
@@ -455,12 +502,7 @@ graph_forget_unstored(List *ids)
 	if (n == 0)
 		return;
 	values[0] = GraphIdArray(arr, n);
-	GraphBegin(&sw);
-	GraphExec("UPDATE eg.artifact t SET materialized = false, stored_bytes = 0, load_seconds = NULL "
-			  "WHERE t.id = ANY ($1::text[]::eg.artifact_id[]) AND t.materialized "
-			  "AND NOT EXISTS (SELECT 1 FROM eg.store_artifact s WHERE s.artifact = t.id)",
-			  1, types, values, NULL, SPI_OK_UPDATE);
-	GraphEnd(&sw);
+	GraphRun(GS_FORGET_UNSTORED, values);
 }
 
 /*
@@ -551,46 +593,34 @@ eg_visible(PG_FUNCTION_ARGS)
 List *
 graph_stored_models(Oid train, const EgId *input, bool best_only)
 {
-	EgUserSwitch sw;
-	Oid			types[2] = {OIDOID, TEXTOID};
 	Datum		values[2];
 	List	   *models = NIL;
-	MemoryContext caller = CurrentMemoryContext;
+	uint64		nrows;
 
 	values[0] = ObjectIdGetDatum(train);
 	values[1] = GraphIdDatum(input);
-	GraphBegin(&sw);
-	GraphExec("SELECT a.id, a.quality, o.inputs[2], a.lineage_relids, a.lineage_funcids "
-			  "FROM eg.operation o JOIN eg.artifact a ON a.id = o.output "
-			  "WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized "
-			  "ORDER BY a.quality DESC NULLS LAST, a.id",
-			  2, types, values, NULL, SPI_OK_SELECT);
-	eg_restore_user(&sw);
-	for (uint64 r = 0; r < SPI_processed && !(best_only && models != NIL); r++)
+	eg_spi_connect();
+	nrows = eg_spi_exec(&graph_stmts[GS_STORED_MODELS], values, NULL, false);
+	for (uint64 r = 0; r < nrows && !(best_only && models != NIL); r++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		Datum		d;
 		GraphModel *m;
-		MemoryContext old;
 
-		if (!graph_may_use(GraphGetOids(tup, desc, 4, CurrentMemoryContext),
-						   GraphGetOids(tup, desc, 5, CurrentMemoryContext), InvalidOid, false, NULL))
+		/* graph_may_use checks the caller's rights: eg_spi_exec restored them */
+		if (!graph_may_use(GraphOids(r, "lineage_relids"), GraphOids(r, "lineage_funcids"),
+						   InvalidOid, false, NULL))
 			continue;
-		m = MemoryContextAllocZero(caller, sizeof(GraphModel));
-		m->id = *DatumGetEgId(SPI_getbinval(tup, desc, 1, &isnull));
-		d = SPI_getbinval(tup, desc, 2, &isnull);
-		m->quality = isnull ? -1 : DatumGetFloat8(d);
-		d = SPI_getbinval(tup, desc, 3, &isnull);
+		m = palloc0(sizeof(GraphModel));
+		m->id = *DatumGetEgId(eg_spi_get_notnull(r, "id"));
+		m->quality = GraphFloat(r, "quality");
+		d = eg_spi_get(r, "warm_from", &isnull);
 		m->warm_started = !isnull;
 		if (!isnull)
 			m->warm_from = *DatumGetEgId(d);
-		old = MemoryContextSwitchTo(caller);
 		models = lappend(models, m);
-		MemoryContextSwitchTo(old);
 	}
-	SPI_finish();
+	eg_spi_finish();
 	return models;
 }
 
@@ -598,73 +628,55 @@ graph_stored_models(Oid train, const EgId *input, bool best_only)
 List *
 graph_materialized_ids(void)
 {
-	EgUserSwitch sw;
 	List	   *ids = NIL;
-	MemoryContext caller = CurrentMemoryContext;
+	uint64		nrows;
 
-	GraphBegin(&sw);
-	GraphExec("SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
-			  0, NULL, NULL, NULL, SPI_OK_SELECT);
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		bool		isnull;
-		EgId	   *id = DatumGetEgId(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		ids = lappend(ids, eg_id_copy(id));
-		MemoryContextSwitchTo(old);
-	}
-	GraphEnd(&sw);
+	eg_spi_connect();
+	nrows = eg_spi_exec(&graph_stmts[GS_MATERIALIZED_IDS], NULL, NULL, false);
+	for (uint64 r = 0; r < nrows; r++)
+		ids = lappend(ids, eg_id_copy(DatumGetEgId(eg_spi_get_notnull(r, "id"))));
+	eg_spi_finish();
 	return ids;
 }
 
 /*
- * What the utility needs of each candidate: frequency, recreation and load
- * costs (load estimated from its table size where never measured),
- * potential, size (of stored ones), age.
+ * What the utility needs of each of n artifacts: frequency, recreation and
+ * load costs (load estimated from its table size where never measured),
+ * potential, stored size, age.  out[i] describes ids[i]; all zero if the
+ * graph does not know it.
  */
 void
-graph_candidates(MatCandidate *c, int n)
+graph_candidates(const EgId *ids, int n, GraphCosts *out)
 {
-	EgUserSwitch sw;
-	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
+	Datum		values[1];
 	double		rate;
 
+	memset(out, 0, sizeof(GraphCosts) * n);
 	if (n == 0)
 		return;
-	for (int i = 0; i < n; i++)
-		ids[i] = c[i].id;
-	GraphBegin(&sw);
+	values[0] = GraphIdArray(ids, n);
+	eg_spi_connect();
 	rate = GraphLoadRate();
-	GraphSelectIds("t.frequency::float8, coalesce(t.recreation_seconds, t.compute_seconds, 0), "
-				   "t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8, t.potential, "
-				   "t.stored_bytes, extract(epoch FROM t.first_seen)::float8",
-				   ids, n);
+	eg_spi_exec(&graph_stmts[GS_CANDIDATES], values, NULL, false);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		int			i = GraphRowIndex(tup, desc);
-		double		measured = GraphGetFloat(tup, desc, 4);
+		int			i = GraphRowIndex(r);
+		double		measured = GraphFloat(r, "load_seconds");
 
-		c[i].frequency = GraphGetFloat(tup, desc, 2);
-		c[i].recreation = GraphGetFloat(tup, desc, 3);
-		c[i].load = measured >= 0 ? measured : Max(GraphGetFloat(tup, desc, 5), 0) / rate;
-		c[i].potential = GraphGetFloat(tup, desc, 6);
-		if (c[i].stored)
-			c[i].size = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
-		c[i].order = (int64) (GraphGetFloat(tup, desc, 8) * 1e6);
+		out[i].frequency = GraphFloat(r, "frequency");
+		out[i].recreation = GraphFloat(r, "recreation");
+		out[i].load = measured >= 0 ? measured : Max(GraphFloat(r, "table_bytes"), 0) / rate;
+		out[i].potential = GraphFloat(r, "potential");
+		out[i].stored_bytes = DatumGetInt64(eg_spi_get_notnull(r, "stored_bytes"));
+		out[i].order = (int64) (GraphFloat(r, "first_seen") * 1e6);
 	}
-	GraphEnd(&sw);
+	eg_spi_finish();
 }
 
-/* Record each candidate's utility and why it is kept or not. */
+/* Record each artifact's utility and why it is kept or not. */
 void
-graph_set_utilities(MatCandidate *c, int n)
+graph_set_utilities(const GraphUtility *u, int n)
 {
-	EgUserSwitch sw;
-	Oid			types[3] = {TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID};
 	Datum		values[3];
 	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
 	Datum	   *utils = palloc(sizeof(Datum) * Max(n, 1));
@@ -674,33 +686,24 @@ graph_set_utilities(MatCandidate *c, int n)
 		return;
 	for (int i = 0; i < n; i++)
 	{
-		ids[i] = c[i].id;
-		utils[i] = Float8GetDatum(c[i].utility);
-		why[i] = CStringGetTextDatum(c[i].why ? c[i].why : "");
+		ids[i] = u[i].id;
+		utils[i] = Float8GetDatum(u[i].utility);
+		why[i] = CStringGetTextDatum(u[i].why ? u[i].why : "");
 	}
 	values[0] = GraphIdArray(ids, n);
-	values[1] = PointerGetDatum(construct_array(utils, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[1] = PointerGetDatum(construct_array(utils, n, FLOAT8OID, sizeof(float8),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[2] = PointerGetDatum(construct_array(why, n, TEXTOID, -1, false, TYPALIGN_INT));
-	GraphBegin(&sw);
-	GraphExec("UPDATE eg.artifact t SET utility = u.utility, status = u.why "
-			  "FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(hex, utility, why) "
-			  "WHERE t.id = u.hex::eg.artifact_id",
-			  3, types, values, NULL, SPI_OK_UPDATE);
-	GraphEnd(&sw);
+	GraphRun(GS_SET_UTILITIES, values);
 }
 
 /* Record the materializer's own seconds on a run. */
 void
 graph_set_materializer_seconds(int64 workload, double seconds)
 {
-	EgUserSwitch sw;
-	Oid			types[2] = {INT8OID, FLOAT8OID};
 	Datum		values[2];
 
 	values[0] = Int64GetDatum(workload);
 	values[1] = Float8GetDatum(seconds);
-	GraphBegin(&sw);
-	GraphExec("UPDATE eg.workload SET materializer_seconds = $2 WHERE id = $1",
-			  2, types, values, NULL, SPI_OK_UPDATE);
-	GraphEnd(&sw);
+	GraphRun(GS_SET_MATERIALIZER_SECONDS, values);
 }

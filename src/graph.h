@@ -1,12 +1,16 @@
 /*
  * graph.h - the Experiment Graph in eg's tables: lookups for planning,
- * merging each run (the updater), materialization flags.
+ * merging each run (the updater), materialization flags, and the lock that
+ * orders the graph's writers.
  */
 #ifndef EG_GRAPH_H
 #define EG_GRAPH_H
 
-#include "eg.h"
 #include "datatype/timestamp.h"
+
+#include "eg.h"
+#include "planner.h"
+#include "workload.h"
 
 /* What the graph knows of an artifact. */
 typedef struct GraphInfo
@@ -23,14 +27,21 @@ typedef struct GraphInfo
 	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphInfo;
 
+/* The kind of an operation (an edge of the graph). */
+typedef enum GraphOpKind
+{
+	GRAPH_OP_QUERY,				/* a dataset's or aggregate's query */
+	GRAPH_OP_TRAIN				/* a model's train function */
+} GraphOpKind;
+
 /* One step of a finished run, to merge into the graph. */
 typedef struct GraphStep
 {
 	const char *step;
-	const char *kind;			/* dataset, aggregate, model */
+	EgStepKind	kind;
 	EgId		id;
 	bool		reusable;
-	const char *action;			/* computed, loaded, live, pruned */
+	EgAction	action;			/* what the run did with it */
 	bool		used;			/* part of what the targets needed */
 	double		seconds;
 	int64		rows;			/* < 0: unknown */
@@ -38,7 +49,7 @@ typedef struct GraphStep
 	double		quality;		/* < 0: none */
 	double		potential;		/* best quality of a model it leads to, here */
 	double		recreation;		/* seconds to recompute it and its ancestors */
-	const char *opkind;			/* query or train */
+	GraphOpKind opkind;
 	const char *definition;
 	Oid			train;			/* train function, or InvalidOid */
 	int			ninputs;
@@ -51,12 +62,6 @@ typedef struct GraphStep
 	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphStep;
 
-extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
-extern double graph_load_estimate(const GraphInfo *info);
-extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
-							  TimestampTz started, double seconds, double saved);
-extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
-extern void graph_forget_unstored(List *ids);
 /* What the caller lacks to use an artifact (graph_may_use). */
 typedef struct GraphDenied
 {
@@ -66,13 +71,24 @@ typedef struct GraphDenied
 	Oid			role;			/* computed for this other role */
 } GraphDenied;
 
-extern bool graph_may_use(List *relids, List *funcids, Oid role, bool by_id,
-						  GraphDenied *why);
-struct MatCandidate;
-extern void graph_candidates(struct MatCandidate *c, int n);
-extern List *graph_materialized_ids(void);
-extern void graph_set_utilities(struct MatCandidate *c, int n);
-extern void graph_set_materializer_seconds(int64 workload, double seconds);
+/* What the materializer's utility needs of an artifact (graph_candidates). */
+typedef struct GraphCosts
+{
+	double		frequency;		/* workloads that used it */
+	double		recreation;		/* seconds to recompute it and its ancestors */
+	double		load;			/* seconds to load it (estimated if never measured) */
+	double		potential;		/* best quality of a model it leads to */
+	int64		stored_bytes;
+	int64		order;			/* first seen, in microseconds: smaller is older */
+} GraphCosts;
+
+/* The materializer's verdict on an artifact (graph_set_utilities). */
+typedef struct GraphUtility
+{
+	EgId		id;
+	double		utility;
+	const char *why;			/* why it is kept or not; NULL: no reason */
+} GraphUtility;
 
 /* A stored model of a train function on an input (graph_stored_models). */
 typedef struct GraphModel
@@ -83,6 +99,18 @@ typedef struct GraphModel
 	EgId		warm_from;
 } GraphModel;
 
+extern void graph_lock(void);
+extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
+extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
+							  TimestampTz started, double seconds, double saved);
+extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
+extern void graph_forget_unstored(List *ids);
+extern bool graph_may_use(List *relids, List *funcids, Oid role, bool by_id,
+						  GraphDenied *why);
+extern List *graph_materialized_ids(void);
+extern void graph_candidates(const EgId *ids, int n, GraphCosts *out);
+extern void graph_set_utilities(const GraphUtility *u, int n);
+extern void graph_set_materializer_seconds(int64 workload, double seconds);
 extern List *graph_stored_models(Oid train, const EgId *input, bool best_only);
 
 #endif							/* EG_GRAPH_H */

@@ -28,18 +28,17 @@
  * Base tables are never copied: they are live data, their versions are in
  * the ids.  The work is O(|W| + |M|) per run: only the run's steps and the
  * kept artifacts are looked at, with potentials and recreation costs kept
- * up to date in the graph by the executor.  Runs are serialised with a
- * transaction-scoped advisory lock, so concurrent sessions cannot together
- * overshoot the budget (DESIGN.md invariant 4).  The lock also orders the
- * graph's writers: a run takes it before its first write to eg's tables
- * (materializer_lock), so a run never holds a row a materializer needs
- * while waiting for the lock (specs/run_lock_order.spec).
+ * up to date in the graph by the executor.  Runs are serialised with the
+ * graph's lock (graph_lock, a transaction-scoped advisory lock), so
+ * concurrent sessions cannot together overshoot the budget (DESIGN.md
+ * invariant 4); the same lock orders every writer of the graph's rows.
  */
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "portability/instr_time.h"
+#include "common/sha2.h"
 #include "funcapi.h"
+#include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 
@@ -49,25 +48,36 @@
 #include "track.h"
 #include "utility.h"
 
-/* Advisory lock key that serialises materializer runs ('eg' 'mat'). */
-#define MAT_LOCK_KEY INT64CONST(0x6567006d6174)
-
-/*
- * Take the materializer's lock until the end of the transaction (again, if
- * held: it nests).  Whoever writes the graph's rows takes it first.
- */
-void
-materializer_lock(void)
+/* The action as eg.materialize reports it. */
+static const char *
+MatActionName(MatAction action)
 {
-	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(MAT_LOCK_KEY));
+	switch (action)
+	{
+		case MAT_STORED:
+			return "stored";
+		case MAT_KEPT:
+			return "kept";
+		case MAT_EVICTED:
+			return "evicted";
+		case MAT_SKIPPED:
+			return "skipped";
+	}
+	return "?";
 }
 
-/* The candidates: what the store keeps, then the run's new tables. */
+/*
+ * The candidates: what the store keeps, then the run's new tables, with
+ * what the graph knows of each.
+ */
 static MatCandidate *
-MatCandidates(ExecCandidate *cands, int ncands, int *n)
+MatCandidates(MatInput *cands, int ncands, int *n)
 {
 	List	   *kept = graph_materialized_ids();
-	MatCandidate *c = palloc0(sizeof(MatCandidate) * Max(list_length(kept) + ncands, 1));
+	int			max = Max(list_length(kept) + ncands, 1);
+	MatCandidate *c = palloc0(sizeof(MatCandidate) * max);
+	EgId	   *ids = palloc(sizeof(EgId) * max);
+	GraphCosts *costs = palloc(sizeof(GraphCosts) * max);
 	ListCell   *lc;
 	int			k = 0;
 
@@ -89,7 +99,19 @@ MatCandidates(ExecCandidate *cands, int ncands, int *n)
 		c[k].relid = cands[i].relid;
 		k++;
 	}
-	graph_candidates(c, k);
+	for (int i = 0; i < k; i++)
+		ids[i] = c[i].id;
+	graph_candidates(ids, k, costs);
+	for (int i = 0; i < k; i++)
+	{
+		c[i].frequency = costs[i].frequency;
+		c[i].recreation = costs[i].recreation;
+		c[i].load = costs[i].load;
+		c[i].potential = costs[i].potential;
+		if (c[i].stored)
+			c[i].size = costs[i].stored_bytes;
+		c[i].order = costs[i].order;
+	}
 	*n = k;
 	return c;
 }
@@ -212,8 +234,8 @@ MatSelect(MatCandidate *c, int n, int64 budget)
 	int64		used = 0;
 	bool		changed = true;
 
-	ctl.keysize = 32;
-	ctl.entrysize = 32;
+	ctl.keysize = PG_SHA256_DIGEST_LENGTH;
+	ctl.entrysize = PG_SHA256_DIGEST_LENGTH;
 	ctl.hcxt = CurrentMemoryContext;
 	kept = hash_create("eg kept chunks", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	for (int i = 0; i < n; i++)
@@ -268,7 +290,7 @@ MatApply(MatCandidate *c, int n)
 		r->id = c[i].id;
 		if (c[i].keep)
 		{
-			r->action = was_kept ? "kept" : "stored";
+			r->action = was_kept ? MAT_KEPT : MAT_STORED;
 			r->bytes = c[i].size;
 			if (!was_kept)
 				graph_set_materialized(&c[i].id, true, c[i].size);
@@ -278,13 +300,28 @@ MatApply(MatCandidate *c, int n)
 			store_drop(&c[i].id);
 			if (was_kept)
 				graph_set_materialized(&c[i].id, false, 0);
-			r->action = was_kept ? "evicted" : "skipped";
+			r->action = was_kept ? MAT_EVICTED : MAT_SKIPPED;
 		}
 		else
-			r->action = "skipped";
+			r->action = MAT_SKIPPED;
 		results = lappend(results, r);
 	}
 	return results;
+}
+
+/* Record each candidate's utility and why it is kept or not. */
+static void
+MatRecordUtilities(const MatCandidate *c, int n)
+{
+	GraphUtility *u = palloc(sizeof(GraphUtility) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		u[i].id = c[i].id;
+		u[i].utility = c[i].utility;
+		u[i].why = c[i].why;
+	}
+	graph_set_utilities(u, n);
 }
 
 /*
@@ -292,7 +329,7 @@ MatApply(MatCandidate *c, int n)
  * (none for eg.materialize()); returns what it did (MatResult *s).
  */
 List *
-materializer_run(ExecCandidate *cands, int ncands, int64 workload)
+materializer_run(MatInput *cands, int ncands, int64 workload)
 {
 	instr_time	start,
 				end;
@@ -309,25 +346,27 @@ materializer_run(ExecCandidate *cands, int ncands, int64 workload)
 	 */
 	if (IsolationUsesXactSnapshot())
 	{
+		/* the "eg: " prefix stays until expected/materializer.out drops it */
 		ereport(NOTICE,
 				(errmsg("eg: the materializer does not run under %s isolation",
 						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
 				 errhint("Nothing new was stored; a run at READ COMMITTED (the default) stores what it computes.")));
 		return NIL;
 	}
-	materializer_lock();
+	graph_lock();
 	track_compact();			/* the change log too, under the same lock */
 	c = MatCandidates(cands, ncands, &n);
 	MatStoreNew(c, n);
 	utility_compute(c, n, eg_alpha);
 	MatSelect(c, n, EG_BUDGET_BYTES());
 	results = MatApply(c, n);
-	graph_set_utilities(c, n);
+	MatRecordUtilities(c, n);
 	if (store_total_bytes() > EG_BUDGET_BYTES())
 		(void) store_sweep();	/* chunks a concurrent load held at drop time */
 	if (store_total_bytes() > EG_BUDGET_BYTES())
 		ereport(WARNING,
-				(errmsg("eg: the store holds %lld bytes, over the budget of %lld",
+				(errcode(ERRCODE_WARNING),
+				 errmsg("the store holds %lld bytes, over the budget of %lld",
 						(long long) store_total_bytes(), (long long) EG_BUDGET_BYTES()),
 				 errdetail("Chunks that a concurrent session is storing could not be freed yet."),
 				 errhint("Run eg.materialize() again once it is done.")));
@@ -356,7 +395,7 @@ eg_materialize(PG_FUNCTION_ARGS)
 		bool		nulls[3] = {false};
 
 		values[0] = EgIdGetDatum(eg_id_copy(&r->id));
-		values[1] = CStringGetTextDatum(r->action);
+		values[1] = CStringGetTextDatum(MatActionName(r->action));
 		values[2] = Int64GetDatum(r->bytes);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -37,8 +37,10 @@ typedef struct PlanVertex
 extern const char *planner_action_name(EgAction action);
 extern double planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions);
 
-/* planner_brute.c: the reference for tests (2^n plans) */
-#define PLANNER_BRUTE_MAX 20
-extern double planner_brute_force(const PlanVertex *v, int n);
+/*
+ * The test oracle is not part of the planner: this include stays only until
+ * fuzz/fuzz_planner.c includes planner_brute.h itself.
+ */
+#include "planner_brute.h"
 
 #endif							/* EG_PLANNER_H */

@@ -1,18 +1,20 @@
 /*
- * planner_brute.c - the cheapest plan by trying every set of loads.
+ * planner_brute.c - the planners' test oracle: the cheapest plan by trying
+ * every set of loads.
  *
  * The reference the planners are checked against (eg._planner_check and
- * the fuzz/ planner target): exponential, so only for small graphs.  Given
- * which vertices are loaded, the rest of a plan is forced: walking from the
- * outputs back (vertices are in topological order), a needed vertex that is
- * live costs nothing, a loaded one its load cost, any other its compute cost
- * and makes its parents needed.
+ * the fuzz/ planner target), never used to plan a run: exponential, so
+ * only for small graphs.  Given which vertices are loaded, the rest of a
+ * plan is forced: walking from the outputs back (vertices are in
+ * topological order), a needed vertex that is live costs nothing, a loaded
+ * one its load cost, any other its compute cost and makes its parents
+ * needed.
  */
 #include "postgres.h"
 
 #include <math.h>
 
-#include "planner.h"
+#include "planner_brute.h"
 
 /* Cost of the plan that loads exactly the vertices in mask (INFINITY if it cannot). */
 static double
@@ -48,7 +50,7 @@ planner_brute_force(const PlanVertex *v, int n)
 	double		best = INFINITY;
 
 	if (n > PLANNER_BRUTE_MAX)
-		elog(ERROR, "eg: brute force over %d vertices (at most %d)", n, PLANNER_BRUTE_MAX);
+		elog(ERROR, "brute force over %d vertices (at most %d)", n, PLANNER_BRUTE_MAX);
 	for (uint32 mask = 0; mask < (1u << n); mask++)
 		best = Min(best, BruteCostOfLoads(v, n, mask));
 	return best;

@@ -1,8 +1,13 @@
 /*
- * planner_check.c - eg._planner_check(): the planners against brute force.
+ * planner_check.c - the planners' test modes: eg._planner_check() (the
+ * planners against the brute-force oracle, planner_brute.c) and
+ * eg._planner_bench() (the planners' speed on workload-shaped DAGs).
  *
- * A property test of the reuse planners, kept in the module so that the
- * regression suite can run it on thousands of random DAGs in milliseconds.
+ * Tests and benchmarks alone call these (the install script revokes them
+ * from PUBLIC); eg.run and eg.plan_graph do not.  The property test is
+ * kept in the module so that the regression suite can run it on thousands
+ * of random DAGs in milliseconds.
+ *
  * Each graph has up to max_vertices vertices (edges i -> j, i < j, drawn
  * with probability 0.3), random compute and load costs (some vertices not
  * loadable, some live) and random targets.  The oracle enumerates every set
@@ -18,11 +23,11 @@
 
 #include "common/pg_prng.h"
 #include "portability/instr_time.h"
-#include "utils/memutils.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
-#include "planner.h"
+#include "planner_brute.h"
 
 #define CHECK_MAX_VERTICES 16
 
@@ -228,7 +233,7 @@ eg_planner_bench(PG_FUNCTION_ARGS)
 			seconds[m] += INSTR_TIME_GET_DOUBLE(end);
 		}
 		if (fabs(cost[1] - cost[2]) > 1e-6 * Max(1, cost[2]))
-			elog(ERROR, "eg: optimal (%g) and helix (%g) disagree on workload %d", cost[1], cost[2], w);
+			elog(ERROR, "optimal (%g) and helix (%g) plans disagree on workload %d", cost[1], cost[2], w);
 		linear_total += cost[0];
 		if (cost[1] < cost[0] - 1e-9)
 		{

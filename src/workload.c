@@ -42,7 +42,8 @@
 #include "track.h"
 #include "workload.h"
 
-#define WORKLOAD_MAX_NAME 63
+/* Longest step name: step names become table names. */
+#define WORKLOAD_MAX_NAME (NAMEDATALEN - 1)
 
 static MemoryContext WorkloadContext = NULL;
 static EgWorkload *CurrentWorkload = NULL;
