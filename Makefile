@@ -1,12 +1,17 @@
 # eg - PGXS build.  `make && make install`, then `make installcheck`.
 EXTENSION = eg
-EXTVERSION = 0.1
+EXTVERSION = 0.2
 MODULE_big = eg
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 
-# The install script is assembled from the SQL sources in src/sql, in order.
+# The install script of the current version is assembled from the SQL
+# sources in src/sql, in order.  The scripts of earlier versions and the
+# upgrade scripts (eg--A.sql, eg--A--B.sql) are committed files, installed
+# as they are: every eg--*.sql in the tree but the generated one
+# (docs/releasing.md).
 SQL_SOURCES = $(sort $(wildcard src/sql/*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard $(EXTENSION)--*.sql))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=eg
