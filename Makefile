@@ -19,8 +19,11 @@ ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --load-extension=eg
 TAP_TESTS = 1
 
-PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+# No warning flags here: packagers build with their own compilers and
+# flags.  scripts/build (hence scripts/test and CI) adds warnings as errors
+# through PG_CFLAGS.
 SHLIB_LINK = -lzstd
+EXTRA_CLEAN = .eg-cflags
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -32,3 +35,12 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES)
 # PGXS does not track headers: rebuild every object when any header changes
 # (a struct layout changed in one header must reach every file using it).
 $(OBJS): $(wildcard src/*.h)
+
+# Nor the compiler flags: .eg-cflags holds those of the last build and is
+# rewritten only when they change, so that `make` after scripts/build (or
+# the reverse) recompiles every object with the flags of the moment.
+$(OBJS): .eg-cflags
+.eg-cflags: eg-cflags-check
+	@flags='$(CC) $(CPPFLAGS) $(CFLAGS)'; \
+	echo "$$flags" | cmp -s - $@ || echo "$$flags" > $@
+.PHONY: eg-cflags-check
