@@ -19,6 +19,11 @@ ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --load-extension=eg
 TAP_TESTS = 1
 
+# No suite wants eg.run's progress NOTICEs (one that tests them sets
+# eg.progress itself): off for every session of installcheck, those of
+# pg_regress, isolationtester and the TAP tests' psql alike.
+installcheck: export PGOPTIONS += -c eg.progress=off
+
 # No warning flags here: packagers build with their own compilers and
 # flags.  scripts/build (hence scripts/test and CI) adds warnings as errors
 # through PG_CFLAGS.
