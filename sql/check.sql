@@ -4,7 +4,6 @@
 -- corrupt chunk shared by two artifacts, a corrupt warm-start model -
 -- leaves a store that checks clean.  Ids and byte counts vary between
 -- runs, so rows show step names, and chunk keys, ids and sizes masked.
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 
@@ -202,7 +201,6 @@ UPDATE eg.chunk SET data = overlay(data PLACING '\xdeadbeefdeadbeef'::bytea FROM
 WHERE hash = ck_chunk('ck_s1', 'b');
 SELECT problem, step FROM ck_check();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT eg.begin('check');

@@ -1,6 +1,5 @@
 -- Core: define a workload, run it, run it again (live), run it from a new
 -- session (loaded), and check loaded results equal plain SQL.
-SET eg.progress = off;
 SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 SET eg.reuse = all_load;   -- load whatever is stored: timings cannot flip the plan
 
@@ -54,7 +53,6 @@ SELECT materialized_artifacts, stored_bytes > 0 AS stored, stored_bytes <= budge
 
 -- a new session: nothing is live, stored artifacts are loaded
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SELECT define_core();
@@ -118,7 +116,6 @@ SELECT step, action FROM eg.run(VARIADIC ARRAY(SELECT step FROM eg.steps() WHERE
 
 -- in a new session, asking for the results alone loads them and prunes the rest
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SELECT define_core();
 SELECT step, action FROM eg.run(VARIADIC ARRAY(SELECT step FROM eg.steps() WHERE terminal));

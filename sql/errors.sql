@@ -1,5 +1,4 @@
 -- Bad input: a clear error, and nothing changes.
-SET eg.progress = off;
 CREATE TABLE e (a int);
 INSERT INTO e VALUES (1), (2);
 CREATE FUNCTION good_train(input regclass, params jsonb, warm bytea) RETURNS bytea

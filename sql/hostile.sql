@@ -6,7 +6,6 @@
 -- errors.sql has the basic cases with their full messages; here each
 -- outcome is its SQLSTATE and the start of its message, and the suite ends
 -- by checking that no outcome was an internal error.
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 CREATE ROLE regress_eg_hostile;
@@ -446,7 +445,6 @@ CREATE FUNCTION hostile_evil.oidinteq(oid, int) RETURNS bool LANGUAGE plpgsql AS
 $$ BEGIN RAISE NOTICE 'captured oid = int'; RETURN true; END $$;
 CREATE OPERATOR hostile_evil.= (LEFTARG = oid, RIGHTARG = int, FUNCTION = hostile_evil.oidinteq);
 SET search_path = hostile_evil, pg_catalog, public;
-SET eg.progress = off;
 SET eg.materializer = 'all';
 ALTER TABLE hostile_t ENABLE ROW LEVEL SECURITY;
 CREATE POLICY everything ON hostile_t USING (true);

@@ -1,5 +1,4 @@
 -- Identity: lineage ids follow the parse tree, the data and the functions.
-SET eg.progress = off;
 CREATE TABLE t (a int, b text);
 INSERT INTO t SELECT g, 'x' || g FROM generate_series(1, 100) g;
 CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';

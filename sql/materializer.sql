@@ -10,7 +10,6 @@
 -- reads for an artifact already stored) and runs eg.materialize(), whose
 -- candidates are then exactly what is stored.  Byte counts depend on zstd,
 -- so only comparisons with them are printed.
-SET eg.progress = off;
 SET eg.reuse = all_load;         -- timings cannot flip a plan
 SET eg.materializer = 'all';     -- keep every computed step (no guard)
 

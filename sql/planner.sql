@@ -1,6 +1,5 @@
 -- Planner: eg.plan_graph in every mode, the brute-force property check,
 -- EXPLAIN reasons, warm starts and eg.dot.
-SET eg.progress = off;
 SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 
 -- the diamond of PAPER.md 5.6: linear double-counts A and loads D (15);
@@ -93,7 +92,6 @@ SELECT pl_define(1, false);
 SELECT step, action, reason FROM eg.explain();
 SELECT step, action FROM eg.run();
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SELECT pl_define(1, false);
 SET eg.reuse = all_compute;
@@ -128,7 +126,6 @@ SELECT step, action FROM eg.run() WHERE step = 'm';
 SELECT pl_define(5, false);
 SELECT step, action FROM eg.run() WHERE step = 'm';
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SELECT pl_define(4, true);
@@ -136,7 +133,6 @@ SELECT step, action FROM eg.run();
 SELECT convert_from(model, 'UTF8') AS model FROM m;
 -- computed all the same, it starts from the best stored model: it 5's
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_compute;
 SELECT pl_define(4, true);

@@ -1,7 +1,6 @@
 -- Caller's rights: steps run as the calling role; an artifact is loaded only
 -- for a role that may read every table it derives from; under row-level
 -- security, roles never share artifacts.
-SET eg.progress = off;
 SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 SET eg.reuse = all_load;
 CREATE ROLE regress_eg_reader;
@@ -26,7 +25,6 @@ SELECT step, action, rows FROM eg.run();
 
 -- a reader with SELECT rights loads, as a new session would
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_reader;
@@ -53,7 +51,6 @@ RESET ROLE;
 
 -- a role without rights: nothing is loaded, the step fails as plain SQL would
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_nobody;
@@ -76,7 +73,6 @@ RESET ROLE;
 ALTER TABLE secret ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON secret FOR SELECT USING (owner_name = current_user);
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -90,7 +86,6 @@ SELECT step, action, rows FROM eg.run();
 SELECT * FROM total;
 -- a changed policy changes what the limited role shares with its past self
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -99,7 +94,6 @@ SELECT step, action FROM eg.run();
 RESET ROLE;
 ALTER POLICY own_rows ON secret USING (owner_name = current_user AND v < 50);
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;

@@ -12,7 +12,6 @@
 -- store tables and internal functions are closed; the views show a role
 -- what it may use.  rights.sql covers the basics (reader loads, nobody
 -- fails, the table owner bypasses RLS, ALTER POLICY); this complements it.
-SET eg.progress = off;
 SET eg.materializer = 'all';   -- keep everything: timings cannot change what is stored
 SET eg.reuse = all_load;       -- load whatever is stored: timings cannot flip the plan
 CREATE ROLE regress_eg_owner;
@@ -92,7 +91,6 @@ GRANT EXECUTE ON FUNCTION rm_define_w(), rm_define_s(), rm_define_f() TO PUBLIC;
 
 -- 1. eg.run computing: the owner runs everything first
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_owner;
@@ -113,7 +111,6 @@ SELECT id AS f_id FROM eg.artifacts WHERE step = 'rm_f' AND materialized \gset
 -- 2. eg.explain and eg.run over another role's artifacts, role by role
 -- reader: may read and execute everything of W: loads
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_reader;
@@ -133,7 +130,6 @@ RESET ROLE;
 
 -- nobody: no rights on the tables: nothing is loaded, the step fails as plain SQL
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_nobody;
@@ -148,7 +144,6 @@ RESET ROLE;
 -- noexec: may read rm_pub but not execute rm.dbl: rm_p is loaded, rm_d is
 -- computed and fails like plain SQL
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_noexec;
@@ -163,7 +158,6 @@ RESET ROLE;
 
 -- rls: never shares rm_sec's artifacts with the owner; gets its own rows
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -174,7 +168,6 @@ SELECT * FROM rm_st;
 SELECT count(*), sum(v) FROM rm.rm_sec;
 -- its own artifacts are loaded in its next session
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -190,7 +183,6 @@ RESET ROLE;
 -- a new permissive policy (rls now also sees id <= 3)
 CREATE POLICY low_ids ON rm.rm_sec FOR SELECT USING (id <= 3);
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -204,7 +196,6 @@ DROP POLICY low_ids ON rm.rm_sec;
 CREATE POLICY group_rows ON rm.rm_sec FOR SELECT TO regress_eg_group USING (true);
 GRANT regress_eg_group TO regress_eg_rls;
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -213,7 +204,6 @@ SELECT step, action, rows FROM eg.run();
 RESET ROLE;
 REVOKE regress_eg_group FROM regress_eg_rls;
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -225,14 +215,12 @@ DROP POLICY group_rows ON rm.rm_sec;
 -- RLS disabled: rls and the owner see the same rows and share artifacts
 ALTER TABLE rm.rm_sec DISABLE ROW LEVEL SECURITY;
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_owner;
 SELECT rm_define_s();
 SELECT step, action, rows FROM eg.run();
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_rls;
@@ -243,7 +231,6 @@ RESET ROLE;
 ALTER TABLE rm.rm_sec ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rm.rm_sec FORCE ROW LEVEL SECURITY;
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_owner;
@@ -255,7 +242,6 @@ ALTER TABLE rm.rm_sec NO FORCE ROW LEVEL SECURITY;
 -- EXECUTE revoked after a role loaded: the next run no longer loads
 REVOKE EXECUTE ON FUNCTION rm.dbl(int) FROM regress_eg_reader;
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SET ROLE regress_eg_reader;
@@ -267,7 +253,6 @@ GRANT EXECUTE ON FUNCTION rm.dbl(int) TO regress_eg_reader;
 -- 4. eg.restore(id, into), every role: the same rights as loading, and
 -- never by id what RLS or another role's rights made
 \c
-SET eg.progress = off;
 CREATE TABLE rm_ids AS SELECT :'w_id'::text AS w, :'s_id'::text AS s, :'f_id'::text AS f;
 SELECT m.role, replace(replace(replace(m.stmt, i.w, '<rm_agg>'), i.s, '<rm_st>'), i.f, '<rm_f>') AS stmt,
        replace(replace(replace(m.outcome, i.w, '<rm_agg>'), i.s, '<rm_st>'), i.f, '<rm_f>') AS outcome

@@ -4,7 +4,6 @@
 -- costs nothing; chunks nobody references are removed, and only when the
 -- transaction that freed them commits.  Byte counts depend on zstd, so
 -- only comparisons are printed.
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 
@@ -106,7 +105,6 @@ SELECT * FROM ac_invariants();
 
 -- stored again, the same bytes: the store is a function of the data
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT eg.begin('accounting');
@@ -121,7 +119,6 @@ SELECT * FROM ac_invariants();
 
 -- and loaded in a new session
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT eg.begin('accounting');
@@ -147,14 +144,12 @@ END $$;
 SELECT ac_rate_workload(false);
 SELECT step, action FROM eg.run();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT ac_rate_workload(false);
 SELECT step, action FROM eg.run();
 SELECT bytes, seconds FROM eg.load_stats;
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT ac_rate_workload(true);

@@ -7,7 +7,6 @@
 --  - 9 text columns of 480-byte values (283 MB): variable-width values
 --    beyond the buffer close the biggest open segment early.
 -- Both round-trip exactly, and eg.check finds nothing wrong.
-SET eg.progress = off;
 SET eg.reuse = all_load;        -- load whatever is stored
 SET eg.materializer = 'all';    -- store every computed step
 SET extra_float_digits = 3;
@@ -51,7 +50,6 @@ SELECT count(*) AS shared_chunks FROM
    INTERSECT SELECT chunk FROM sb_segments WHERE step = 'sb_narrow' AND attnum = 2) c;
 
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT eg.begin('buffered');

@@ -6,7 +6,6 @@
 -- using the bad chunk - leaves the store, and so does the chunk.  The
 -- recovery runs store nothing (eg.materializer = none) so that the chunk's
 -- absence can be seen; the next session stores everything again.
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 
@@ -78,7 +77,6 @@ SELECT in_chunk_of('in_s1', 'id') = in_chunk_of('in_s2', 'id') AS id_shared,
 
 -- a new session: everything loads
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -91,7 +89,6 @@ SELECT in_chunk_of('in_s1', 'a') AS bad \gset
 UPDATE eg.chunk SET data = overlay(data PLACING '\xdeadbeefdeadbeef'::bytea FROM length(data) / 2)
 WHERE hash = :'bad';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -100,7 +97,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunk_left FROM eg.chunk WHERE hash = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -112,7 +108,6 @@ UPDATE eg.chunk
 SET data = set_byte(data, length(data) - 100, 255 - get_byte(data, length(data) - 100))
 WHERE hash = :'bad';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -121,7 +116,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunk_left FROM eg.chunk WHERE hash = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -132,7 +126,6 @@ SELECT in_chunk_of('in_s1', 'b') AS bad \gset
 UPDATE eg.chunk SET data = (SELECT data FROM eg.chunk WHERE hash = in_chunk_of('in_s1', 'a'))
 WHERE hash = :'bad';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -141,7 +134,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunk_left FROM eg.chunk WHERE hash = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -151,7 +143,6 @@ SELECT step, action FROM eg.run() ORDER BY step;
 SELECT in_chunk_of('in_s2', 'cat') AS bad \gset
 UPDATE eg.chunk SET data = substr(data, 1, length(data) / 2) WHERE hash = :'bad';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -160,7 +151,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunk_left FROM eg.chunk WHERE hash = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -170,7 +160,6 @@ SELECT step, action FROM eg.run() ORDER BY step;
 SELECT in_chunk_of('in_s1', 'id') AS bad \gset
 UPDATE eg.chunk SET data = overlay(data PLACING '\x00000000'::bytea FROM 13) WHERE hash = :'bad';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -179,7 +168,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunk_left FROM eg.chunk WHERE hash = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -194,7 +182,6 @@ UPDATE eg.chunk SET raw_bytes = 1000000000,
        data = overlay(data PLACING '\x00ca9a3b'::bytea FROM 46)  -- frame content size
 WHERE hash = :'bad2';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -203,7 +190,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS bad_chunks_left FROM eg.chunk WHERE hash IN (:'bad', :'bad2');
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -215,7 +201,6 @@ SET session_replication_role = replica;
 DELETE FROM eg.chunk WHERE hash = :'bad';
 RESET session_replication_role;
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -224,7 +209,6 @@ SELECT * FROM in_differing_rows();
 SELECT count(*) AS dangling_segments FROM eg.store_segment WHERE chunk = :'bad';
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -236,7 +220,6 @@ SELECT in_chunk_of('in_s1', 'a') AS own, in_chunk_of('in_s1', 'b') AS shared \gs
 UPDATE eg.store_column c SET typesig = sha256(typesig)
 FROM eg.artifacts a WHERE a.id = c.artifact AND a.kind = 'dataset' AND a.step = 'in_s1' AND c.name = 'a';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -246,7 +229,6 @@ SELECT (SELECT count(*) FROM eg.chunk WHERE hash = :'own') AS own_chunk_left,
        (SELECT count(*) FROM eg.chunk WHERE hash = :'shared') AS shared_chunk_left;
 SELECT in_stored_steps();
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -255,7 +237,6 @@ SELECT step, action FROM eg.run() ORDER BY step;
 -- 9. a type that changed after storing: a new domain constraint
 ALTER DOMAIN in_posint ADD CONSTRAINT in_below_a_million CHECK (VALUE < 1000000);
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
@@ -287,7 +268,6 @@ SELECT in_restore_error(:'s3_id');
 \set VERBOSITY sqlstate
 SELECT materialized FROM eg.artifacts WHERE id = :'s3_id';
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = none;
 SELECT in_workload();
@@ -299,13 +279,11 @@ SELECT eg.restore(:'s3_id', 'in_restored_s3');
 
 -- everything is stored again and loads again
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();
 SELECT step, action FROM eg.run() ORDER BY step;
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SELECT in_workload();

@@ -5,7 +5,6 @@
 -- compared with their source value by value (text of the whole row, so
 -- that -0, NaN and numeric scale count) and column by column (type,
 -- typmod, collation).
-SET eg.progress = off;
 SET eg.reuse = all_load;        -- load whatever is stored
 SET eg.materializer = 'all';    -- store every computed step
 SET extra_float_digits = 3;
@@ -177,7 +176,6 @@ WHERE a.kind = 'dataset' AND a.step = 'ty_split' GROUP BY c.attnum, c.name ORDER
 
 -- a new session: every step is loaded from the store
 \c
-SET eg.progress = off;
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
 SET extra_float_digits = 3;

@@ -3,7 +3,6 @@
 -- with their count and hash sum.  Data versions, hence artifact ids, do not
 -- change by it: a result computed before the compaction is still loaded
 -- after it, and a change after it is still seen.
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 CREATE TABLE tc (a int);
@@ -32,7 +31,6 @@ FROM eg.source_change WHERE relid = 'tc'::regclass;
 
 -- the same version after compaction: loaded
 \c
-SET eg.progress = off;
 SET eg.materializer = 'all';
 SET eg.reuse = all_load;
 SELECT tc_workload();

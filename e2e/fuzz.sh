@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz.sh - a short fuzzing run of every fuzz/ target; fails on any
+# e2e/fuzz.sh - a short fuzzing run of every fuzz/ target; fails on any
 # finding (crash, leak, sanitizer report, timeout, violated property).
 #
 # fuzz/run builds the harnesses (clang, libFuzzer, ASan, UBSan) and fuzzes

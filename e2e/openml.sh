@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/openml.sh - the OpenML-like pipeline workloads (examples/openml) give
+# e2e/openml.sh - the OpenML-like pipeline workloads (examples/openml) give
 # the same results through eg as plain SQL, share their prefixes, and warm
 # start when asked.
 #

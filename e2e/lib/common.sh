@@ -1,5 +1,5 @@
-# tests/lib/common.sh - helpers shared by the tests/*.sh scripts (sourced;
-# not a test itself: scripts/test runs only tests/*.sh).  The caller sets DB
+# e2e/lib/common.sh - helpers shared by the e2e/*.sh scripts (sourced;
+# not a test itself: scripts/test runs only e2e/*.sh).  The caller sets DB
 # (the test database) and T0 (its start, date +%s) and counts FAILURES.
 
 # Count a failure and say what failed.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/homecredit.sh - the Home Credit example workloads (examples/workloads)
+# e2e/homecredit.sh - the Home Credit example workloads (examples/workloads)
 # give the same results through eg as plain SQL.
 #
 # In a fresh database of the running cluster (PGHOST, PGPORT, PGUSER: a
