@@ -7,10 +7,9 @@
  * bytes live in content-addressed chunks (eg.chunk: zstd frame keyed by the
  * SHA-256 of the uncompressed segment; segment.c and segment_chunk.c have
  * the formats).  Writing is store_put.c, restoring store_get.c (decoding)
- * and store_heap.c (writing the rows), listing an artifact's chunks
- * store_chunks.c and verifying the whole store store_check.c (eg.check);
- * this file has what they share and the small entry points (drop, sweep,
- * total).
+ * and store_heap.c (writing the rows); store_chunks.c lists an artifact's
+ * chunks and store_check.c verifies the whole store (eg.check).  This file
+ * has what they share and the small entry points (drop, sweep, total).
  *
  * Chunk lifetime: sweep, not reference counts.  A chunk lives while some
  * segment row references it (foreign key).  Reference counts would make

@@ -1,6 +1,6 @@
 /*
- * store_check.c - eg.check(deep): verify every invariant of the store and of the
- * graph's record of it; one row per problem, none when all is well.
+ * store_check.c - eg.check(deep): verify every invariant of the store and
+ * of the graph's record of it; one row per problem, none when all is well.
  *
  * What is checked (the problem column names the kind):
  *	- kept but not stored / stored but not kept: eg.artifact.materialized
@@ -41,9 +41,10 @@
  * Everything is read under one snapshot, so a concurrent run's half-done
  * work is invisible and a check never sees half of a commit.  The
  * statements (check_set_stmts, check_stmts) run as the extension owner
- * with search_path pinned, like the rest of the store; the function itself is revoked from PUBLIC (it reads
- * what ordinary roles may not, and deep costs a full read of the store):
- * the owner may GRANT EXECUTE on it to a monitoring role.
+ * with search_path pinned, like the rest of the store; the function itself
+ * is revoked from PUBLIC (it reads what ordinary roles may not, and deep
+ * costs a full read of the store): the owner may GRANT EXECUTE on it to a
+ * monitoring role.
  */
 #include "postgres.h"
 
