@@ -12,12 +12,11 @@
 #ifndef EG_SEGMENT_H
 #define EG_SEGMENT_H
 
-#include "postgres.h"
-
 #include <zstd.h>
 
 #include "access/detoast.h"
 #include "access/tupmacs.h"
+#include "common/sha2.h"
 #include "utils/memutils.h"
 
 /*
@@ -45,8 +44,8 @@
  */
 #define SEGMENT_LEN_ALIGNED		((uint32) 0x80000000)
 
-/* SHA-256 digest length: the chunk key. */
-#define SEGMENT_HASH_LEN		32
+/* The chunk key is a SHA-256 digest. */
+#define SEGMENT_HASH_LEN		PG_SHA256_DIGEST_LENGTH
 
 /* Accumulates one column's values into an open segment. */
 typedef struct SegmentWriter

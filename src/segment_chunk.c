@@ -32,7 +32,6 @@
 
 #include "common/cryptohash.h"
 #include "common/int.h"
-#include "common/sha2.h"
 #include "utils/memutils.h"
 
 #include "segment.h"
@@ -87,8 +86,6 @@ segment_hash(const char *buf, Size len, uint8 *out)
 		elog(ERROR, "could not compute SHA-256: %s", why ? why : "unknown");
 	}
 	pg_cryptohash_free(ctx);
-	StaticAssertStmt(SEGMENT_HASH_LEN == PG_SHA256_DIGEST_LENGTH,
-					 "chunk key is a SHA-256 digest");
 }
 
 /*

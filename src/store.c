@@ -7,8 +7,9 @@
  * bytes live in content-addressed chunks (eg.chunk: zstd frame keyed by the
  * SHA-256 of the uncompressed segment; segment.c and segment_chunk.c have
  * the formats).  Writing is store_put.c, restoring store_get.c (decoding)
- * and store_heap.c (writing the rows); this file has what they share and
- * the small entry points (has, drop, sweep, total).
+ * and store_heap.c (writing the rows); store_chunks.c lists an artifact's
+ * chunks and store_check.c verifies the whole store (eg.check).  This file
+ * has what they share and the small entry points (drop, sweep, total).
  *
  * Chunk lifetime: sweep, not reference counts.  A chunk lives while some
  * segment row references it (foreign key).  Reference counts would make
@@ -31,203 +32,152 @@
  * A reader needs no lock: it reads under one MVCC snapshot, which also
  * keeps VACUUM off the rows a concurrent drop deleted.
  *
- * Rights: every statement on eg's tables runs as the extension owner
- * (eg_become_owner), parameterised, from plans prepared once per backend;
- * search_path is pinned to pg_catalog, eg, pg_temp for the whole call so
- * that no user object can capture a name (type names printed for CREATE
- * TABLE are resolved against the same path).  Restored tables are created
- * as the calling user.
+ * Rights: every statement on eg's tables runs as the extension owner,
+ * parameterised, from plans prepared once per backend (spi.c's eg_spi_exec);
+ * search_path is pinned to eg's for the whole call so that no user object
+ * can capture a name (type names printed for CREATE TABLE are resolved
+ * against the same path).  Restored tables are created as the calling user.
+ * The zstd contexts a call needs live outside palloc; they are freed by a
+ * reset callback of the call's memory context, on every path.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "eg.h"
+#include "spi.h"
 #include "store.h"
 #include "store_internal.h"
 
-/* search_path for the whole of every store call */
-#define STORE_SEARCH_PATH		"pg_catalog, eg, pg_temp"
-
-typedef struct StorePlanDef
-{
-	const char *sql;
-	int			nargs;
-	Oid			argtypes[7];
-} StorePlanDef;
+/* A statement of store_stmts: text, parameter types, expected result. */
+#define STORE_STMT(sql, expect, nargs, ...) \
+	{(sql), (nargs), {__VA_ARGS__}, (expect), NULL}
 
 /* Artifact ids travel as text, cast to eg.artifact_id in the statement. */
-static const StorePlanDef store_plan_defs[SP_COUNT_PLANS] = {
-	[SP_ART_CLAIM] = {
+static EgStmt store_stmts[SP_COUNT_PLANS] = {
+	[SP_ART_CLAIM] = STORE_STMT(
 		"INSERT INTO eg.store_artifact (artifact, nrows, ncolumns) "
 		"VALUES ($1::eg.artifact_id, 0, $2) ON CONFLICT (artifact) DO NOTHING",
-		2, {TEXTOID, INT4OID}},
-	[SP_ART_GET] = {
+		SPI_OK_INSERT, 2, TEXTOID, INT4OID),
+	[SP_ART_GET] = STORE_STMT(
 		"SELECT nrows, ncolumns, raw_bytes, stored_bytes FROM eg.store_artifact "
 		"WHERE artifact = $1::eg.artifact_id",
-		1, {TEXTOID}},
-	[SP_ART_FINISH] = {
+		SPI_OK_SELECT, 1, TEXTOID),
+	[SP_ART_FINISH] = STORE_STMT(
 		"UPDATE eg.store_artifact SET nrows = $2, raw_bytes = $3, stored_bytes = $4 "
 		"WHERE artifact = $1::eg.artifact_id",
-		4, {TEXTOID, INT8OID, INT8OID, INT8OID}},
-	[SP_ART_DELETE] = {
+		SPI_OK_UPDATE, 4, TEXTOID, INT8OID, INT8OID, INT8OID),
+	[SP_ART_DELETE] = STORE_STMT(
 		"DELETE FROM eg.store_artifact WHERE artifact = $1::eg.artifact_id",
-		1, {TEXTOID}},
-	[SP_COL_INSERT] = {
+		SPI_OK_DELETE, 1, TEXTOID),
+	[SP_ART_CHUNKS] = STORE_STMT(
+		"SELECT DISTINCT c.hash, c.stored_bytes FROM eg.store_segment s "
+		"JOIN eg.chunk c ON c.hash = s.chunk "
+		"WHERE s.artifact = $1::eg.artifact_id",
+		SPI_OK_SELECT, 1, TEXTOID),
+	[SP_COL_INSERT] = STORE_STMT(
 		"INSERT INTO eg.store_column "
 		"(artifact, attnum, name, typid, typmod, collid, typesig) "
 		"SELECT $1::eg.artifact_id, c.* FROM unnest($2::int4[], $3::name[], "
 		"$4::oid[], $5::int4[], $6::oid[], $7::bytea[]) AS c",
-		7, {TEXTOID, INT4ARRAYOID, NAMEARRAYOID, OIDARRAYOID, INT4ARRAYOID,
-		OIDARRAYOID, BYTEAARRAYOID}},
-	[SP_COL_LIST] = {
+		SPI_OK_INSERT, 7, TEXTOID, INT4ARRAYOID, NAMEARRAYOID, OIDARRAYOID,
+		INT4ARRAYOID, OIDARRAYOID, BYTEAARRAYOID),
+	[SP_COL_LIST] = STORE_STMT(
 		"SELECT attnum, name, typid, typmod, collid, typesig FROM eg.store_column "
 		"WHERE artifact = $1::eg.artifact_id ORDER BY attnum",
-		1, {TEXTOID}},
-	[SP_SEG_INSERT] = {
+		SPI_OK_SELECT, 1, TEXTOID),
+	[SP_SEG_INSERT] = STORE_STMT(
 		"INSERT INTO eg.store_segment (artifact, attnum, first_row, nrows, chunk) "
 		"SELECT $1::eg.artifact_id, s.* FROM unnest($2::int4[], $3::int8[], "
 		"$4::int4[], $5::bytea[]) AS s",
-		5, {TEXTOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, BYTEAARRAYOID}},
-	[SP_SEG_LIST] = {
+		SPI_OK_INSERT, 5, TEXTOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
+		BYTEAARRAYOID),
+	[SP_SEG_LIST] = STORE_STMT(
 		"SELECT attnum, first_row, nrows, chunk FROM eg.store_segment "
 		"WHERE artifact = $1::eg.artifact_id ORDER BY attnum, first_row",
-		1, {TEXTOID}},
-	[SP_SEG_DELETE] = {
+		SPI_OK_SELECT, 1, TEXTOID),
+	[SP_SEG_DELETE] = STORE_STMT(
 		"WITH d AS (DELETE FROM eg.store_segment "
 		"WHERE artifact = $1::eg.artifact_id RETURNING chunk) "
 		"SELECT DISTINCT chunk FROM d",
-		1, {TEXTOID}},
-	[SP_CHUNK_LOCK] = {
+		SPI_OK_SELECT, 1, TEXTOID),
+	[SP_CHUNK_LOCK] = STORE_STMT(
 		"SELECT stored_bytes FROM eg.chunk WHERE hash = $1 FOR KEY SHARE",
-		1, {BYTEAOID}},
-	[SP_CHUNK_INSERT] = {
+		SPI_OK_SELECT, 1, BYTEAOID),
+	[SP_CHUNK_INSERT] = STORE_STMT(
 		"INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data) "
 		"VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
-		4, {BYTEAOID, INT8OID, INT8OID, BYTEAOID}},
-	[SP_CHUNK_FETCH_MANY] = {
+		SPI_OK_INSERT, 4, BYTEAOID, INT8OID, INT8OID, BYTEAOID),
+	[SP_CHUNK_FETCH_MANY] = STORE_STMT(
 		"SELECT hash, raw_bytes, data FROM eg.chunk WHERE hash = ANY ($1)",
-		1, {BYTEAARRAYOID}},
-	[SP_CHUNK_USERS] = {
-		"SELECT DISTINCT artifact, artifact::text FROM eg.store_segment WHERE chunk = $1",
-		1, {BYTEAOID}},
-	[SP_CHUNK_CLAIM_FREE] = {
+		SPI_OK_SELECT, 1, BYTEAARRAYOID),
+	[SP_CHUNK_USERS] = STORE_STMT(
+		"SELECT DISTINCT artifact, artifact::text AS hex FROM eg.store_segment "
+		"WHERE chunk = $1",
+		SPI_OK_SELECT, 1, BYTEAOID),
+	[SP_CHUNK_CLAIM_FREE] = STORE_STMT(
 		"SELECT c.hash FROM eg.chunk c WHERE c.hash = ANY ($1) "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"FOR UPDATE OF c SKIP LOCKED",
-		1, {BYTEAARRAYOID}},
-	[SP_CHUNK_CLAIM_ALL] = {
+		SPI_OK_SELECT, 1, BYTEAARRAYOID),
+	[SP_CHUNK_CLAIM_ALL] = STORE_STMT(
 		"SELECT c.hash FROM eg.chunk c "
 		"WHERE NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"FOR UPDATE OF c SKIP LOCKED",
-		0, {InvalidOid}},
-	[SP_CHUNK_FREE] = {
+		SPI_OK_SELECT, 0, InvalidOid),
+	[SP_CHUNK_FREE] = STORE_STMT(
 		"DELETE FROM eg.chunk c WHERE c.hash = ANY ($1) "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"RETURNING c.stored_bytes",
-		1, {BYTEAARRAYOID}},
-	[SP_TOTAL] = {
-		"SELECT COALESCE(sum(stored_bytes), 0)::int8 FROM eg.chunk",
-		0, {InvalidOid}},
+		SPI_OK_DELETE_RETURNING, 1, BYTEAARRAYOID),
+	[SP_TOTAL] = STORE_STMT(
+		"SELECT COALESCE(sum(stored_bytes), 0)::int8 AS total FROM eg.chunk",
+		SPI_OK_SELECT, 0, InvalidOid),
 };
 
-static SPIPlanPtr store_plans[SP_COUNT_PLANS];
 
+/* ---------- session and statements ---------- */
 
-/* ---------- session and SPI plumbing ---------- */
-
-/* Connect SPI, make the call's memory context, pin search_path. */
+/*
+ * Start a store call: make its memory context (current until StoreEnd),
+ * connect SPI and pin search_path for the whole call.
+ */
 void
 StoreBegin(StoreSession *s, const EgId *id, const char *cxtname)
 {
 	s->cxt = AllocSetContextCreate(CurrentMemoryContext, "eg store",
 								   ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSetIdentifier(s->cxt, cxtname);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	eg_spi_connect();
 	MemoryContextSwitchTo(s->cxt);
-	s->gucnest = NewGUCNestLevel();
-	(void) set_config_option("search_path", STORE_SEARCH_PATH,
-							 PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	s->gucnest = eg_spi_pin_search_path();
 	s->hex = id ? eg_id_to_hex(id) : NULL;
 }
 
-/* Undo StoreBegin on the normal path (errors are cleaned up by abort). */
+/*
+ * Undo StoreBegin on the normal path: the call's memory (and the zstd
+ * contexts it owns) goes; errors are cleaned up by abort.
+ */
 void
 StoreEnd(StoreSession *s)
 {
-	AtEOXact_GUC(true, s->gucnest);
-	if (SPI_finish() != SPI_OK_FINISH)
-		elog(ERROR, "SPI_finish failed");
+	eg_spi_unpin_search_path(s->gucnest);
+	eg_spi_finish();
 	MemoryContextDelete(s->cxt);
 }
 
-/* The prepared plan for statement p, preparing it on first use. */
-static SPIPlanPtr
-StorePlan(StorePlanId p)
-{
-	if (store_plans[p] == NULL)
-	{
-		MemoryContext cxt = CurrentMemoryContext;
-		const StorePlanDef *def = &store_plan_defs[p];
-		EgUserSwitch sw;
-		SPIPlanPtr	plan;
-
-		eg_become_owner(&sw);
-		plan = SPI_prepare(def->sql, def->nargs, (Oid *) def->argtypes);
-		eg_restore_user(&sw);
-		MemoryContextSwitchTo(cxt);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s",
-				 def->sql, SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		store_plans[p] = plan;
-	}
-	return store_plans[p];
-}
-
 /*
- * Run statement p as the extension owner; check its result code and return
- * the number of rows processed.  read_only statements see the active
- * snapshot.  Keeps the caller's memory context current.
+ * Run statement p (as the owner, see spi.c); returns the rows processed,
+ * the result is SPI_tuptable.  read_only statements see the active
+ * snapshot.  The caller's memory context stays current.
  */
 uint64
-StoreExec(StorePlanId p, Datum *values, bool read_only, int expect)
+StoreExec(StorePlanId p, const Datum *values, bool read_only)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	SPIPlanPtr	plan = StorePlan(p);
-	EgUserSwitch sw;
-	int			rc;
-
-	eg_become_owner(&sw);
-	rc = SPI_execute_plan(plan, values, NULL, read_only, 0);
-	eg_restore_user(&sw);
-	MemoryContextSwitchTo(cxt);
-	if (rc != expect)
-		elog(ERROR, "store statement \"%s\" failed: %s",
-			 store_plan_defs[p].sql, SPI_result_code_string(rc));
-	return SPI_processed;
-}
-
-/* Column col (1-based) of row i of the last result; NULL is can't-happen. */
-Datum
-StoreResult(uint64 i, int col)
-{
-	bool		isnull;
-	Datum		d;
-
-	d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col,
-					  &isnull);
-	if (isnull)
-		elog(ERROR, "unexpected null in store result column %d", col);
-	return d;
+	return eg_spi_exec(&store_stmts[p], values, NULL, read_only);
 }
 
 /* A chunk key as a bytea datum, in the current memory context. */
@@ -241,7 +191,7 @@ StoreKeyDatum(const uint8 *key)
 	return PointerGetDatum(b);
 }
 
-/* Copy a 32-byte key out of a bytea datum; false if it is not one. */
+/* Copy a chunk key out of a bytea datum; false if it is not one. */
 bool
 StoreKeyFromDatum(Datum d, uint8 *key)
 {
@@ -265,11 +215,66 @@ StoreKeyHex(const uint8 *key)
 }
 
 
+/* ---------- zstd contexts ---------- */
+
+/* Free a zstd compression context (a memory context reset callback). */
+static void
+StoreFreeCCtx(void *arg)
+{
+	(void) ZSTD_freeCCtx((ZSTD_CCtx *) arg);
+}
+
+/* Free a zstd decompression context (a memory context reset callback). */
+static void
+StoreFreeDCtx(void *arg)
+{
+	(void) ZSTD_freeDCtx((ZSTD_DCtx *) arg);
+}
+
+/*
+ * A zstd compression (compress) or decompression context that owner's
+ * reset or deletion frees.  The callback is allocated first, so that no
+ * context can be left unowned.
+ */
+static void *
+StoreZstd(MemoryContext owner, bool compress)
+{
+	MemoryContextCallback *cb = MemoryContextAlloc(owner, sizeof(MemoryContextCallback));
+
+	cb->func = compress ? StoreFreeCCtx : StoreFreeDCtx;
+	cb->arg = compress ? (void *) ZSTD_createCCtx() : (void *) ZSTD_createDCtx();
+	if (cb->arg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 compress ?
+				 errdetail("Could not create a zstd compression context.") :
+				 errdetail("Could not create a zstd decompression context.")));
+	MemoryContextRegisterResetCallback(owner, cb);
+	return cb->arg;
+}
+
+/* A zstd compression context, freed when owner is reset or deleted. */
+ZSTD_CCtx *
+StoreCCtx(MemoryContext owner)
+{
+	return (ZSTD_CCtx *) StoreZstd(owner, true);
+}
+
+/* A zstd decompression context, freed when owner is reset or deleted. */
+ZSTD_DCtx *
+StoreDCtx(MemoryContext owner)
+{
+	return (ZSTD_DCtx *) StoreZstd(owner, false);
+}
+
+
 /* ---------- freeing chunks ---------- */
 
 /*
- * Free the chunks among keys (a bytea[] datum) that no segment references
- * and no other transaction holds.  Returns the compressed bytes freed.
+ * Free the chunks among keys (a bytea[] datum; with all, every chunk) that
+ * no segment references and no other transaction holds.  Returns the
+ * compressed bytes freed.
  */
 int64
 StoreFreeChunks(Datum keys, bool all)
@@ -280,57 +285,52 @@ StoreFreeChunks(Datum keys, bool all)
 	int64		freed = 0;
 
 	args[0] = keys;
-	if (all)
-		n = StoreExec(SP_CHUNK_CLAIM_ALL, NULL, false, SPI_OK_SELECT);
-	else
-		n = StoreExec(SP_CHUNK_CLAIM_FREE, args, false, SPI_OK_SELECT);
+	n = StoreExec(all ? SP_CHUNK_CLAIM_ALL : SP_CHUNK_CLAIM_FREE, args, false);
 	if (n == 0)
 	{
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		return 0;
 	}
 
 	/* delete what we locked, re-checked under a snapshot taken after it */
 	locked = palloc(n * sizeof(Datum));
 	for (uint64 i = 0; i < n; i++)
-		locked[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(StoreResult(i, 1)));
-	SPI_freetuptable(SPI_tuptable);
+		locked[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(eg_spi_get_notnull(i, "hash")));
+	eg_spi_free_result();
 	args[0] = PointerGetDatum(construct_array(locked, (int) n, BYTEAOID,
 											  -1, false, TYPALIGN_INT));
-	n = StoreExec(SP_CHUNK_FREE, args, false, SPI_OK_DELETE_RETURNING);
+	n = StoreExec(SP_CHUNK_FREE, args, false);
 	for (uint64 i = 0; i < n; i++)
-		freed += DatumGetInt64(StoreResult(i, 1));
-	SPI_freetuptable(SPI_tuptable);
+		freed += DatumGetInt64(eg_spi_get_notnull(i, "stored_bytes"));
+	eg_spi_free_result();
 	return freed;
 }
 
 /* Remove artifact hex's segments, columns and row; free its free chunks. */
 void
-StoreDropArtifact(StoreSession *s, const char *hex)
+StoreDropArtifact(const char *hex)
 {
 	Datum		args[1];
 	uint64		n;
+	Datum	   *keys;
+	Datum		arr;
 
 	args[0] = CStringGetTextDatum(hex);
-	n = StoreExec(SP_SEG_DELETE, args, false, SPI_OK_SELECT);
-	if (n > 0)
+	n = StoreExec(SP_SEG_DELETE, args, false);
+	if (n == 0)
 	{
-		Datum	   *keys = palloc(n * sizeof(Datum));
-		Datum		arr;
-
-		for (uint64 i = 0; i < n; i++)
-			keys[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(StoreResult(i, 1)));
-		SPI_freetuptable(SPI_tuptable);
-		arr = PointerGetDatum(construct_array(keys, (int) n, BYTEAOID,
-											  -1, false, TYPALIGN_INT));
-		(void) StoreExec(SP_ART_DELETE, args, false, SPI_OK_DELETE);
-		(void) StoreFreeChunks(arr, false);
+		eg_spi_free_result();
+		(void) StoreExec(SP_ART_DELETE, args, false);
+		return;
 	}
-	else
-	{
-		SPI_freetuptable(SPI_tuptable);
-		(void) StoreExec(SP_ART_DELETE, args, false, SPI_OK_DELETE);
-	}
+	keys = palloc(n * sizeof(Datum));
+	for (uint64 i = 0; i < n; i++)
+		keys[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(eg_spi_get_notnull(i, "chunk")));
+	eg_spi_free_result();
+	arr = PointerGetDatum(construct_array(keys, (int) n, BYTEAOID,
+										  -1, false, TYPALIGN_INT));
+	(void) StoreExec(SP_ART_DELETE, args, false);
+	(void) StoreFreeChunks(arr, false);
 }
 
 
@@ -341,7 +341,7 @@ store_drop(const EgId *id)
 	StoreSession s;
 
 	StoreBegin(&s, id, "eg store drop");
-	StoreDropArtifact(&s, s.hex);
+	StoreDropArtifact(s.hex);
 	StoreEnd(&s);
 }
 
@@ -366,10 +366,9 @@ store_total_bytes(void)
 	int64		total;
 
 	StoreBegin(&s, NULL, "eg store total");
-	(void) StoreExec(SP_TOTAL, NULL, false, SPI_OK_SELECT);
-	total = DatumGetInt64(StoreResult(0, 1));
-	SPI_freetuptable(SPI_tuptable);
+	(void) StoreExec(SP_TOTAL, NULL, false);
+	total = DatumGetInt64(eg_spi_get_notnull(0, "total"));
+	eg_spi_free_result();
 	StoreEnd(&s);
 	return total;
 }
-

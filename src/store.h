@@ -4,7 +4,8 @@
  * A stored artifact is the list of its columns and, per row group, one
  * content-addressed chunk per column.  Callers hand the store a relation
  * (a step's temp table) and get it back as a new table; everything about
- * chunk layout, compression, hashing and accounting stays inside store.c.
+ * chunk layout, compression, hashing and accounting stays inside the
+ * store's files (store*.c, segment*.c).
  * All functions run inside the caller's transaction, whether or not the
  * caller has SPI connected (they open their own SPI level); they switch to
  * the extension owner for eg's own tables and create result tables as the
@@ -13,8 +14,10 @@
 #ifndef EG_STORE_H
 #define EG_STORE_H
 
-#include "eg.h"
+#include "common/sha2.h"
 #include "nodes/primnodes.h"
+
+#include "eg.h"
 
 /* What storing one artifact cost and took. */
 typedef struct StoreStats
@@ -29,7 +32,7 @@ typedef struct StoreStats
 /* A chunk of a stored artifact: content hash and compressed bytes. */
 typedef struct StoreChunk
 {
-	uint8		hash[32];
+	uint8		hash[PG_SHA256_DIGEST_LENGTH];
 	int64		bytes;
 } StoreChunk;
 

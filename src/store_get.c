@@ -25,7 +25,7 @@
  * is removed: its error would roll the removal back anyway.  Errors of the
  * caller's own making (the table exists, no CREATE right) are plain
  * errors.  The zstd context lives outside palloc and is freed on every
- * path (PG_FINALLY).
+ * path, by a reset callback of the call's memory context.
  */
 #include "postgres.h"
 
@@ -38,7 +38,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -54,6 +53,7 @@
 
 #include "eg.h"
 #include "segment.h"
+#include "spi.h"
 #include "store.h"
 #include "store_internal.h"
 
@@ -131,24 +131,24 @@ StoreGetCatalog(StoreGetState *gs)
 	int			ncolumns;
 
 	args[0] = CStringGetTextDatum(gs->s->hex);
-	if (StoreExec(SP_ART_GET, args, true, SPI_OK_SELECT) == 0)
+	if (StoreExec(SP_ART_GET, args, true) == 0)
 	{
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		return false;
 	}
-	gs->nrows = DatumGetInt64(StoreResult(0, 1));
-	ncolumns = DatumGetInt32(StoreResult(0, 2));
-	SPI_freetuptable(SPI_tuptable);
+	gs->nrows = DatumGetInt64(eg_spi_get_notnull(0, "nrows"));
+	ncolumns = DatumGetInt32(eg_spi_get_notnull(0, "ncolumns"));
+	eg_spi_free_result();
 	if (gs->nrows < 0 || ncolumns < 0 || ncolumns > MaxHeapAttributeNumber)
 	{
 		StoreGetFail(gs, -1, NULL, false, "its row or column count is invalid");
 		return true;
 	}
 
-	n = StoreExec(SP_COL_LIST, args, true, SPI_OK_SELECT);
+	n = StoreExec(SP_COL_LIST, args, true);
 	if (n != (uint64) ncolumns)
 	{
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		StoreGetFail(gs, -1, NULL, false, "its column list is incomplete");
 		return true;
 	}
@@ -158,28 +158,28 @@ StoreGetCatalog(StoreGetState *gs)
 	{
 		StoreGetColumn *c = &gs->cols[i];
 
-		if (DatumGetInt32(StoreResult(i, 1)) != (int32) (i + 1))
+		if (DatumGetInt32(eg_spi_get_notnull(i, "attnum")) != (int32) (i + 1))
 		{
 			StoreGetFail(gs, -1, NULL, false, "its column numbers have gaps");
 			break;
 		}
-		c->name = pstrdup(NameStr(*DatumGetName(StoreResult(i, 2))));
-		c->typid = DatumGetObjectId(StoreResult(i, 3));
-		c->typmod = DatumGetInt32(StoreResult(i, 4));
-		c->collid = DatumGetObjectId(StoreResult(i, 5));
-		if (!StoreKeyFromDatum(StoreResult(i, 6), c->typesig))
+		c->name = pstrdup(NameStr(*DatumGetName(eg_spi_get_notnull(i, "name"))));
+		c->typid = DatumGetObjectId(eg_spi_get_notnull(i, "typid"));
+		c->typmod = DatumGetInt32(eg_spi_get_notnull(i, "typmod"));
+		c->collid = DatumGetObjectId(eg_spi_get_notnull(i, "collid"));
+		if (!StoreKeyFromDatum(eg_spi_get_notnull(i, "typesig"), c->typesig))
 			StoreGetFail(gs, (int) i, NULL, false, "its type signature is malformed");
 	}
-	SPI_freetuptable(SPI_tuptable);
+	eg_spi_free_result();
 	if (gs->bad_reason != NULL)
 		return true;
 
-	n = StoreExec(SP_SEG_LIST, args, true, SPI_OK_SELECT);
+	n = StoreExec(SP_SEG_LIST, args, true);
 	for (uint64 i = 0; i < n && gs->bad_reason == NULL; i++)
 	{
-		int32		attnum = DatumGetInt32(StoreResult(i, 1));
-		int64		first = DatumGetInt64(StoreResult(i, 2));
-		int32		nrows = DatumGetInt32(StoreResult(i, 3));
+		int32		attnum = DatumGetInt32(eg_spi_get_notnull(i, "attnum"));
+		int64		first = DatumGetInt64(eg_spi_get_notnull(i, "first_row"));
+		int32		nrows = DatumGetInt32(eg_spi_get_notnull(i, "nrows"));
 		StoreGetColumn *c;
 		StoreSegRef *seg;
 		int64		expect;
@@ -208,10 +208,10 @@ StoreGetCatalog(StoreGetState *gs)
 		seg = &c->segs[c->nsegs++];
 		seg->first_row = first;
 		seg->nrows = nrows;
-		if (!StoreKeyFromDatum(StoreResult(i, 4), seg->key))
+		if (!StoreKeyFromDatum(eg_spi_get_notnull(i, "chunk"), seg->key))
 			StoreGetFail(gs, attnum - 1, NULL, false, "a segment has a malformed chunk key");
 	}
-	SPI_freetuptable(SPI_tuptable);
+	eg_spi_free_result();
 
 	for (int i = 0; i < gs->ncols && gs->bad_reason == NULL; i++)
 	{
@@ -359,17 +359,17 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		uint64		n = StoreExec(SP_CHUNK_FETCH_MANY, args, true, SPI_OK_SELECT);
+		uint64		n = StoreExec(SP_CHUNK_FETCH_MANY, args, true);
 
 		for (uint64 i = 0; i < n && ok; i++)
 		{
 			uint8		key[SEGMENT_HASH_LEN];
-			int64		raw_size = DatumGetInt64(StoreResult(i, 2));
+			int64		raw_size = DatumGetInt64(eg_spi_get_notnull(i, "raw_bytes"));
 			int			lo = 0,
 						hi = nneed;
 			bytea	   *data;
 
-			if (!StoreKeyFromDatum(StoreResult(i, 1), key))
+			if (!StoreKeyFromDatum(eg_spi_get_notnull(i, "hash"), key))
 				continue;
 			/* first need[] entry whose key is >= key */
 			while (lo < hi)
@@ -386,7 +386,7 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 				continue;
 			current = lo;
 			MemoryContextSwitchTo(gs->chunkcxt);
-			data = DatumGetByteaPP(StoreResult(i, 3));
+			data = DatumGetByteaPP(eg_spi_get_notnull(i, "data"));
 			MemoryContextSwitchTo(oldcxt);
 			for (int j = lo; j < nneed && ok; j++)
 			{
@@ -400,7 +400,7 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 			current = -1;
 			MemoryContextReset(gs->chunkcxt);
 		}
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
@@ -575,42 +575,43 @@ StoreGetDiscard(StoreGetState *gs)
 	if (gs->bad_chunk && gs->bad_seg != NULL)
 	{
 		Datum		args[1];
-		Datum		keys[1];
 		uint64		n;
 		char	  **users;
 
 		args[0] = StoreKeyDatum(gs->bad_seg->key);
-		n = StoreExec(SP_CHUNK_USERS, args, false, SPI_OK_SELECT);
+		n = StoreExec(SP_CHUNK_USERS, args, false);
 		users = palloc(Max(n, 1) * sizeof(char *));
 		for (uint64 i = 0; i < n; i++)
 		{
-			users[i] = TextDatumGetCString(StoreResult(i, 2));
+			users[i] = TextDatumGetCString(eg_spi_get_notnull(i, "hex"));
 			if (strcmp(users[i], s->hex) != 0)
-				StoreGetNoteDropped(gs, DatumGetEgId(StoreResult(i, 1)));
+				StoreGetNoteDropped(gs, DatumGetEgId(eg_spi_get_notnull(i, "artifact")));
 		}
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		for (uint64 i = 0; i < n; i++)
 		{
 			if (strcmp(users[i], s->hex) == 0)
 				continue;
-			StoreDropArtifact(s, users[i]);
+			StoreDropArtifact(users[i]);
 			others++;
 		}
-		StoreDropArtifact(s, s->hex);
-		keys[0] = args[0];
-		(void) StoreFreeChunks(PointerGetDatum(construct_array(keys, 1, BYTEAOID, -1,
+		StoreDropArtifact(s->hex);
+		(void) StoreFreeChunks(PointerGetDatum(construct_array(args, 1, BYTEAOID, -1,
 															   false, TYPALIGN_INT)),
 							   false);
 	}
 	else
-		StoreDropArtifact(s, s->hex);
+		StoreDropArtifact(s->hex);
 
 	ereport(WARNING,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("stored artifact %s cannot be restored and was removed from the store",
 					s->hex),
-			 errdetail("%s%s", damage,
-					   others > 0 ? psprintf(" %d other artifact(s) using the chunk were removed too.", others) : ""),
+			 others > 0 ?
+			 errdetail_plural("%s %d other artifact using the chunk was removed too.",
+							  "%s %d other artifacts using the chunk were removed too.",
+							  others, damage, others) :
+			 errdetail("%s", damage),
 			 errhint("The artifact will be recomputed when it is needed.")));
 }
 
@@ -634,6 +635,60 @@ StoreGetFailed(StoreGetState *gs, char **damage)
 }
 
 /*
+ * Create the table for the artifact (its catalog read and checked) as
+ * "into" in namespace nspid, as the calling user, and restore the rows into
+ * it.  Returns its oid, or InvalidOid (noted; the half-built table dropped).
+ */
+static Oid
+StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
+			  const char *relname)
+{
+	char	   *nspname = get_namespace_name(nspid);
+	char	   *sql;
+	Oid			relid;
+	Relation	rel;
+	bool		same;
+	bool		ok;
+
+	if (nspname == NULL)
+		elog(ERROR, "cache lookup failed for namespace %u", nspid);
+	sql = StoreGetCreateSql(gs, into, nspname, relname);
+	(void) eg_spi_exec_sql(sql, 0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_CALLER);
+	CommandCounterIncrement();
+	relid = get_relname_relid(relname, nspid);
+	if (!OidIsValid(relid))
+		elog(ERROR, "table \"%s\" just created is not there", relname);
+
+	rel = table_open(relid, RowExclusiveLock);
+	same = RelationGetDescr(rel)->natts == gs->ncols;
+	for (int i = 0; i < gs->ncols && same; i++)
+		same = TupleDescAttr(RelationGetDescr(rel), i)->atttypid == gs->cols[i].typid;
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" does not have the columns of artifact %s",
+						RelationGetRelationName(rel), gs->s->hex),
+				 errdetail("Something changed the table while it was being created.")));
+
+	/* freed with the call's memory, on every path */
+	gs->dctx = StoreDCtx(gs->s->cxt);
+	ok = StoreGetRows(gs, rel);
+	Assert(ok == (gs->bad_reason == NULL));
+	table_close(rel, NoLock);
+	if (!ok)
+	{
+		ObjectAddress addr;
+
+		/* the half-built table goes away; so does the artifact */
+		ObjectAddressSet(addr, RelationRelationId, relid);
+		performDeletion(&addr, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+		relid = InvalidOid;
+	}
+	CommandCounterIncrement();
+	return relid;
+}
+
+/*
  * Restore artifact id into a new table "into", created as the current user.
  * Returns its oid and sets *rows; InvalidOid if the artifact is not stored,
  * or cannot be restored: then, with damage NULL, it is removed from the store
@@ -647,12 +702,8 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
 	StoreSession s;
 	StoreGetState *gs;
 	Oid			nspid;
-	char	   *nspname;
 	char	   *relname;
-	char	   *sql;
-	Oid			relid;
-	Relation	rel;
-	volatile bool ok = false;
+	Oid			relid = InvalidOid;
 	MemoryContext caller = CurrentMemoryContext;
 
 	*rows = 0;
@@ -661,9 +712,6 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
 	nspid = RangeVarGetCreationNamespace(into);
 
 	StoreBegin(&s, id, "eg store get");
-	nspname = get_namespace_name(nspid);
-	if (nspname == NULL)
-		elog(ERROR, "cache lookup failed for namespace %u", nspid);
 	/* CREATE TABLE truncates a long name; look it up the same way */
 	relname = pstrdup(into->relname);
 	truncate_identifier(relname, strlen(relname), false);
@@ -680,83 +728,21 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
 	gs->chunkcxt = AllocSetContextCreate(s.cxt, "eg store chunk",
 										 ALLOCSET_DEFAULT_SIZES);
 
-	if (!StoreGetCatalog(gs))
+	if (StoreGetCatalog(gs))
 	{
-		PopActiveSnapshot();
-		StoreEnd(&s);
-		return InvalidOid;
-	}
-	if (gs->bad_reason == NULL)
-		StoreGetCheckTypes(gs);
-	if (gs->bad_reason != NULL)
-	{
-		StoreGetFailed(gs, damage);
-		*others = gs->dropped;
-		PopActiveSnapshot();
-		StoreEnd(&s);
-		return InvalidOid;
+		if (gs->bad_reason == NULL)
+			StoreGetCheckTypes(gs);
+		if (gs->bad_reason == NULL)
+			relid = StoreGetTable(gs, into, nspid, relname);
+		if (gs->bad_reason != NULL)
+		{
+			StoreGetFailed(gs, damage);
+			*others = gs->dropped;
+		}
+		else
+			*rows = gs->nrows;
 	}
 
-	/* create the table as the calling user */
-	sql = StoreGetCreateSql(gs, into, nspname, relname);
-	if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not run \"%s\"", sql);
-	MemoryContextSwitchTo(s.cxt);
-	CommandCounterIncrement();
-	relid = get_relname_relid(relname, nspid);
-	if (!OidIsValid(relid))
-		elog(ERROR, "table \"%s\" just created is not there", relname);
-
-	rel = table_open(relid, RowExclusiveLock);
-	if (RelationGetDescr(rel)->natts != gs->ncols)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table \"%s\" does not have the columns of artifact %s",
-						RelationGetRelationName(rel), s.hex),
-				 errdetail("Something changed the table while it was being created.")));
-	for (int i = 0; i < gs->ncols; i++)
-		if (TupleDescAttr(RelationGetDescr(rel), i)->atttypid != gs->cols[i].typid)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("table \"%s\" does not have the columns of artifact %s",
-							RelationGetRelationName(rel), s.hex),
-					 errdetail("Something changed the table while it was being created.")));
-
-	gs->dctx = ZSTD_createDCtx();
-	if (gs->dctx == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("Could not create a zstd decompression context.")));
-	PG_TRY();
-	{
-		ok = StoreGetRows(gs, rel);
-	}
-	PG_FINALLY();
-	{
-		ZSTD_freeDCtx(gs->dctx);
-		gs->dctx = NULL;
-	}
-	PG_END_TRY();
-	table_close(rel, NoLock);
-
-	if (!ok)
-	{
-		ObjectAddress addr;
-
-		/* the half-built table goes away; so does the artifact */
-		ObjectAddressSet(addr, RelationRelationId, relid);
-		performDeletion(&addr, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
-		CommandCounterIncrement();
-		StoreGetFailed(gs, damage);
-		*others = gs->dropped;
-		PopActiveSnapshot();
-		StoreEnd(&s);
-		return InvalidOid;
-	}
-
-	CommandCounterIncrement();
-	*rows = gs->nrows;
 	PopActiveSnapshot();
 	StoreEnd(&s);
 	return relid;

@@ -1,23 +1,25 @@
 /*
  * store_internal.h - what the store's files (store.c, store_put.c,
- * store_get.c, store_heap.c) share: the call session, the prepared
- * statements on eg's tables, chunk keys, freeing chunks, and writing
- * restored rows.  Not for other modules.
+ * store_get.c, store_heap.c, store_chunks.c, store_check.c) share: the call
+ * session, the statements on eg's tables, chunk keys, zstd contexts,
+ * freeing chunks, and writing restored rows.  Not for other modules.
  */
 #ifndef EG_STORE_INTERNAL_H
 #define EG_STORE_INTERNAL_H
 
-#include "eg.h"
-#include "segment.h"
 #include "utils/relcache.h"
 
-/* The prepared statements on eg's tables. */
+#include "eg.h"
+#include "segment.h"
+
+/* The statements on eg's tables (store.c's store_stmts). */
 typedef enum StorePlanId
 {
 	SP_ART_CLAIM,
 	SP_ART_GET,
 	SP_ART_FINISH,
 	SP_ART_DELETE,
+	SP_ART_CHUNKS,
 	SP_COL_INSERT,
 	SP_COL_LIST,
 	SP_SEG_INSERT,
@@ -34,7 +36,7 @@ typedef enum StorePlanId
 	SP_COUNT_PLANS
 } StorePlanId;
 
-/* State of one store call: SPI level, memory, pinned search_path. */
+/* State of one store call: its memory, pinned search_path, artifact. */
 typedef struct StoreSession
 {
 	MemoryContext cxt;			/* "eg store": lives for the call */
@@ -44,13 +46,14 @@ typedef struct StoreSession
 
 extern void StoreBegin(StoreSession *s, const EgId *id, const char *cxtname);
 extern void StoreEnd(StoreSession *s);
-extern uint64 StoreExec(StorePlanId p, Datum *values, bool read_only, int expect);
-extern Datum StoreResult(uint64 i, int col);
+extern uint64 StoreExec(StorePlanId p, const Datum *values, bool read_only);
 extern Datum StoreKeyDatum(const uint8 *key);
 extern bool StoreKeyFromDatum(Datum d, uint8 *key);
 extern char *StoreKeyHex(const uint8 *key);
+extern ZSTD_CCtx *StoreCCtx(MemoryContext owner);
+extern ZSTD_DCtx *StoreDCtx(MemoryContext owner);
 extern int64 StoreFreeChunks(Datum keys, bool all);
-extern void StoreDropArtifact(StoreSession *s, const char *hex);
+extern void StoreDropArtifact(const char *hex);
 
 /* store_get decodes, and store_heap.c writes, this many rows at a time. */
 #define STORE_GET_BATCH			1000

@@ -28,7 +28,6 @@
 #include "access/tableam.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
@@ -42,6 +41,7 @@
 
 #include "eg.h"
 #include "segment.h"
+#include "spi.h"
 #include "store.h"
 #include "store_internal.h"
 
@@ -61,7 +61,6 @@ typedef struct StorePutColumn
 {
 	int			attidx;			/* index in the source tuple descriptor */
 	int			colno;			/* 1-based position in the artifact */
-	const char *name;
 	int64		first_row;		/* artifact row of the open segment's first */
 	SegmentWriter w;
 } StorePutColumn;
@@ -141,7 +140,7 @@ StorePutFlushSegments(StorePutState *ps)
 											  INT4OID, 4, true, TYPALIGN_INT));
 	args[4] = PointerGetDatum(construct_array(ps->p_chunk, ps->npending,
 											  BYTEAOID, -1, false, TYPALIGN_INT));
-	(void) StoreExec(SP_SEG_INSERT, args, false, SPI_OK_INSERT);
+	(void) StoreExec(SP_SEG_INSERT, args, false);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(ps->batchcxt);
 	ps->npending = 0;
@@ -180,13 +179,13 @@ StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
 
 	for (int attempt = 0;; attempt++)
 	{
-		if (StoreExec(SP_CHUNK_LOCK, args, false, SPI_OK_SELECT) == 1)
+		if (StoreExec(SP_CHUNK_LOCK, args, false) == 1)
 		{
-			stored = DatumGetInt64(StoreResult(0, 1));
-			SPI_freetuptable(SPI_tuptable);
+			stored = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
+			eg_spi_free_result();
 			break;
 		}
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 
 		if (!compressed)
 		{
@@ -200,7 +199,7 @@ StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
 		args[1] = Int64GetDatum((int64) len);
 		args[2] = Int64GetDatum((int64) csize);
 		args[3] = PointerGetDatum(ps->cbuf);
-		if (StoreExec(SP_CHUNK_INSERT, args, false, SPI_OK_INSERT) == 1)
+		if (StoreExec(SP_CHUNK_INSERT, args, false) == 1)
 		{
 			stored = (int64) csize;
 			isnew = true;
@@ -309,7 +308,7 @@ StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 											  TYPALIGN_INT));
 	args[6] = PointerGetDatum(construct_array(sigs, n, BYTEAOID, -1, false,
 											  TYPALIGN_INT));
-	(void) StoreExec(SP_COL_INSERT, args, false, SPI_OK_INSERT);
+	(void) StoreExec(SP_COL_INSERT, args, false);
 }
 
 /*
@@ -414,7 +413,7 @@ StorePutScans(StorePutState *ps, Relation rel)
 		}
 		n = StorePutRows(ps, rel, snapshot, lo, hi);	/* no columns: counts rows */
 		if (nrows >= 0 && n != nrows)
-			elog(ERROR, "eg store put: a scan of \"%s\" gave %lld rows, an earlier one %lld",
+			elog(ERROR, "a scan of \"%s\" gave %lld rows, an earlier scan %lld rows",
 				 RelationGetRelationName(rel), (long long) n, (long long) nrows);
 		nrows = n;
 		MemoryContextReset(scancxt);	/* the group's writers */
@@ -464,15 +463,15 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 	/* claim the artifact: the primary key makes concurrent puts store it once */
 	args[0] = CStringGetTextDatum(s.hex);
 	args[1] = Int32GetDatum(ncols);
-	if (StoreExec(SP_ART_CLAIM, args, false, SPI_OK_INSERT) == 0)
+	if (StoreExec(SP_ART_CLAIM, args, false) == 0)
 	{
-		if (StoreExec(SP_ART_GET, args, false, SPI_OK_SELECT) == 1)
+		if (StoreExec(SP_ART_GET, args, false) == 1)
 		{
-			stats->rows = DatumGetInt64(StoreResult(0, 1));
-			stats->raw_bytes = DatumGetInt64(StoreResult(0, 3));
-			stats->stored_bytes = DatumGetInt64(StoreResult(0, 4));
+			stats->rows = DatumGetInt64(eg_spi_get_notnull(0, "nrows"));
+			stats->raw_bytes = DatumGetInt64(eg_spi_get_notnull(0, "raw_bytes"));
+			stats->stored_bytes = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
 		}
-		SPI_freetuptable(SPI_tuptable);
+		eg_spi_free_result();
 		table_close(rel, AccessShareLock);
 		StoreEnd(&s);
 		stats->seconds = StoreElapsed(start);
@@ -506,31 +505,17 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 		c = &ps->cols[ncols++];
 		c->attidx = i;
 		c->colno = ncols;
-		c->name = NameStr(att->attname);
 	}
 	StorePutColumns(ps, tupdesc);
 
-	ps->cctx = ZSTD_createCCtx();
-	if (ps->cctx == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("Could not create a zstd compression context.")));
-	PG_TRY();
-	{
-		stats->rows = StorePutScans(ps, rel);
-	}
-	PG_FINALLY();
-	{
-		ZSTD_freeCCtx(ps->cctx);
-		ps->cctx = NULL;
-	}
-	PG_END_TRY();
+	/* freed with the call's memory, on every path */
+	ps->cctx = StoreCCtx(s.cxt);
+	stats->rows = StorePutScans(ps, rel);
 
 	args[1] = Int64GetDatum(stats->rows);
 	args[2] = Int64GetDatum(stats->raw_bytes);
 	args[3] = Int64GetDatum(stats->stored_bytes);
-	(void) StoreExec(SP_ART_FINISH, args, false, SPI_OK_UPDATE);
+	(void) StoreExec(SP_ART_FINISH, args, false);
 
 	table_close(rel, NoLock);
 	hash = INSTR_TIME_GET_DOUBLE(ps->t_hash);
