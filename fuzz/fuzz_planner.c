@@ -24,6 +24,7 @@
 
 #include "pgstub.h"
 #include "planner.h"
+#include "planner_brute.h"
 
 #define FUZZ_MAX_VERTICES	40
 #define FUZZ_BRUTE_MAX		12

@@ -1,21 +1,14 @@
 /*
- * eg.c - module entry: settings (GUCs) and the switch to the owner's rights.
+ * eg.c - module entry: settings (GUCs).
  *
  * eg's tables live in schema eg, owned by the extension's owner and closed
- * to everybody else.  Code that touches them switches to the owner for the
- * duration of the statement with eg_become_owner(), which also pins
- * search_path so that nothing of the caller's can be picked up by name.
- * Users' own queries always run as the calling role.
+ * to everybody else; spi.c runs every statement on them as the owner.
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_namespace.h"
-#include "miscadmin.h"
+#include <limits.h>
+
 #include "utils/guc.h"
-#include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #include "eg.h"
 
@@ -92,42 +85,6 @@ _PG_init(void)
 							 NULL, &eg_progress, true,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("eg");
-}
-
-/* The owner of eg's schema (the extension's owner). */
-Oid
-eg_owner(void)
-{
-	Oid			nsp = get_namespace_oid("eg", false);
-	HeapTuple	tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for namespace %u", nsp);
-	owner = ((Form_pg_namespace) GETSTRUCT(tup))->nspowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/* Switch to the owner's rights with a pinned search_path. */
-void
-eg_become_owner(EgUserSwitch *sw)
-{
-	GetUserIdAndSecContext(&sw->saved_user, &sw->saved_sec_context);
-	SetUserIdAndSecContext(eg_owner(),
-						   sw->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	sw->guc_nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "eg, pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-}
-
-/* Back to the rights and search_path saved by eg_become_owner. */
-void
-eg_restore_user(const EgUserSwitch *sw)
-{
-	AtEOXact_GUC(true, sw->guc_nest);
-	SetUserIdAndSecContext(sw->saved_user, sw->saved_sec_context);
 }
 
 PG_FUNCTION_INFO_V1(eg_budget_bytes);

@@ -1,11 +1,11 @@
 /*
- * eg.h - definitions shared by every module of eg: the artifact id, the
- * settings (GUCs) and the switch to the extension owner's rights.
+ * eg.h - definitions shared by every module of eg: the artifact id and the
+ * settings (GUCs).
  *
  * eg keeps its Experiment Graph and store in ordinary tables of schema eg,
  * owned by the extension's owner and closed to other roles.  User steps run
- * with the caller's rights; only the graph and store modules switch to the
- * owner, for exactly the statements that touch eg's own tables.
+ * with the caller's rights; statements on eg's own tables run as the owner
+ * (spi.h).
  */
 #ifndef EG_H
 #define EG_H
@@ -50,18 +50,6 @@ extern int	eg_reuse;
 extern double eg_alpha;
 extern int	eg_compression_level;
 extern bool eg_progress;
-
-/* Rights: run a block of catalog work as the extension owner (eg.c). */
-typedef struct EgUserSwitch
-{
-	Oid			saved_user;
-	int			saved_sec_context;
-	int			guc_nest;
-} EgUserSwitch;
-
-extern Oid	eg_owner(void);
-extern void eg_become_owner(EgUserSwitch *sw);
-extern void eg_restore_user(const EgUserSwitch *sw);
 
 /* Id helpers (artifact_id.c). */
 extern char *eg_id_to_hex(const EgId *id);

@@ -83,30 +83,30 @@ typedef enum GraphStmtId
  * position in it (ord, from 1); rows of unknown ids are missing.
  */
 static EgStmt graph_stmts[GS_COUNT] = {
-	[GS_LOAD_RATE] = {
+	[GS_LOAD_RATE] = EG_STMT(
 		"SELECT bytes, seconds FROM eg.load_stats",
-		0, {InvalidOid}, SPI_OK_SELECT},
-	[GS_LOOKUP] = {
+		SPI_OK_SELECT, 0, InvalidOid),
+	[GS_LOOKUP] = EG_STMT(
 		"SELECT a.ord::int4 AS ord, t.materialized, t.compute_seconds, t.load_seconds, "
 		"t.stored_bytes, t.logical_bytes, t.lineage_relids, t.quality, "
 		"t.lineage_funcids, t.role "
 		"FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 		"JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
-		1, {TEXTARRAYOID}, SPI_OK_SELECT},
-	[GS_CANDIDATES] = {
+		SPI_OK_SELECT, 1, TEXTARRAYOID),
+	[GS_CANDIDATES] = EG_STMT(
 		"SELECT a.ord::int4 AS ord, t.frequency::float8 AS frequency, "
 		"coalesce(t.recreation_seconds, t.compute_seconds, 0) AS recreation, "
 		"t.load_seconds, greatest(t.logical_bytes, t.stored_bytes)::float8 AS table_bytes, "
 		"t.potential, t.stored_bytes, extract(epoch FROM t.first_seen)::float8 AS first_seen "
 		"FROM unnest($1::text[]) WITH ORDINALITY AS a(hex, ord) "
 		"JOIN eg.artifact t ON t.id = a.hex::eg.artifact_id",
-		1, {TEXTARRAYOID}, SPI_OK_SELECT},
-	[GS_MERGE_SOURCE] = {
+		SPI_OK_SELECT, 1, TEXTARRAYOID),
+	[GS_MERGE_SOURCE] = EG_STMT(
 		"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, lineage_relids) "
 		"VALUES ($1::eg.artifact_id, 'source', $2, $3, 1, ARRAY[$4]) "
 		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
-		4, {TEXTOID, TEXTOID, BOOLOID, OIDOID}, SPI_OK_INSERT},
-	[GS_MERGE_ARTIFACT] = {
+		SPI_OK_INSERT, 4, TEXTOID, TEXTOID, BOOLOID, OIDOID),
+	[GS_MERGE_ARTIFACT] = EG_STMT(
 		"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
 		"load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
 		"lineage_funcids, role) "
@@ -118,55 +118,55 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"potential = greatest(a.potential, $12), "
 		"recreation_seconds = coalesce($13, a.recreation_seconds), "
 		"last_used = clock_timestamp()",
-		15, {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID, FLOAT8OID, INT8OID,
-		INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID, OIDOID},
-	SPI_OK_INSERT},
-	[GS_MERGE_OPERATION] = {
+		SPI_OK_INSERT, 15, TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
+		FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID,
+		OIDARRAYOID, OIDOID),
+	[GS_MERGE_OPERATION] = EG_STMT(
 		"INSERT INTO eg.operation (output, kind, inputs, definition, train) "
 		"VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
 		"ON CONFLICT (output) DO NOTHING",
-		5, {TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID}, SPI_OK_INSERT},
-	[GS_ADD_LOAD_STATS] = {
+		SPI_OK_INSERT, 5, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID),
+	[GS_ADD_LOAD_STATS] = EG_STMT(
 		"UPDATE eg.load_stats SET bytes = bytes + $1, seconds = seconds + $2",
-		2, {FLOAT8OID, FLOAT8OID}, SPI_OK_UPDATE},
-	[GS_INSERT_WORKLOAD] = {
+		SPI_OK_UPDATE, 2, FLOAT8OID, FLOAT8OID),
+	[GS_INSERT_WORKLOAD] = EG_STMT(
 		"INSERT INTO eg.workload (name, role, started, finished, seconds, seconds_saved) "
 		"VALUES ($1, $2, $3, clock_timestamp(), $4, $5) RETURNING id",
-		5, {TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID}, SPI_OK_INSERT_RETURNING},
-	[GS_INSERT_WORKLOAD_STEP] = {
+		SPI_OK_INSERT_RETURNING, 5, TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID),
+	[GS_INSERT_WORKLOAD_STEP] = EG_STMT(
 		"INSERT INTO eg.workload_step (workload, ord, step, artifact, action, seconds) "
 		"VALUES ($1, $2, $3, $4::eg.artifact_id, $5, $6)",
-		6, {INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID}, SPI_OK_INSERT},
-	[GS_SET_STORED] = {
+		SPI_OK_INSERT, 6, INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID),
+	[GS_SET_STORED] = EG_STMT(
 		"UPDATE eg.artifact SET materialized = true, stored_bytes = $2 "
 		"WHERE id = $1::eg.artifact_id",
-		2, {TEXTOID, INT8OID}, SPI_OK_UPDATE},
-	[GS_SET_EVICTED] = {
+		SPI_OK_UPDATE, 2, TEXTOID, INT8OID),
+	[GS_SET_EVICTED] = EG_STMT(
 		"UPDATE eg.artifact SET materialized = false, stored_bytes = 0, load_seconds = NULL "
 		"WHERE id = $1::eg.artifact_id",
-		1, {TEXTOID}, SPI_OK_UPDATE},
-	[GS_FORGET_UNSTORED] = {
+		SPI_OK_UPDATE, 1, TEXTOID),
+	[GS_FORGET_UNSTORED] = EG_STMT(
 		"UPDATE eg.artifact t SET materialized = false, stored_bytes = 0, load_seconds = NULL "
 		"WHERE t.id = ANY ($1::text[]::eg.artifact_id[]) AND t.materialized "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_artifact s WHERE s.artifact = t.id)",
-		1, {TEXTARRAYOID}, SPI_OK_UPDATE},
-	[GS_STORED_MODELS] = {
+		SPI_OK_UPDATE, 1, TEXTARRAYOID),
+	[GS_STORED_MODELS] = EG_STMT(
 		"SELECT a.id, a.quality, o.inputs[2] AS warm_from, a.lineage_relids, a.lineage_funcids "
 		"FROM eg.operation o JOIN eg.artifact a ON a.id = o.output "
 		"WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized "
 		"ORDER BY a.quality DESC NULLS LAST, a.id",
-		2, {OIDOID, TEXTOID}, SPI_OK_SELECT},
-	[GS_MATERIALIZED_IDS] = {
+		SPI_OK_SELECT, 2, OIDOID, TEXTOID),
+	[GS_MATERIALIZED_IDS] = EG_STMT(
 		"SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
-		0, {InvalidOid}, SPI_OK_SELECT},
-	[GS_SET_UTILITIES] = {
+		SPI_OK_SELECT, 0, InvalidOid),
+	[GS_SET_UTILITIES] = EG_STMT(
 		"UPDATE eg.artifact t SET utility = u.utility, status = u.why "
 		"FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(hex, utility, why) "
 		"WHERE t.id = u.hex::eg.artifact_id",
-		3, {TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID}, SPI_OK_UPDATE},
-	[GS_SET_MATERIALIZER_SECONDS] = {
+		SPI_OK_UPDATE, 3, TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID),
+	[GS_SET_MATERIALIZER_SECONDS] = EG_STMT(
 		"UPDATE eg.workload SET materializer_seconds = $2 WHERE id = $1",
-		2, {INT8OID, FLOAT8OID}, SPI_OK_UPDATE},
+		SPI_OK_UPDATE, 2, INT8OID, FLOAT8OID),
 };
 
 /*

@@ -346,9 +346,8 @@ materializer_run(MatInput *cands, int ncands, int64 workload)
 	 */
 	if (IsolationUsesXactSnapshot())
 	{
-		/* the "eg: " prefix stays until expected/materializer.out drops it */
 		ereport(NOTICE,
-				(errmsg("eg: the materializer does not run under %s isolation",
+				(errmsg("the materializer does not run under %s isolation",
 						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
 				 errhint("Nothing new was stored; a run at READ COMMITTED (the default) stores what it computes.")));
 		return NIL;

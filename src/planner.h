@@ -37,10 +37,4 @@ typedef struct PlanVertex
 extern const char *planner_action_name(EgAction action);
 extern double planner_plan(PlanVertex *v, int n, EgReuse mode, EgAction *actions);
 
-/*
- * The test oracle is not part of the planner: this include stays only until
- * fuzz/fuzz_planner.c includes planner_brute.h itself.
- */
-#include "planner_brute.h"
-
 #endif							/* EG_PLANNER_H */

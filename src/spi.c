@@ -7,9 +7,11 @@
  * search_path pinned to EG_SPI_SEARCH_PATH so that nothing of the caller's
  * can be picked up by name, from a plan prepared on first use and kept for
  * the backend, with its parameters bound (never spliced into the text).
- * The few statements that must be built as text (DDL naming a user's table)
- * go through eg_spi_exec_sql, as the owner or as the caller; users' own
- * steps always run as the caller.  Results are read by column name.
+ * The same prepared statements serve the few catalog reads that must see
+ * what the caller's session sees (EG_SPI_CALLER).  Statements that must be
+ * built as text (DDL naming a user's table, users' steps) go through
+ * eg_spi_exec_sql, as the owner or as the caller; users' steps always run
+ * as the caller.  Results are read by column name.
  *
  * Failures of SPI itself are can't-happen errors with one wording; errors
  * raised by a statement (a user's step, a constraint) pass through as they
@@ -178,39 +180,6 @@ eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes, const Datum *values,
 	MemoryContextSwitchTo(cxt);
 	if (rc != expect)
 		SpiFailed(rc, sql);
-	return SPI_processed;
-}
-
-/* Open a read-only cursor on statement stmt as the owner. */
-Portal
-eg_spi_cursor_open(EgStmt *stmt, const Datum *values)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	SpiOwnerSwitch sw;
-	Portal		portal;
-
-	SpiBecomeOwner(&sw);
-	if (stmt->plan == NULL)
-		SpiPrepare(stmt);
-	portal = SPI_cursor_open(NULL, stmt->plan, (Datum *) values, NULL, true);
-	SpiRestoreUser(&sw);
-	MemoryContextSwitchTo(cxt);
-	if (portal == NULL)
-		SpiFailed(SPI_result, stmt->sql);
-	return portal;
-}
-
-/* Fetch the next count rows of a cursor as the owner into SPI_tuptable. */
-uint64
-eg_spi_cursor_fetch(Portal portal, long count)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	SpiOwnerSwitch sw;
-
-	SpiBecomeOwner(&sw);
-	SPI_cursor_fetch(portal, true, count);
-	SpiRestoreUser(&sw);
-	MemoryContextSwitchTo(cxt);
 	return SPI_processed;
 }
 

@@ -34,6 +34,10 @@ typedef struct EgStmt
 	SPIPlanPtr	plan;			/* NULL until first used */
 } EgStmt;
 
+/* An EgStmt on eg's tables, for static tables: EG_STMT(sql, expect, nargs, types...). */
+#define EG_STMT(sql, expect, nargs, ...) \
+	{(sql), (nargs), {__VA_ARGS__}, (expect), EG_SPI_OWNER, NULL}
+
 extern void eg_spi_connect(void);
 extern void eg_spi_finish(void);
 
@@ -42,8 +46,6 @@ extern uint64 eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls,
 extern uint64 eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes,
 							  const Datum *values, const char *nulls,
 							  int expect, EgSpiRights rights);
-extern Portal eg_spi_cursor_open(EgStmt *stmt, const Datum *values);
-extern uint64 eg_spi_cursor_fetch(Portal portal, long count);
 
 extern int	eg_spi_column(const char *name);
 extern Datum eg_spi_get(uint64 row, const char *name, bool *isnull);

@@ -52,88 +52,84 @@
 #include "store.h"
 #include "store_internal.h"
 
-/* A statement of store_stmts: text, parameter types, expected result. */
-#define STORE_STMT(sql, expect, nargs, ...) \
-	{(sql), (nargs), {__VA_ARGS__}, (expect), NULL}
-
 /* Artifact ids travel as text, cast to eg.artifact_id in the statement. */
 static EgStmt store_stmts[SP_COUNT_PLANS] = {
-	[SP_ART_CLAIM] = STORE_STMT(
+	[SP_ART_CLAIM] = EG_STMT(
 		"INSERT INTO eg.store_artifact (artifact, nrows, ncolumns) "
 		"VALUES ($1::eg.artifact_id, 0, $2) ON CONFLICT (artifact) DO NOTHING",
 		SPI_OK_INSERT, 2, TEXTOID, INT4OID),
-	[SP_ART_GET] = STORE_STMT(
+	[SP_ART_GET] = EG_STMT(
 		"SELECT nrows, ncolumns, raw_bytes, stored_bytes FROM eg.store_artifact "
 		"WHERE artifact = $1::eg.artifact_id",
 		SPI_OK_SELECT, 1, TEXTOID),
-	[SP_ART_FINISH] = STORE_STMT(
+	[SP_ART_FINISH] = EG_STMT(
 		"UPDATE eg.store_artifact SET nrows = $2, raw_bytes = $3, stored_bytes = $4 "
 		"WHERE artifact = $1::eg.artifact_id",
 		SPI_OK_UPDATE, 4, TEXTOID, INT8OID, INT8OID, INT8OID),
-	[SP_ART_DELETE] = STORE_STMT(
+	[SP_ART_DELETE] = EG_STMT(
 		"DELETE FROM eg.store_artifact WHERE artifact = $1::eg.artifact_id",
 		SPI_OK_DELETE, 1, TEXTOID),
-	[SP_ART_CHUNKS] = STORE_STMT(
+	[SP_ART_CHUNKS] = EG_STMT(
 		"SELECT DISTINCT c.hash, c.stored_bytes FROM eg.store_segment s "
 		"JOIN eg.chunk c ON c.hash = s.chunk "
 		"WHERE s.artifact = $1::eg.artifact_id",
 		SPI_OK_SELECT, 1, TEXTOID),
-	[SP_COL_INSERT] = STORE_STMT(
+	[SP_COL_INSERT] = EG_STMT(
 		"INSERT INTO eg.store_column "
 		"(artifact, attnum, name, typid, typmod, collid, typesig) "
 		"SELECT $1::eg.artifact_id, c.* FROM unnest($2::int4[], $3::name[], "
 		"$4::oid[], $5::int4[], $6::oid[], $7::bytea[]) AS c",
 		SPI_OK_INSERT, 7, TEXTOID, INT4ARRAYOID, NAMEARRAYOID, OIDARRAYOID,
 		INT4ARRAYOID, OIDARRAYOID, BYTEAARRAYOID),
-	[SP_COL_LIST] = STORE_STMT(
+	[SP_COL_LIST] = EG_STMT(
 		"SELECT attnum, name, typid, typmod, collid, typesig FROM eg.store_column "
 		"WHERE artifact = $1::eg.artifact_id ORDER BY attnum",
 		SPI_OK_SELECT, 1, TEXTOID),
-	[SP_SEG_INSERT] = STORE_STMT(
+	[SP_SEG_INSERT] = EG_STMT(
 		"INSERT INTO eg.store_segment (artifact, attnum, first_row, nrows, chunk) "
 		"SELECT $1::eg.artifact_id, s.* FROM unnest($2::int4[], $3::int8[], "
 		"$4::int4[], $5::bytea[]) AS s",
 		SPI_OK_INSERT, 5, TEXTOID, INT4ARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
 		BYTEAARRAYOID),
-	[SP_SEG_LIST] = STORE_STMT(
+	[SP_SEG_LIST] = EG_STMT(
 		"SELECT attnum, first_row, nrows, chunk FROM eg.store_segment "
 		"WHERE artifact = $1::eg.artifact_id ORDER BY attnum, first_row",
 		SPI_OK_SELECT, 1, TEXTOID),
-	[SP_SEG_DELETE] = STORE_STMT(
+	[SP_SEG_DELETE] = EG_STMT(
 		"WITH d AS (DELETE FROM eg.store_segment "
 		"WHERE artifact = $1::eg.artifact_id RETURNING chunk) "
 		"SELECT DISTINCT chunk FROM d",
 		SPI_OK_SELECT, 1, TEXTOID),
-	[SP_CHUNK_LOCK] = STORE_STMT(
+	[SP_CHUNK_LOCK] = EG_STMT(
 		"SELECT stored_bytes FROM eg.chunk WHERE hash = $1 FOR KEY SHARE",
 		SPI_OK_SELECT, 1, BYTEAOID),
-	[SP_CHUNK_INSERT] = STORE_STMT(
+	[SP_CHUNK_INSERT] = EG_STMT(
 		"INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data) "
 		"VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
 		SPI_OK_INSERT, 4, BYTEAOID, INT8OID, INT8OID, BYTEAOID),
-	[SP_CHUNK_FETCH_MANY] = STORE_STMT(
+	[SP_CHUNK_FETCH_MANY] = EG_STMT(
 		"SELECT hash, raw_bytes, data FROM eg.chunk WHERE hash = ANY ($1)",
 		SPI_OK_SELECT, 1, BYTEAARRAYOID),
-	[SP_CHUNK_USERS] = STORE_STMT(
+	[SP_CHUNK_USERS] = EG_STMT(
 		"SELECT DISTINCT artifact, artifact::text AS hex FROM eg.store_segment "
 		"WHERE chunk = $1",
 		SPI_OK_SELECT, 1, BYTEAOID),
-	[SP_CHUNK_CLAIM_FREE] = STORE_STMT(
+	[SP_CHUNK_CLAIM_FREE] = EG_STMT(
 		"SELECT c.hash FROM eg.chunk c WHERE c.hash = ANY ($1) "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"FOR UPDATE OF c SKIP LOCKED",
 		SPI_OK_SELECT, 1, BYTEAARRAYOID),
-	[SP_CHUNK_CLAIM_ALL] = STORE_STMT(
+	[SP_CHUNK_CLAIM_ALL] = EG_STMT(
 		"SELECT c.hash FROM eg.chunk c "
 		"WHERE NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"FOR UPDATE OF c SKIP LOCKED",
 		SPI_OK_SELECT, 0, InvalidOid),
-	[SP_CHUNK_FREE] = STORE_STMT(
+	[SP_CHUNK_FREE] = EG_STMT(
 		"DELETE FROM eg.chunk c WHERE c.hash = ANY ($1) "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
 		"RETURNING c.stored_bytes",
 		SPI_OK_DELETE_RETURNING, 1, BYTEAARRAYOID),
-	[SP_TOTAL] = STORE_STMT(
+	[SP_TOTAL] = EG_STMT(
 		"SELECT COALESCE(sum(stored_bytes), 0)::int8 AS total FROM eg.chunk",
 		SPI_OK_SELECT, 0, InvalidOid),
 };

@@ -82,7 +82,7 @@ typedef struct CheckState
 } CheckState;
 
 /* A check's statement: a read-only query with nargs parameters. */
-#define CHECK_STMT(sql, nargs, ...) {(sql), (nargs), {__VA_ARGS__}, SPI_OK_SELECT, NULL}
+#define CHECK_STMT(sql, nargs, ...) EG_STMT(sql, SPI_OK_SELECT, nargs, __VA_ARGS__)
 /* A set-based check statement, without or with $1 (SEGMENT_MAX_ROWS). */
 #define CHECK_SET(sql)		CHECK_STMT(sql, 0, InvalidOid)
 #define CHECK_SET_ROWS(sql)	CHECK_STMT(sql, 1, INT4OID)

@@ -69,15 +69,15 @@ typedef enum TrackStmtId
 } TrackStmtId;
 
 static EgStmt track_stmts[TS_COUNT] = {
-	[TS_LOG_CHANGE] = {
+	[TS_LOG_CHANGE] = EG_STMT(
 		"INSERT INTO eg.source_change (relid) VALUES ($1)",
-		1, {OIDOID}, SPI_OK_INSERT},
-	[TS_VERSION] = {
+		SPI_OK_INSERT, 1, OIDOID),
+	[TS_VERSION] = EG_STMT(
 		"SELECT coalesce(sum(n), 0) || ':' || "
 		"coalesce(sum(coalesce(h, hashint8extended(seq, 0))), 0) AS version "
 		"FROM eg.source_change WHERE relid = $1",
-		1, {OIDOID}, SPI_OK_SELECT},
-	[TS_COMPACT] = {
+		SPI_OK_SELECT, 1, OIDOID),
+	[TS_COMPACT] = EG_STMT(
 		"WITH gone AS ("
 		" DELETE FROM eg.source_change WHERE relid IN"
 		" (SELECT relid FROM eg.source_change GROUP BY relid"
@@ -85,7 +85,7 @@ static EgStmt track_stmts[TS_COUNT] = {
 		" RETURNING relid, n, coalesce(h, hashint8extended(seq, 0)) AS h) "
 		"INSERT INTO eg.source_change (relid, n, h) "
 		"SELECT relid, sum(n), sum(h) FROM gone GROUP BY relid",
-		1, {INT4OID}, SPI_OK_INSERT},
+		SPI_OK_INSERT, 1, INT4OID),
 };
 
 /*

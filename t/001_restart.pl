@@ -18,7 +18,6 @@ $node->safe_psql('postgres', q{
 });
 
 my $workload = q{
-    SET eg.progress = off;
     SET eg.reuse = all_load;
     SET eg.materializer = 'all';
     SELECT eg.begin('restart');

@@ -37,7 +37,6 @@ $node->safe_psql('postgres', q{
 });
 
 my $settings = q{
-    SET eg.progress = off;
     SET eg.reuse = all_load;
     SET eg.materializer = 'all';
 };

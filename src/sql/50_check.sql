@@ -1,5 +1,5 @@
 -- eg install script, part 5: eg.check, the store's and graph's invariants
--- verified (src/check.c says what each problem means).
+-- verified (src/store_check.c says what each problem means).
 --
 -- Not for ordinary roles: it reads the store's internals (as the extension
 -- owner, like the rest of eg's C code) and, with deep, reads and
