@@ -267,13 +267,35 @@ SELECT * FROM pg_temp.rw_regress_eg_reader;
 SELECT count(*) FROM pg_temp.rs_regress_eg_owner;
 DROP TABLE rm.rw_regress_eg_owner;
 
--- 5. eg.materialize(): any role may run it, within the budget set for it
+-- 5. eg.materialize(): any role may run it, with the store-wide settings
+-- (budget, policy, alpha) a superuser set; no ordinary role changes them
 SELECT role, stmt, outcome FROM rm_matrix(
     ARRAY['regress_eg_nobody', 'regress_eg_rls'],
     ARRAY['SELECT count(*) FROM eg.materialize()', 'SET eg.budget = 0',
-          'SELECT set_config(''eg.budget'', ''0'', false)'])
+          'SELECT set_config(''eg.budget'', ''0'', false)',
+          'SET eg.materializer = heuristic', 'SET eg.alpha = 1',
+          'SELECT set_config(''eg.materializer'', ''none'', true)',
+          'SELECT set_config(''eg.alpha'', ''0'', false)',
+          'SET eg.reuse = all_compute'])
 ORDER BY stmt, role;
 SELECT count(*) > 0 AS still_stored FROM eg.artifacts WHERE step LIKE 'rm\_%' AND materialized;
+-- the issue's attack: heuristic with alpha 1 would evict the others' artifacts
+SELECT count(*) AS stored_before FROM eg.artifacts WHERE materialized \gset
+SET ROLE regress_eg_nobody;
+SELECT rm_try('SET eg.materializer = heuristic') AS policy,
+       rm_try('SET eg.alpha = 1') AS alpha,
+       (SELECT count(*) FROM eg.materialize() WHERE action = 'evicted') AS evicted;
+RESET ROLE;
+SELECT count(*) = :stored_before AS none_evicted FROM eg.artifacts WHERE materialized;
+-- a superuser may delegate them, like any superuser-only parameter
+GRANT SET ON PARAMETER eg.materializer, eg.alpha TO regress_eg_reader;
+SET ROLE regress_eg_reader;
+SET eg.alpha = 0.25;
+SET eg.materializer = 'all';
+SHOW eg.alpha;
+RESET ROLE;
+REVOKE SET ON PARAMETER eg.materializer, eg.alpha FROM regress_eg_reader;
+RESET eg.alpha;
 
 -- 6. the views: each role sees the artifacts it may use, the runs of its roles
 CREATE FUNCTION rm_views(roles text[])

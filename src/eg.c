@@ -54,10 +54,14 @@ void
 _PG_init(void)
 {
 	/*
-	 * The store is shared by every role of the database: a budget any role
-	 * could set would let it evict everybody's artifacts (SET eg.budget = 0;
-	 * SELECT eg.materialize()) or fill the disk.  Superusers set it, or
-	 * roles granted SET on it (GRANT SET ON PARAMETER eg.budget).
+	 * The store is shared by every role of the database: what it keeps is
+	 * the server's to decide.  A budget, a policy or a weight any role could
+	 * set would let it evict everybody's artifacts (SET eg.budget = 0, or
+	 * eg.materializer = heuristic with eg.alpha = 1; SELECT
+	 * eg.materialize()) or fill the disk.  Superusers set them, or roles
+	 * granted SET on them (GRANT SET ON PARAMETER eg.materializer).  The
+	 * reuse algorithm and the compression level only change the caller's
+	 * own runs.
 	 */
 	DefineCustomIntVariable("eg.budget",
 							"Storage budget of eg's artifact store.",
@@ -67,7 +71,7 @@ _PG_init(void)
 	DefineCustomEnumVariable("eg.materializer",
 							 "Policy that chooses which artifacts to keep.",
 							 NULL, &eg_materializer, EG_MAT_STORAGE_AWARE,
-							 EgMaterializerOptions, PGC_USERSET, 0, NULL, NULL, NULL);
+							 EgMaterializerOptions, PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomEnumVariable("eg.reuse",
 							 "Algorithm that chooses which steps to load.",
 							 NULL, &eg_reuse, EG_REUSE_OPTIMAL,
@@ -75,7 +79,7 @@ _PG_init(void)
 	DefineCustomRealVariable("eg.alpha",
 							 "Weight of model quality against cost and size in the utility.",
 							 NULL, &eg_alpha, 0.5, 0.0, 1.0,
-							 PGC_USERSET, 0, NULL, NULL, NULL);
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("eg.compression_level",
 							"zstd level for stored artifacts.",
 							NULL, &eg_compression_level, 1, 1, 19,
