@@ -193,6 +193,37 @@ IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
 	stmt->withClause->ctes = list_concat(ctes, stmt->withClause->ctes);
 }
 
+/*
+ * A relation that always exists, analysed in place of a string constant
+ * naming an earlier step: a regclass argument ('f', 'f'::regclass) names the
+ * step's table, which need not exist before the run.  Only the analysis copy
+ * changes; the query runs as written, when the step's table exists.
+ */
+#define IDENT_STEP_STRING_STANDIN "pg_catalog.pg_class"
+
+/* Replace string constants naming an input step (names) by the stand-in. */
+static bool
+IdentStepStringsWalker(Node *node, List *names)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, A_Const))
+	{
+		A_Const    *c = (A_Const *) node;
+
+		if (!c->isnull && IsA(&c->val, String))
+		{
+			ListCell   *lc;
+
+			foreach(lc, names)
+				if (strcmp(strVal(&c->val), (char *) lfirst(lc)) == 0)
+					c->val.sval.sval = pstrdup(IDENT_STEP_STRING_STANDIN);
+		}
+		return false;
+	}
+	return raw_expression_tree_walker(node, IdentStepStringsWalker, (void *) names);
+}
+
 /* What the error context callback needs while a step's query is parsed. */
 typedef struct IdentErrorArg
 {
@@ -539,6 +570,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	/* analyse a copy with placeholders for the earlier steps */
 	stmt = copyObject(stmt);
 	IdentAddPlaceholders(stmt, shapes, found.relations);
+	(void) IdentStepStringsWalker((Node *) stmt, info->inputs);
 	raw = makeNode(RawStmt);
 	raw->stmt = (Node *) stmt;
 	raw->stmt_location = -1;
