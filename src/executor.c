@@ -16,14 +16,18 @@
  *
  * Executing updates no row of the graph (removing a damaged artifact from
  * the store aside); everything the run learnt is written after it takes
- * graph_lock (lock order: graph.c).  Users' steps and the statements on
- * their temp tables run through spi.c with the caller's rights.
+ * graph_lock (lock order: graph.c).  At REPEATABLE READ or SERIALIZABLE
+ * the run's transaction writes neither: a background worker merges the run
+ * (graph_worker.c), and a damaged artifact stays in the store (store_get)
+ * for a run at READ COMMITTED to remove.  Users' steps and the statements on their temp
+ * tables run through spi.c with the caller's rights.
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -287,13 +291,20 @@ ExecReadQuality(EgStep *step, Oid relid)
 /*
  * Tell the graph at once that id, and the others a bad chunk took along,
  * left the store.  A write to the graph while the run executes: graph_lock
- * first, as everywhere (the lock, then rows).
+ * first, as everywhere (the lock, then rows).  At REPEATABLE READ or
+ * SERIALIZABLE the graph only remembers it for this transaction, and the
+ * run's worker unmarks it with the failed loads.
  */
 static void
-ExecForgetStored(const EgId *id, List *others)
+ExecForgetStored(RunState *rs, const EgId *id, List *others)
 {
-	graph_lock();
-	graph_forget_unstored(lcons(eg_id_copy(id), others));
+	List	   *ids = lcons(eg_id_copy(id), others);
+
+	if (IsolationUsesXactSnapshot())
+		rs->failed = list_concat(rs->failed, ids);
+	else
+		graph_lock();
+	graph_forget_unstored(ids);
 }
 
 /*
@@ -303,7 +314,7 @@ ExecForgetStored(const EgId *id, List *others)
  * best model, or none.
  */
 static bool
-ExecWarmModel(EgStep *step, bytea **model)
+ExecWarmModel(RunState *rs, EgStep *step, bytea **model)
 {
 	RangeVar   *into = makeRangeVar(NULL, "eg_warm_start", -1);
 	int64		rows;
@@ -315,7 +326,7 @@ ExecWarmModel(EgStep *step, bytea **model)
 	ExecDropTemp(into->relname);
 	if (!OidIsValid(store_get(&step->warm_id, into, &rows, &others, NULL)))
 	{
-		ExecForgetStored(&step->warm_id, others);
+		ExecForgetStored(rs, &step->warm_id, others);
 		return false;
 	}
 	if (ExecSql("SELECT model FROM pg_temp.eg_warm_start", SPI_OK_SELECT) == 1)
@@ -354,7 +365,7 @@ ExecCompute(RunState *rs, EgStep *step)
 		char	   *fname;
 
 		/* a damaged warm-start model leaves the store: take the next best */
-		while (step->has_warm && !ExecWarmModel(step, &warm))
+		while (step->has_warm && !ExecWarmModel(rs, step, &warm))
 			workload_refresh_id(rs->wl, step, true);
 		fname = get_func_name(step->train);
 		if (fname == NULL)
@@ -532,7 +543,11 @@ ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
 	}
 }
 
-/* Merge the run into the graph; returns the workload's id in the graph. */
+/*
+ * Merge the run into the graph; returns the workload's id in the graph.  At
+ * REPEATABLE READ or SERIALIZABLE a background worker merges it, and
+ * forgets the failed loads, in its own transaction (graph_worker.c): 0.
+ */
 static int64
 ExecRecord(RunState *rs, TimestampTz started, double seconds)
 {
@@ -569,8 +584,14 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 			g->inputs[k++] = rs->wl->steps[step->inputs[p]]->id;
 		if (step->has_warm)
 			g->inputs[k++] = step->warm_id;
+		g->source_names = NIL;
 		foreach(lc, step->sources)
+		{
+			char	   *relname = get_rel_name(((EgSource *) lfirst(lc))->relid);
+
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
+			g->source_names = lappend(g->source_names, relname ? relname : "?");
+		}
 		g->sources = step->sources;
 		g->lineage = step->lineage;
 		g->lineage_funcs = step->lineage_funcs;
@@ -583,7 +604,14 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		if (rs->quality[i] >= 0)
 			gs[workload_find(rs->wl, rs->wl->steps[i]->quality_of)->index].quality = rs->quality[i];
 	ExecPotentialAndRecreation(rs, gs);
-	return graph_record_run(rs->wl->name, gs, rs->n, started, seconds, Max(saved, 0));
+	if (IsolationUsesXactSnapshot())
+	{
+		graph_record_in_worker(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
+							   Max(saved, 0), rs->failed);
+		return 0;
+	}
+	return graph_record_run(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
+							Max(saved, 0));
 }
 
 /* Hand the run's computed, reusable tables to the materializer. */
@@ -627,8 +655,13 @@ ExecRun(FunctionCallInfo fcinfo)
 	eg_spi_connect();
 	rs = ExecPrepare(ExecTargets(fcinfo));
 	ExecRunPlan(rs);
-	/* the first write to eg's tables: graph_lock first */
-	graph_lock();
+	/*
+	 * The first write to eg's tables: graph_lock first.  At REPEATABLE READ
+	 * or SERIALIZABLE the worker that merges the run takes it (the run's
+	 * transaction holding it too would wait for its own worker).
+	 */
+	if (!IsolationUsesXactSnapshot())
+		graph_lock();
 	graph_forget_unstored(rs->failed);
 	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
 

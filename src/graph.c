@@ -12,6 +12,13 @@
  * text); upserts keep concurrent sessions that merge the same artifact
  * correct.
  *
+ * At REPEATABLE READ or SERIALIZABLE a run's transaction writes none of
+ * this: its snapshot predates other sessions' records, so its upserts would
+ * fail on them (could not serialize access), and SSI would count eg's reads
+ * and writes as the user's.  graph_worker.c merges the run from a
+ * background worker at READ COMMITTED instead, and the run's transaction
+ * remembers here the artifacts it found missing from the store.
+ *
  * Lock order: whoever writes the graph's rows (a run merging itself, a
  * run's failed loads, the materializer) takes graph_lock first, then rows.
  * A run that updated an artifact's row and then waited for the lock would
@@ -21,12 +28,15 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -170,6 +180,31 @@ static EgStmt graph_stmts[GS_COUNT] = {
 };
 
 /*
+ * Artifacts that this transaction, at REPEATABLE READ or SERIALIZABLE,
+ * found missing or damaged in the store (graph_forget_unstored).  The
+ * worker that unmarks them commits after this transaction's snapshot was
+ * taken, so its lookups treat them as not materialized themselves.  The
+ * list lives in TopTransactionContext and belongs to transaction
+ * GraphUnusableXact.
+ */
+static List *GraphUnusable = NIL;
+static LocalTransactionId GraphUnusableXact = InvalidLocalTransactionId;
+
+/* True if this transaction found artifact id missing from the store. */
+static bool
+GraphIsUnusable(const EgId *id)
+{
+	ListCell   *lc;
+
+	if (GraphUnusableXact != MyProc->lxid)
+		return false;
+	foreach(lc, GraphUnusable)
+		if (eg_id_equal((EgId *) lfirst(lc), id))
+			return true;
+	return false;
+}
+
+/*
  * Take the graph's write lock until the end of the transaction (again, if
  * held: it nests).  Lock order: this lock first, then any row of eg's
  * tables; see the top of this file.
@@ -304,7 +339,8 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		Datum		d;
 
 		out[i].known = true;
-		out[i].materialized = DatumGetBool(eg_spi_get_notnull(r, "materialized"));
+		out[i].materialized = DatumGetBool(eg_spi_get_notnull(r, "materialized")) &&
+			!GraphIsUnusable(&ids[i]);
 		out[i].compute_seconds = GraphFloat(r, "compute_seconds");
 		out[i].load_seconds = GraphFloat(r, "load_seconds");
 		out[i].stored_bytes = DatumGetInt64(eg_spi_get_notnull(r, "stored_bytes"));
@@ -324,15 +360,14 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 	eg_spi_finish();
 }
 
-/* Upsert a source artifact (a base table at one data version). */
+/* Upsert a source artifact (a base table at one data version) called name. */
 static void
-GraphMergeSource(const EgSource *src)
+GraphMergeSource(const EgSource *src, const char *name)
 {
 	Datum		values[4];
-	char	   *name = get_rel_name(src->relid);
 
 	values[0] = GraphIdDatum(&src->id);
-	values[1] = CStringGetTextDatum(name ? name : "?");
+	values[1] = CStringGetTextDatum(name);
 	values[2] = BoolGetDatum(src->reusable);
 	values[3] = ObjectIdGetDatum(src->relid);
 	eg_spi_exec(&graph_stmts[GS_MERGE_SOURCE], values, NULL, false);
@@ -384,11 +419,11 @@ GraphMergeStep(const GraphStep *s)
 /*
  * Merge a finished run into the graph: its sources, its steps' artifacts
  * and operations (a loaded step's load time included), the restore
- * throughput its loads measured, and the run itself.  Returns the workload
- * id.  The caller holds graph_lock.
+ * throughput its loads measured, and the run itself, by role.  Returns the
+ * workload id.  The caller holds graph_lock.
  */
 int64
-graph_record_run(const char *name, GraphStep *steps, int n,
+graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 				 TimestampTz started, double seconds, double saved)
 {
 	Datum		wvalues[5];
@@ -403,6 +438,7 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 	for (int i = 0; i < n; i++)
 	{
 		ListCell   *lc;
+		ListCell   *lcname;
 
 		if (steps[i].action == EG_ACT_LOAD &&
 			steps[i].logical_bytes >= GRAPH_RATE_MIN_BYTES)
@@ -413,7 +449,7 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 		}
 		if (!steps[i].used)
 			continue;
-		foreach(lc, steps[i].sources)
+		forboth(lc, steps[i].sources, lcname, steps[i].source_names)
 		{
 			EgSource   *src = (EgSource *) lfirst(lc);
 			ListCell   *lc2;
@@ -423,7 +459,7 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 				dup |= eg_id_equal(&((EgSource *) lfirst(lc2))->id, &src->id);
 			if (!dup)
 			{
-				GraphMergeSource(src);
+				GraphMergeSource(src, (const char *) lfirst(lcname));
 				seen = lappend(seen, src);
 			}
 		}
@@ -440,7 +476,7 @@ graph_record_run(const char *name, GraphStep *steps, int n,
 
 	wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
 	wnulls[0] = name ? ' ' : 'n';
-	wvalues[1] = ObjectIdGetDatum(GetUserId());
+	wvalues[1] = ObjectIdGetDatum(role);
 	wvalues[2] = TimestampTzGetDatum(started);
 	wvalues[3] = Float8GetDatum(seconds);
 	wvalues[4] = Float8GetDatum(saved);
@@ -487,7 +523,9 @@ graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes)
  * loads) that the store does not hold.  One the store holds again (a concurrent run
  * stored it after this one's load failed) stays materialized: the caller
  * holds graph_lock, so (at READ COMMITTED) every store committed before
- * the lock is seen, and none can be in progress.
+ * the lock is seen, and none can be in progress.  At REPEATABLE READ or
+ * SERIALIZABLE nothing is written (nor locked): this transaction's lookups
+ * treat them as not materialized, and the run's worker unmarks them.
  */
 void
 graph_forget_unstored(List *ids)
@@ -496,6 +534,19 @@ graph_forget_unstored(List *ids)
 	EgId	   *arr = palloc(sizeof(EgId) * Max(list_length(ids), 1));
 	int			n = 0;
 	ListCell   *lc;
+
+	if (IsolationUsesXactSnapshot())
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+		if (GraphUnusableXact != MyProc->lxid)
+			GraphUnusable = NIL;
+		GraphUnusableXact = MyProc->lxid;
+		foreach(lc, ids)
+			GraphUnusable = lappend(GraphUnusable, eg_id_copy((EgId *) lfirst(lc)));
+		MemoryContextSwitchTo(old);
+		return;
+	}
 
 	foreach(lc, ids)
 		arr[n++] = *(EgId *) lfirst(lc);
@@ -610,6 +661,8 @@ graph_stored_models(Oid train, const EgId *input, bool best_only)
 		/* graph_may_use checks the caller's rights: eg_spi_exec restored them */
 		if (!graph_may_use(GraphOids(r, "lineage_relids"), GraphOids(r, "lineage_funcids"),
 						   InvalidOid, false, NULL))
+			continue;
+		if (GraphIsUnusable(DatumGetEgId(eg_spi_get_notnull(r, "id"))))
 			continue;
 		m = palloc0(sizeof(GraphModel));
 		m->id = *DatumGetEgId(eg_spi_get_notnull(r, "id"));

@@ -57,6 +57,7 @@ typedef struct GraphStep
 								 * model: then the model it started from),
 								 * then sources */
 	List	   *sources;		/* EgSource * */
+	List	   *source_names;	/* char *: each source's table name */
 	List	   *lineage;		/* Oid */
 	List	   *lineage_funcs;	/* Oid */
 	Oid			role;			/* the role its id covers, or InvalidOid */
@@ -101,7 +102,7 @@ typedef struct GraphModel
 
 extern void graph_lock(void);
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
-extern int64 graph_record_run(const char *name, GraphStep *steps, int n,
+extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_forget_unstored(List *ids);
@@ -112,5 +113,11 @@ extern void graph_candidates(const EgId *ids, int n, GraphCosts *out);
 extern void graph_set_utilities(const GraphUtility *u, int n);
 extern void graph_set_materializer_seconds(int64 workload, double seconds);
 extern List *graph_stored_models(Oid train, const EgId *input, bool best_only);
+
+/* graph_worker.c: merging a run from a background worker */
+extern void graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
+								   TimestampTz started, double seconds, double saved,
+								   List *failed);
+extern PGDLLEXPORT void eg_graph_worker(Datum arg);
 
 #endif							/* EG_GRAPH_H */

@@ -20,9 +20,13 @@
  * corrupt chunk, a malformed segment - ends in one WARNING naming the
  * artifact: the half-built table is dropped, the artifact (and with a bad
  * chunk, every artifact using it, and the chunk) leaves the store, and the
- * caller gets InvalidOid and recomputes.  A caller that cannot recompute
- * (eg.restore, which then fails) gets what is wrong instead, and nothing
- * is removed: its error would roll the removal back anyway.  Errors of the
+ * caller gets InvalidOid and recomputes; at REPEATABLE READ or
+ * SERIALIZABLE it stays in the store, reported, for a run at READ COMMITTED
+ * to remove (removing it in the user's transaction could fail that, and
+ * the worker that records the run would not see it: graph_worker.c).  A
+ * caller that cannot recompute (eg.restore, which then fails) gets what is
+ * wrong instead, and nothing is removed: its error would roll the removal
+ * back anyway.  Errors of the
  * caller's own making (the table exists, no CREATE right) are plain
  * errors.  The zstd context lives outside palloc and is freed on every
  * path, by a reset callback of the call's memory context.
@@ -563,7 +567,8 @@ StoreGetDamage(StoreGetState *gs)
 
 /*
  * Remove a stored artifact that cannot be restored, and report it; with a
- * bad chunk, also every other artifact using that chunk, and the chunk.
+ * bad chunk, also every other artifact using that chunk, and the chunk.  At
+ * REPEATABLE READ or SERIALIZABLE only report it (see the top of the file).
  */
 static void
 StoreGetDiscard(StoreGetState *gs)
@@ -572,6 +577,15 @@ StoreGetDiscard(StoreGetState *gs)
 	int			others = 0;
 	char	   *damage = StoreGetDamage(gs);
 
+	if (IsolationUsesXactSnapshot())
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("stored artifact %s cannot be restored", s->hex),
+				 errdetail("%s", damage),
+				 errhint("The artifact will be recomputed; a run at READ COMMITTED removes it from the store.")));
+		return;
+	}
 	if (gs->bad_chunk && gs->bad_seg != NULL)
 	{
 		Datum		args[1];

@@ -42,7 +42,6 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
-#include "postmaster/bgworker.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -55,6 +54,7 @@
 
 #include "spi.h"
 #include "track.h"
+#include "worker.h"
 
 /* A table's change log is compacted beyond this many rows. */
 #define TRACK_COMPACT_ROWS 64
@@ -228,26 +228,10 @@ TrackInstallHere(Oid relid, TrackState_ state)
 static bool
 TrackInstallInWorker(Oid relid)
 {
-	BackgroundWorker worker;
-	BackgroundWorkerHandle *handle;
-	pid_t		pid;
 	char		kind;
 
-	memset(&worker, 0, sizeof(worker));
-	snprintf(worker.bgw_name, BGW_MAXLEN, "eg tracker for relation %u", relid);
-	snprintf(worker.bgw_type, BGW_MAXLEN, "eg tracker");
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "eg");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "eg_track_worker");
-	worker.bgw_main_arg = ObjectIdGetDatum(relid);
-	memcpy(worker.bgw_extra, &MyDatabaseId, sizeof(Oid));
-	worker.bgw_notify_pid = MyProcPid;
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
-		return false;
-	if (WaitForBackgroundWorkerStartup(handle, &pid) != BGWH_STARTED ||
-		WaitForBackgroundWorkerShutdown(handle) != BGWH_STOPPED)
+	if (!worker_run("eg tracker", psprintf("eg tracker for relation %u", relid),
+					"eg_track_worker", ObjectIdGetDatum(relid)))
 		return false;
 	AcceptInvalidationMessages();
 	return TrackCurrentState(relid, &kind) == TRACK_ON;
@@ -322,13 +306,10 @@ void
 eg_track_worker(Datum arg)
 {
 	Oid			relid = DatumGetObjectId(arg);
-	Oid			dbid;
 	char		kind;
 	TrackState_ state;
 
-	memcpy(&dbid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(dbid, InvalidOid, 0);
+	worker_connect();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	/* never wait long for the table's writers: the run falls back */

@@ -1,0 +1,61 @@
+/*
+ * worker.c - short-lived background workers that do one thing for a
+ * session, in their own transaction, while the session waits.
+ *
+ * Some of eg's work must not happen in the user's transaction: installing
+ * a table's change trigger (track.c) would hold a lock that excludes the
+ * table's writers until the user commits; merging a run into the graph at
+ * REPEATABLE READ or SERIALIZABLE (graph_worker.c) would make eg's writes
+ * part of a transaction whose snapshot predates other sessions' records.
+ * Both start a dynamic background worker of this library, connected to the
+ * session's database as the bootstrap superuser (eg's statements run as the
+ * extension owner anyway, spi.c), never restarted, and wait until it exits.
+ * What the worker did is read back from the catalogs or from shared memory
+ * by the caller.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "postmaster/bgworker.h"
+
+#include "worker.h"
+
+/*
+ * Start worker function (of this library) with argument arg, connected to
+ * this database, and wait until it exits.  False if no worker could be
+ * started (max_worker_processes reached, or not under a postmaster) or the
+ * postmaster died; true once it exited, whatever it did.  Interruptible:
+ * a cancel while waiting is an error here; the worker goes on.
+ */
+bool
+worker_run(const char *type, const char *name, const char *function, Datum arg)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+
+	memset(&worker, 0, sizeof(worker));
+	snprintf(worker.bgw_name, BGW_MAXLEN, "%s", name);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "%s", type);
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "eg");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "%s", function);
+	worker.bgw_main_arg = arg;
+	memcpy(worker.bgw_extra, &MyDatabaseId, sizeof(Oid));
+	worker.bgw_notify_pid = MyProcPid;
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		return false;
+	return WaitForBackgroundWorkerShutdown(handle) == BGWH_STOPPED;
+}
+
+/* In a worker started by worker_run: take signals, connect to the database. */
+void
+worker_connect(void)
+{
+	Oid			dbid;
+
+	memcpy(&dbid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dbid, InvalidOid, 0);
+}

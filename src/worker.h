@@ -1,0 +1,14 @@
+/*
+ * worker.h - short-lived background workers that do one thing for a
+ * session, in their own transaction, while the session waits.
+ */
+#ifndef EG_WORKER_H
+#define EG_WORKER_H
+
+#include "postgres.h"
+
+extern bool worker_run(const char *type, const char *name, const char *function,
+					   Datum arg);
+extern void worker_connect(void);
+
+#endif							/* EG_WORKER_H */
