@@ -5,8 +5,8 @@
  * tagged encoding of its lineage: the kind of step, the fingerprint of its
  * operation (ident_query.c analyses queries), its parameters, the ids of
  * its input steps, the source ids of the base tables it reads, and the
- * definitions of the user-defined functions it calls (plus the relevant
- * settings when it calls functions that read them).  Ids are Merkle-style:
+ * definitions of the user-defined functions it calls (plus the settings
+ * that change results, when ident_query.c finds that some may change its).  Ids are Merkle-style:
  * an input's id already covers the input's own lineage.
  *
  * A base table's source id covers its oid and its data version (track.c).
@@ -390,14 +390,66 @@ IdentHashFunctions(IdentHash *h, List *funcids)
 	eg_spi_finish();
 }
 
-/* Hash the settings that stable functions (output formats, time zone) read. */
+/*
+ * Hash the settings that can change a value or a text a settings-dependent
+ * step computes (ident_query.c says which steps are).  The order is part of
+ * every such id: new names go at the end.
+ *
+ * In the list, each because it changes what functions and conversions give:
+ *   TimeZone, DateStyle, IntervalStyle: date/time input and output;
+ *   extra_float_digits: float4/float8 output; lc_monetary: money, to_char;
+ *   lc_numeric, lc_time: to_char; bytea_output: bytea output;
+ *   search_path: reg* input and output, names in deparsed text, unqualified
+ *     names in functions' bodies; default_text_search_config: one-argument
+ *     to_tsvector, to_tsquery, ...;
+ *   xmloption: xml input, text::xml, xml_is_well_formed;
+ *   xmlbinary: bytea in XMLELEMENT, XMLFOREST, table_to_xml, ...;
+ *   timezone_abbreviations: date/time input with a zone abbreviation, AT
+ *     TIME ZONE 'EST';
+ *   array_nulls: array input (an unquoted NULL element);
+ *   lc_messages: error messages, which a PL/pgSQL handler (SQLERRM) or a
+ *     PL/Python except clause can return;
+ *   client_encoding: pg_client_encoding(), the send functions of text types;
+ *   standard_conforming_strings: string constants in deparsed text
+ *     (pg_get_viewdef, pg_get_expr), dynamic SQL in PL/pgSQL (EXECUTE);
+ *   quote_all_identifiers: quote_ident, format('%I'), deparsed text, reg*
+ *     output;
+ *   transform_null_equals: = NULL in the step's query (ident_query.c flags
+ *     it: the fingerprint precedes parse analysis) and in dynamic SQL.
+ * Left out, with the reason:
+ *   lc_collate, lc_ctype: fixed for the database, and the store is one
+ *     database's;
+ *   backslash_quote, escape_string_warning: accept or refuse a query, or
+ *     warn; never change a value (the fingerprint covers the parsed
+ *     constants);
+ *   row_security: off makes a query that row-level security would filter
+ *     fail; whether it applies is in the source id already (IdentSource);
+ *   session_replication_role: decides which triggers and rules fire on
+ *     writes, and steps are read-only;
+ *   role, session_authorization: rights and row-level security cover the
+ *     role (IdentSource, ident_query_id);
+ *   gin_fuzzy_search_limit: makes GIN index scans return a random subset,
+ *     so a step reading a table while it is set is not reusable at all
+ *     (ident_query.c);
+ *   enable_*, work_mem, jit, parallelism and other planner settings: they
+ *     change a plan, hence at most the order of rows or the rounding of a
+ *     float aggregate, which no run guarantees anyway;
+ *   plpgsql.variable_conflict and other settings of loadable modules: read
+ *     when a function is compiled, once per session, not when it runs;
+ *   any other setting read through current_setting() in the step (which
+ *     makes it not reusable) or inside a function (see README).
+ */
 static void
 IdentHashSettings(IdentHash *h)
 {
 	static const char *const names[] = {
 		"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits",
 		"lc_monetary", "lc_numeric", "lc_time", "bytea_output", "search_path",
-		"default_text_search_config"
+		"default_text_search_config",
+		/* appended (issue 16): the names above keep their places */
+		"xmloption", "xmlbinary", "timezone_abbreviations", "array_nulls",
+		"lc_messages", "client_encoding", "standard_conforming_strings",
+		"quote_all_identifiers", "transform_null_equals"
 	};
 
 	IdentHashString(h, "settings");

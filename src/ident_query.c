@@ -18,12 +18,31 @@
  * track (foreign tables, catalogs, sequences) - is a reason the step is not
  * reusable.  User-defined functions that may read tables with the caller's
  * rights make its id cover the role (ident.c).
+ *
+ * A step is settings dependent (its id then covers the settings that change
+ * results, ident.c) when a setting may change one of its values: it calls a
+ * function that is not IMMUTABLE; it converts a value through its text form
+ * (CoerceViaIO, also as the element coercion of an ArrayCoerceExpr, or an
+ * explicit call of a type's input, output or send function) of a type whose
+ * text form reads a setting (float8 and extra_float_digits, bytea and
+ * bytea_output, dates and DateStyle, arrays and array_nulls, ...); it builds
+ * or reads XML (XmlExpr, XMLTABLE); it holds a constant of such a type,
+ * which parse analysis converted from the query's text under the settings
+ * of the moment (date '03-04-2020' and DateStyle); it calls one of the few
+ * IMMUTABLE built-ins that read a setting (quote_ident, AT TIME ZONE with a
+ * zone name); or it compares with = NULL, which transform_null_equals
+ * rewrites.  A date or time read from 'now', 'today', 'tomorrow' or
+ * 'yesterday' is the clock, not a constant: such a step is not reusable.
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
+#include "access/gin.h"
 #include "catalog/heap.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/analyze.h"
@@ -46,6 +65,7 @@ typedef struct IdentWalk
 	List	   *relids;
 	List	   *funcids;
 	List	   *called;			/* every function, user-defined or not */
+	List	   *strings;		/* string constants of the step's own query */
 	const char *volatile_reason;
 	bool		settings_dependent;
 	bool		role_dependent;
@@ -271,6 +291,28 @@ IdentReadOnlyWalker(Node *node, void *context)
 	return raw_expression_tree_walker(node, IdentReadOnlyWalker, context);
 }
 
+/*
+ * Walker over a raw parse tree: true if it compares with = NULL, which
+ * parse analysis turns into IS NULL when transform_null_equals is on (the
+ * fingerprint, taken before analysis, is the same either way).
+ */
+static bool
+IdentNullEqualsWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, A_Expr) && ((A_Expr *) node)->kind == AEXPR_OP)
+	{
+		A_Expr	   *a = (A_Expr *) node;
+
+		if (list_length(a->name) == 1 && strcmp(strVal(linitial(a->name)), "=") == 0 &&
+			((a->lexpr && IsA(a->lexpr, A_Const) && ((A_Const *) a->lexpr)->isnull) ||
+			 (a->rexpr && IsA(a->rexpr, A_Const) && ((A_Const *) a->rexpr)->isnull)))
+			return true;
+	}
+	return raw_expression_tree_walker(node, IdentNullEqualsWalker, context);
+}
+
 /* Reject what is not a single read-only SELECT, with a clear error. */
 static SelectStmt *
 IdentCheckSelect(const char *query)
@@ -389,6 +431,160 @@ ident_function_is_user_defined(Oid funcid)
 	return funcid >= FirstNormalObjectId;
 }
 
+/*
+ * True if the text form of type typid's values can depend on a setting:
+ * what its output function writes (output) or how its input function reads
+ * a string (else).  Only types known to read no setting are false (domains
+ * as their base type); every other one, user-defined types included, is
+ * taken to read some: float4/float8 output (extra_float_digits), bytea
+ * output (bytea_output), date/time types (DateStyle, IntervalStyle,
+ * TimeZone, timezone_abbreviations), money (lc_monetary), xml (xmloption),
+ * arrays (array_nulls, and their elements'), records (their columns'), reg*
+ * types (search_path), ...
+ */
+static bool
+IdentTextFormReadsSettings(Oid typid, bool output)
+{
+	typid = getBaseType(typid);
+	switch (typid)
+	{
+		case BOOLOID:
+		case CHAROID:
+		case NAMEOID:
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case OIDOID:
+		case NUMERICOID:
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case UNKNOWNOID:
+		case CSTRINGOID:
+		case UUIDOID:
+		case JSONOID:
+		case JSONBOID:
+		case JSONPATHOID:
+		case TSVECTOROID:
+		case TSQUERYOID:
+		case INETOID:
+		case CIDROID:
+		case MACADDROID:
+		case MACADDR8OID:
+		case BITOID:
+		case VARBITOID:
+			return false;
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case BYTEAOID:
+			return output;
+		default:
+			return !type_is_enum(typid);
+	}
+}
+
+/*
+ * True for a type's input, output, send or receive function whose result a
+ * setting can change, called explicitly (float8out(x) reads
+ * extra_float_digits although IMMUTABLE).  Input and output functions are
+ * recognised by their cstring argument or result; every send and receive
+ * function counts (text types send in client_encoding).
+ */
+static bool
+IdentIsSettingsIoFunction(Oid funcid)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	Form_pg_proc proc;
+	Oid			arg0;
+	bool		result = false;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	arg0 = proc->pronargs > 0 ? proc->proargtypes.values[0] : InvalidOid;
+	if (proc->prorettype == CSTRINGOID && OidIsValid(arg0))
+		result = IdentTextFormReadsSettings(arg0, true);
+	else if (arg0 == CSTRINGOID)
+		result = IdentTextFormReadsSettings(proc->prorettype, false);
+	else if ((proc->prorettype == BYTEAOID && proc->pronargs == 1) || arg0 == INTERNALOID)
+	{
+		bool		send = arg0 != INTERNALOID;
+		HeapTuple	typ = SearchSysCache1(TYPEOID,
+										  ObjectIdGetDatum(send ? arg0 : proc->prorettype));
+
+		if (HeapTupleIsValid(typ))
+		{
+			Form_pg_type t = (Form_pg_type) GETSTRUCT(typ);
+
+			result = (send ? t->typsend : t->typreceive) == funcid;
+			ReleaseSysCache(typ);
+		}
+	}
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * True for the IMMUTABLE built-in functions that read a setting anyway:
+ * quote_ident (quote_all_identifiers) and AT TIME ZONE with a zone name,
+ * which may be an abbreviation (timezone_abbreviations).
+ */
+static bool
+IdentIsSettingsBuiltin(Oid funcid)
+{
+	switch (funcid)
+	{
+		case F_QUOTE_IDENT:
+		case F_TIMEZONE_TEXT_TIMESTAMP:
+		case F_TIMEZONE_TEXT_TIMESTAMPTZ:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* Why a step whose date or time input reads the clock is not reusable. */
+static const char *const IdentClockReason =
+"reads 'now', 'today', 'tomorrow' or 'yesterday' as a date or time";
+
+/* True if s has the word now, today, tomorrow or yesterday (any case). */
+static bool
+IdentHasClockWord(const char *s)
+{
+	static const char *const words[] = {"now", "today", "tomorrow", "yesterday"};
+	const char *p = s;
+
+	while (*p)
+	{
+		const char *start = p;
+
+		if (!isalpha((unsigned char) *p))
+		{
+			p++;
+			continue;
+		}
+		while (isalpha((unsigned char) *p))
+			p++;
+		for (int i = 0; i < lengthof(words); i++)
+			if (strlen(words[i]) == p - start &&
+				pg_strncasecmp(start, words[i], p - start) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* True if node is a text constant with one of IdentHasClockWord's words. */
+static bool
+IdentIsClockText(Node *node)
+{
+	Const	   *c = (Const *) node;
+
+	if (!IsA(node, Const) || c->constisnull ||
+		(c->consttype != TEXTOID && c->consttype != VARCHAROID && c->consttype != BPCHAROID))
+		return false;
+	return IdentHasClockWord(TextDatumGetCString(c->constvalue));
+}
+
 /* check_functions_in_node callback: classify one called function. */
 static bool
 IdentCheckFunction(Oid funcid, void *context)
@@ -406,7 +602,7 @@ IdentCheckFunction(Oid funcid, void *context)
 									  get_func_name(funcid));
 	if (IdentReadsAsCaller(funcid))
 		w->role_dependent = true;
-	if (vol != PROVOLATILE_IMMUTABLE)
+	if (vol != PROVOLATILE_IMMUTABLE || IdentIsSettingsBuiltin(funcid))
 		w->settings_dependent = true;
 	if (ident_function_is_user_defined(funcid))
 		w->funcids = list_append_unique_oid(w->funcids, funcid);
@@ -476,8 +672,49 @@ IdentQueryWalker(Node *node, IdentWalk *w)
 	}
 	if (IsA(node, NextValueExpr) && w->volatile_reason == NULL)
 		w->volatile_reason = "draws from a sequence";
+	if (IsA(node, CoerceViaIO))
+	{
+		CoerceViaIO *io = (CoerceViaIO *) node;
+
+		if (IdentTextFormReadsSettings(exprType((Node *) io->arg), true) ||
+			IdentTextFormReadsSettings(io->resulttype, false))
+			w->settings_dependent = true;
+		if (IdentIsClockText((Node *) io->arg) &&
+			IdentTextFormReadsSettings(io->resulttype, false) && w->volatile_reason == NULL)
+			w->volatile_reason = IdentClockReason;
+	}
+	if (IsA(node, XmlExpr) || IsA(node, TableFunc))
+		w->settings_dependent = true;
+	if (IsA(node, FuncExpr) && IdentIsSettingsIoFunction(((FuncExpr *) node)->funcid))
+		w->settings_dependent = true;
 	check_functions_in_node(node, IdentCheckFunction, (void *) w);
 	return expression_tree_walker(node, IdentQueryWalker, (void *) w);
+}
+
+/*
+ * Walk the step's own analysed query (before rewriting: a view's constants
+ * were read when it was created) for constants that parse analysis read
+ * from the query's text with an input function that reads settings.
+ */
+static bool
+IdentConstWalker(Node *node, IdentWalk *w)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, IdentConstWalker, (void *) w, 0);
+	if (IsA(node, Const) && !((Const *) node)->constisnull &&
+		IdentTextFormReadsSettings(((Const *) node)->consttype, false))
+	{
+		ListCell   *lc;
+
+		w->settings_dependent = true;
+		foreach(lc, w->strings)
+			if (IdentHasClockWord((char *) lfirst(lc)) && w->volatile_reason == NULL)
+				w->volatile_reason = IdentClockReason;
+		return false;
+	}
+	return expression_tree_walker(node, IdentConstWalker, (void *) w);
 }
 
 /* Output columns of an analysed SELECT; rejects duplicate names. */
@@ -544,6 +781,9 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	ident_digest("query", IdentStripLocations(nodeToString(stmt)), info->fingerprint);
 
 	(void) IdentNamesWalker((Node *) stmt, &found);
+	/* before parse analysis, which may scribble on the raw tree */
+	if (IdentNullEqualsWalker((Node *) stmt, NULL))
+		w.settings_dependent = true;
 	found.relations = IdentWithoutCtes(found.relations, stmt);
 	names = list_concat_copy(found.relations, found.strings);
 	foreach(lc, found.relations)
@@ -576,9 +816,13 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	raw->stmt_location = -1;
 	analysed = parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
 	info->columns = IdentColumns(analysed);
+	w.strings = found.strings;
+	(void) IdentConstWalker((Node *) analysed, &w);
 	rewritten = QueryRewrite(analysed);
 	foreach(lc, rewritten)
 		(void) IdentQueryWalker((Node *) lfirst(lc), &w);
+	if (GinFuzzySearchLimit > 0 && w.relids != NIL && w.volatile_reason == NULL)
+		w.volatile_reason = "gin_fuzzy_search_limit is set: GIN index scans return a random subset";
 
 	list_sort(w.relids, list_oid_cmp);
 	list_sort(w.funcids, list_oid_cmp);
