@@ -6,8 +6,9 @@
  * operation (ident_query.c analyses queries), its parameters, the ids of
  * its input steps, the source ids of the base tables it reads, and the
  * definitions of the user-defined functions it calls (plus the settings
- * that change results, when ident_query.c finds that some may change its).  Ids are Merkle-style:
- * an input's id already covers the input's own lineage.
+ * that change results, when ident_query.c finds that some may change its).
+ * Ids are Merkle-style: an input's id already covers the input's own
+ * lineage.
  *
  * A base table's source id covers its oid and its data version (track.c).
  * Under row-level security the caller's role and the table's policies join

@@ -36,8 +36,6 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "access/gin.h"
 #include "catalog/heap.h"
 #include "catalog/pg_inherits.h"
@@ -360,230 +358,9 @@ IdentCheckSelect(const char *query)
 	return stmt;
 }
 
-/* True for functions whose results differ between runs though declared STABLE. */
-static bool
-IdentIsTimeFunction(Oid funcid)
-{
-	switch (funcid)
-	{
-		case F_NOW:
-		case F_STATEMENT_TIMESTAMP:
-		case F_TIMEOFDAY:
-		case F_PG_BACKEND_PID:
-		case F_INET_CLIENT_ADDR:
-		case F_CURRENT_SETTING_TEXT:
-		case F_CURRENT_SETTING_TEXT_BOOL:
-		case F_PG_CURRENT_XACT_ID:
-		case F_TXID_CURRENT:
-			return true;
-		default:
-			return false;
-	}
-}
-
-/*
- * True for built-in functions that answer questions about privileges and
- * role membership (has_table_privilege, pg_has_role, ...): GRANT and REVOKE
- * change their results without changing any data eg tracks.
- */
-static bool
-IdentIsPrivilegeFunction(Oid funcid)
-{
-	char	   *name;
-
-	if (funcid >= FirstNormalObjectId)
-		return false;
-	name = get_func_name(funcid);
-	if (name == NULL)
-		return false;
-	return (strncmp(name, "has_", 4) == 0 && strlen(name) > 14 &&
-			strcmp(name + strlen(name) - 10, "_privilege") == 0) ||
-		strcmp(name, "pg_has_role") == 0 || strcmp(name, "row_security_active") == 0;
-}
-
-/*
- * True for a user-defined function that may read the database with the
- * caller's rights: not IMMUTABLE and not SECURITY DEFINER.  What it reads
- * is not in the step's lineage, so its results are shared only with the
- * same role (the id then covers the role, as under row-level security).
- */
-static bool
-IdentReadsAsCaller(Oid funcid)
-{
-	HeapTuple	tup;
-	bool		result;
-
-	if (!ident_function_is_user_defined(funcid))
-		return false;
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	result = ((Form_pg_proc) GETSTRUCT(tup))->provolatile != PROVOLATILE_IMMUTABLE &&
-		!((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
-	ReleaseSysCache(tup);
-	return result;
-}
-
-/* True if funcid was created by a user (not part of the server). */
-bool
-ident_function_is_user_defined(Oid funcid)
-{
-	return funcid >= FirstNormalObjectId;
-}
-
-/*
- * True if the text form of type typid's values can depend on a setting:
- * what its output function writes (output) or how its input function reads
- * a string (else).  Only types known to read no setting are false (domains
- * as their base type); every other one, user-defined types included, is
- * taken to read some: float4/float8 output (extra_float_digits), bytea
- * output (bytea_output), date/time types (DateStyle, IntervalStyle,
- * TimeZone, timezone_abbreviations), money (lc_monetary), xml (xmloption),
- * arrays (array_nulls, and their elements'), records (their columns'), reg*
- * types (search_path), ...
- */
-static bool
-IdentTextFormReadsSettings(Oid typid, bool output)
-{
-	typid = getBaseType(typid);
-	switch (typid)
-	{
-		case BOOLOID:
-		case CHAROID:
-		case NAMEOID:
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case OIDOID:
-		case NUMERICOID:
-		case TEXTOID:
-		case VARCHAROID:
-		case BPCHAROID:
-		case UNKNOWNOID:
-		case CSTRINGOID:
-		case UUIDOID:
-		case JSONOID:
-		case JSONBOID:
-		case JSONPATHOID:
-		case TSVECTOROID:
-		case TSQUERYOID:
-		case INETOID:
-		case CIDROID:
-		case MACADDROID:
-		case MACADDR8OID:
-		case BITOID:
-		case VARBITOID:
-			return false;
-		case FLOAT4OID:
-		case FLOAT8OID:
-		case BYTEAOID:
-			return output;
-		default:
-			return !type_is_enum(typid);
-	}
-}
-
-/*
- * True for a type's input, output, send or receive function whose result a
- * setting can change, called explicitly (float8out(x) reads
- * extra_float_digits although IMMUTABLE).  Input and output functions are
- * recognised by their cstring argument or result; every send and receive
- * function counts (text types send in client_encoding).
- */
-static bool
-IdentIsSettingsIoFunction(Oid funcid)
-{
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	Form_pg_proc proc;
-	Oid			arg0;
-	bool		result = false;
-
-	if (!HeapTupleIsValid(tup))
-		return false;
-	proc = (Form_pg_proc) GETSTRUCT(tup);
-	arg0 = proc->pronargs > 0 ? proc->proargtypes.values[0] : InvalidOid;
-	if (proc->prorettype == CSTRINGOID && OidIsValid(arg0))
-		result = IdentTextFormReadsSettings(arg0, true);
-	else if (arg0 == CSTRINGOID)
-		result = IdentTextFormReadsSettings(proc->prorettype, false);
-	else if ((proc->prorettype == BYTEAOID && proc->pronargs == 1) || arg0 == INTERNALOID)
-	{
-		bool		send = arg0 != INTERNALOID;
-		HeapTuple	typ = SearchSysCache1(TYPEOID,
-										  ObjectIdGetDatum(send ? arg0 : proc->prorettype));
-
-		if (HeapTupleIsValid(typ))
-		{
-			Form_pg_type t = (Form_pg_type) GETSTRUCT(typ);
-
-			result = (send ? t->typsend : t->typreceive) == funcid;
-			ReleaseSysCache(typ);
-		}
-	}
-	ReleaseSysCache(tup);
-	return result;
-}
-
-/*
- * True for the IMMUTABLE built-in functions that read a setting anyway:
- * quote_ident (quote_all_identifiers) and AT TIME ZONE with a zone name,
- * which may be an abbreviation (timezone_abbreviations).
- */
-static bool
-IdentIsSettingsBuiltin(Oid funcid)
-{
-	switch (funcid)
-	{
-		case F_QUOTE_IDENT:
-		case F_TIMEZONE_TEXT_TIMESTAMP:
-		case F_TIMEZONE_TEXT_TIMESTAMPTZ:
-			return true;
-		default:
-			return false;
-	}
-}
-
 /* Why a step whose date or time input reads the clock is not reusable. */
 static const char *const IdentClockReason =
 "reads 'now', 'today', 'tomorrow' or 'yesterday' as a date or time";
-
-/* True if s has the word now, today, tomorrow or yesterday (any case). */
-static bool
-IdentHasClockWord(const char *s)
-{
-	static const char *const words[] = {"now", "today", "tomorrow", "yesterday"};
-	const char *p = s;
-
-	while (*p)
-	{
-		const char *start = p;
-
-		if (!isalpha((unsigned char) *p))
-		{
-			p++;
-			continue;
-		}
-		while (isalpha((unsigned char) *p))
-			p++;
-		for (int i = 0; i < lengthof(words); i++)
-			if (strlen(words[i]) == p - start &&
-				pg_strncasecmp(start, words[i], p - start) == 0)
-				return true;
-	}
-	return false;
-}
-
-/* True if node is a text constant with one of IdentHasClockWord's words. */
-static bool
-IdentIsClockText(Node *node)
-{
-	Const	   *c = (Const *) node;
-
-	if (!IsA(node, Const) || c->constisnull ||
-		(c->consttype != TEXTOID && c->consttype != VARCHAROID && c->consttype != BPCHAROID))
-		return false;
-	return IdentHasClockWord(TextDatumGetCString(c->constvalue));
-}
 
 /* check_functions_in_node callback: classify one called function. */
 static bool
@@ -594,15 +371,15 @@ IdentCheckFunction(Oid funcid, void *context)
 
 	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
-	else if (IdentIsTimeFunction(funcid) && w->volatile_reason == NULL)
+	else if (ident_is_time_function(funcid) && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",
 									  get_func_name(funcid));
-	else if (IdentIsPrivilegeFunction(funcid) && w->volatile_reason == NULL)
+	else if (ident_is_privilege_function(funcid) && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls %s(), whose result changes with GRANT and REVOKE",
 									  get_func_name(funcid));
-	if (IdentReadsAsCaller(funcid))
+	if (ident_reads_as_caller(funcid))
 		w->role_dependent = true;
-	if (vol != PROVOLATILE_IMMUTABLE || IdentIsSettingsBuiltin(funcid))
+	if (vol != PROVOLATILE_IMMUTABLE || ident_is_settings_builtin(funcid))
 		w->settings_dependent = true;
 	if (ident_function_is_user_defined(funcid))
 		w->funcids = list_append_unique_oid(w->funcids, funcid);
@@ -676,16 +453,16 @@ IdentQueryWalker(Node *node, IdentWalk *w)
 	{
 		CoerceViaIO *io = (CoerceViaIO *) node;
 
-		if (IdentTextFormReadsSettings(exprType((Node *) io->arg), true) ||
-			IdentTextFormReadsSettings(io->resulttype, false))
+		if (ident_text_form_reads_settings(exprType((Node *) io->arg), true) ||
+			ident_text_form_reads_settings(io->resulttype, false))
 			w->settings_dependent = true;
-		if (IdentIsClockText((Node *) io->arg) &&
-			IdentTextFormReadsSettings(io->resulttype, false) && w->volatile_reason == NULL)
+		if (ident_is_clock_text((Node *) io->arg) &&
+			ident_text_form_reads_settings(io->resulttype, false) && w->volatile_reason == NULL)
 			w->volatile_reason = IdentClockReason;
 	}
 	if (IsA(node, XmlExpr) || IsA(node, TableFunc))
 		w->settings_dependent = true;
-	if (IsA(node, FuncExpr) && IdentIsSettingsIoFunction(((FuncExpr *) node)->funcid))
+	if (IsA(node, FuncExpr) && ident_is_settings_io_function(((FuncExpr *) node)->funcid))
 		w->settings_dependent = true;
 	check_functions_in_node(node, IdentCheckFunction, (void *) w);
 	return expression_tree_walker(node, IdentQueryWalker, (void *) w);
@@ -704,13 +481,13 @@ IdentConstWalker(Node *node, IdentWalk *w)
 	if (IsA(node, Query))
 		return query_tree_walker((Query *) node, IdentConstWalker, (void *) w, 0);
 	if (IsA(node, Const) && !((Const *) node)->constisnull &&
-		IdentTextFormReadsSettings(((Const *) node)->consttype, false))
+		ident_text_form_reads_settings(((Const *) node)->consttype, false))
 	{
 		ListCell   *lc;
 
 		w->settings_dependent = true;
 		foreach(lc, w->strings)
-			if (IdentHasClockWord((char *) lfirst(lc)) && w->volatile_reason == NULL)
+			if (ident_has_clock_word((char *) lfirst(lc)) && w->volatile_reason == NULL)
 				w->volatile_reason = IdentClockReason;
 		return false;
 	}
