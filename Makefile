@@ -1,6 +1,6 @@
 # eg - PGXS build.  `make && make install`, then `make installcheck`.
 EXTENSION = eg
-EXTVERSION = 0.2
+EXTVERSION = 0.3
 MODULE_big = eg
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 

@@ -210,20 +210,6 @@ ExecDropTemp(const char *name)
 		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)), SPI_OK_UTILITY);
 }
 
-/* True if relation relid carries the eg_live trigger of a step table. */
-static bool
-ExecIsStepTable(Oid relid)
-{
-	Relation	rel = table_open(relid, AccessShareLock);
-	bool		found = false;
-
-	if (rel->trigdesc)
-		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
-			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0;
-	table_close(rel, AccessShareLock);
-	return found;
-}
-
 /*
  * Drop the temp table of an earlier run of a step, if any.  A temp table of
  * that name that eg did not make (no eg_live trigger) is the user's own:
@@ -234,7 +220,7 @@ ExecDropStepTable(const char *name)
 {
 	Oid			relid = RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true);
 
-	if (OidIsValid(relid) && !ExecIsStepTable(relid))
+	if (OidIsValid(relid) && !workload_is_step_table(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_TABLE),
 				 errmsg("relation \"%s\" already exists", name),

@@ -38,6 +38,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
 #include "commands/trigger.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -65,6 +66,7 @@ typedef enum TrackStmtId
 	TS_LOG_CHANGE,
 	TS_VERSION,
 	TS_COMPACT,
+	TS_TRACKED,
 	TS_COUNT
 } TrackStmtId;
 
@@ -86,6 +88,13 @@ static EgStmt track_stmts[TS_COUNT] = {
 		"INSERT INTO eg.source_change (relid, n, h) "
 		"SELECT relid, sum(n), sum(h) FROM gone GROUP BY relid",
 		SPI_OK_INSERT, 1, INT4OID),
+	[TS_TRACKED] = EG_STMT(
+		"SELECT t.tgrelid, t.tgname::text AS tgname FROM pg_catalog.pg_trigger t "
+		"JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+		"WHERE t.tgfoid IN ($1, $2) "
+		"AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema()) "
+		"ORDER BY t.tgrelid, t.tgname",
+		SPI_OK_SELECT, 2, OIDOID, OIDOID),
 };
 
 /*
@@ -96,13 +105,19 @@ static EgStmt track_stmts[TS_COUNT] = {
  */
 static List *TrackBusy = NIL;
 
+/* Oid of eg's trigger function called name (no arguments). */
+static Oid
+TrackTriggerFunction(const char *name)
+{
+	return LookupFuncName(list_make2(makeString("eg"), makeString((char *) name)),
+						  0, NULL, false);
+}
+
 /* Oid of eg's change-logging trigger function. */
 static Oid
 TrackFunction(void)
 {
-	List	   *name = list_make2(makeString("eg"), makeString("_note_change"));
-
-	return LookupFuncName(name, 0, NULL, false);
+	return TrackTriggerFunction("_note_change");
 }
 
 /* State of eg's change trigger on a relation. */
@@ -341,4 +356,67 @@ eg_note_change(PG_FUNCTION_ARGS)
 	(void) eg_spi_exec(&track_stmts[TS_LOG_CHANGE], values, NULL, false);
 	eg_spi_finish();
 	return PointerGetDatum(NULL);
+}
+
+/* True if parsetree is a DROP EXTENSION that drops extension eg. */
+static bool
+TrackDropsEg(Node *parsetree)
+{
+	DropStmt   *stmt = (DropStmt *) parsetree;
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, DropStmt) ||
+		stmt->removeType != OBJECT_EXTENSION)
+		return false;
+	foreach(lc, stmt->objects)
+		if (strcmp(strVal(lfirst(lc)), "eg") == 0)
+			return true;
+	return false;
+}
+
+PG_FUNCTION_INFO_V1(eg_before_drop);
+/*
+ * Event trigger before DROP EXTENSION: when eg is dropped, first drop the
+ * triggers it put on users' tables (eg_track) and on this session's step
+ * tables (eg_live), which depend on its functions and would make the drop
+ * fail without CASCADE.  A trigger of those names calling another function
+ * is the user's and stays; other sessions' step tables keep theirs (the
+ * drop then fails, naming them, until those sessions end).  The drops are
+ * part of the statement's transaction.
+ */
+Datum
+eg_before_drop(PG_FUNCTION_ARGS)
+{
+	Datum		values[2];
+	List	   *relids = NIL;
+	List	   *names = NIL;
+	ListCell   *lr,
+			   *ln;
+	uint64		n;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("eg._before_drop() may only be called as an event trigger")));
+	if (!TrackDropsEg(((EventTriggerData *) fcinfo->context)->parsetree))
+		PG_RETURN_VOID();
+	values[0] = ObjectIdGetDatum(TrackFunction());
+	values[1] = ObjectIdGetDatum(TrackTriggerFunction("_live_changed"));
+	eg_spi_connect();
+	n = eg_spi_exec(&track_stmts[TS_TRACKED], values, NULL, false);
+	for (uint64 i = 0; i < n; i++)
+	{
+		relids = lappend_oid(relids, DatumGetObjectId(eg_spi_get_notnull(i, "tgrelid")));
+		names = lappend(names, TextDatumGetCString(eg_spi_get_notnull(i, "tgname")));
+	}
+	forboth(lr, relids, ln, names)
+	{
+		Oid			relid = lfirst_oid(lr);
+
+		TrackDdl(psprintf("DROP TRIGGER %s ON %s", quote_identifier((char *) lfirst(ln)),
+						  quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+													 get_rel_name(relid))));
+	}
+	eg_spi_finish();
+	PG_RETURN_VOID();
 }

@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -36,6 +37,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "graph.h"
@@ -654,12 +656,31 @@ workload_live_lookup(const char *step, const EgId *id)
 		return false;
 	relname = get_rel_name(e->relid);
 	if (relname == NULL || strcmp(relname, step) != 0 ||
-		!isTempNamespace(get_rel_namespace(e->relid)))
+		!isTempNamespace(get_rel_namespace(e->relid)) ||
+		!workload_is_step_table(e->relid))
 	{
 		workload_live_forget(step);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * True if relation relid carries the eg_live trigger of a step table (gone
+ * when the user dropped it, or with DROP EXTENSION eg: then eg no longer
+ * sees the table's changes, and it is no step's result any more).
+ */
+bool
+workload_is_step_table(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	bool		found = false;
+
+	if (rel->trigdesc)
+		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
+			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0;
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 /* Remember that temp table relid, named step, holds artifact id. */

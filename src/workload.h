@@ -64,6 +64,7 @@ extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
 
 /* Live step tables of this session: step name -> artifact id. */
 extern bool workload_live_lookup(const char *step, const EgId *id);
+extern bool workload_is_step_table(Oid relid);
 extern void workload_live_set(const char *step, const EgId *id, Oid relid);
 extern void workload_live_forget(const char *step);
 

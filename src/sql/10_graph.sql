@@ -98,5 +98,14 @@ CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'REFRESH MATERIALIZED VIEW')
     EXECUTE FUNCTION _note_ddl();
 
+-- Before DROP EXTENSION eg: drops the eg_track triggers eg put on users'
+-- tables, which depend on _note_change() (track.c).
+CREATE FUNCTION _before_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'eg_before_drop' LANGUAGE C;
+CREATE EVENT TRIGGER eg_before_drop ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION')
+    EXECUTE FUNCTION _before_drop();
+
 REVOKE ALL ON ALL TABLES IN SCHEMA eg FROM PUBLIC;
 REVOKE ALL ON FUNCTION _note_ddl() FROM PUBLIC;
+REVOKE ALL ON FUNCTION _before_drop() FROM PUBLIC;

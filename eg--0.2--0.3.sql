@@ -1,0 +1,16 @@
+-- eg--0.2--0.3.sql - upgrade eg from 0.2 to 0.3.
+--
+-- 0.3: DROP EXTENSION eg (without CASCADE) removes the eg_track triggers
+-- eg put on users' tables (an event trigger before the drop, track.c).
+
+\echo Use "ALTER EXTENSION eg UPDATE TO '0.3'" to load this file. \quit
+
+-- Before DROP EXTENSION eg: drops the eg_track triggers eg put on users'
+-- tables, which depend on _note_change() (track.c).
+CREATE FUNCTION _before_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'eg_before_drop' LANGUAGE C;
+CREATE EVENT TRIGGER eg_before_drop ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION')
+    EXECUTE FUNCTION _before_drop();
+
+REVOKE ALL ON FUNCTION _before_drop() FROM PUBLIC;
