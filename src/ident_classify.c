@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 
+#include "access/htup_details.h"
+#include "access/transam.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
