@@ -33,6 +33,23 @@ SELECT step, action, rows FROM eg.run();
 SELECT * FROM total;
 -- the step tables belong to the caller
 SELECT tableowner FROM pg_tables WHERE tablename = 's' AND schemaname LIKE 'pg_temp%';
+-- a live step table is handed out only while the role may still compute
+-- it: once a right it needs is revoked, the step is computed again and
+-- fails as plain SQL does (found by the differential suite)
+RESET ROLE;
+REVOKE SELECT ON secret FROM regress_eg_reader;
+SET ROLE regress_eg_reader;
+SELECT define_secret_workload();
+SELECT step, action FROM eg.explain();
+\set VERBOSITY sqlstate
+SELECT step, action FROM eg.run();
+SELECT id FROM secret LIMIT 1;
+\set VERBOSITY default
+RESET ROLE;
+GRANT SELECT ON secret TO regress_eg_reader;
+SET ROLE regress_eg_reader;
+SELECT define_secret_workload();
+SELECT step, action, rows FROM eg.run();
 RESET ROLE;
 -- once its right is revoked, eg.dot still draws the reader's run but neither
 -- the table nor the edge from it

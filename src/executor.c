@@ -177,7 +177,13 @@ ExecPrepare(ArrayType *targets)
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
-		v->live = workload_live_lookup(step->name, &step->id);
+		/*
+		 * A live table is the caller's result only while the caller may
+		 * still compute it: a right revoked since (or a table made by
+		 * another role under SET ROLE, with the same id) makes it a step to
+		 * load or compute, as the rights allow, failing as plain SQL would.
+		 */
+		v->live = workload_live_lookup(step->name, &step->id) && rs->readable[i];
 		v->nparents = step->ninputs;
 		v->parents = step->inputs;
 	}
