@@ -280,10 +280,9 @@ BEGIN
                     c := (ARRAY['0', '2.5'])[1 + diff_rand(2)];
                 END IF;
                 -- keep the step tables (eg finds them live) only for the role
-                -- that made them: under another role eg.run fails where plain
-                -- SQL does not, "must be owner of table" when it drops the
-                -- other role's step table (a known limitation of step tables
-                -- under SET ROLE, left out here)
+                -- that made them: the plain SQL side reads the steps' tables,
+                -- which another role of the session may not read (rights.sql
+                -- covers a step table passing from one role to another)
                 res := diff_run(r, target, c, r = last_role AND last_ok AND diff_rand(4) > 0);
                 op := format('run %s as %s, filter x > %s%s', target, r, c, CASE WHEN res.live > 0 THEN ', live' ELSE '' END);
                 last_role := r;

@@ -119,6 +119,39 @@ SELECT step, action, rows FROM eg.run();
 SELECT * FROM total;
 RESET ROLE;
 
+-- a step table that another role of this session made is eg's to replace:
+-- the next role's run recomputes it (plain SQL: a new table of its own)
+CREATE TABLE xr AS SELECT g AS a FROM generate_series(1, 3) g;
+GRANT SELECT ON xr TO regress_eg_reader, regress_eg_rls;
+SET ROLE regress_eg_reader;
+SELECT eg.begin('xr');
+SELECT eg.dataset('xr_s', 'SELECT a FROM xr WHERE a > 1') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+RESET ROLE;
+SET ROLE regress_eg_rls;
+SELECT eg.begin('xr');
+SELECT eg.dataset('xr_s', 'SELECT a * 10 AS a FROM xr') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT a FROM xr_s ORDER BY a;
+SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE oid = 'pg_temp.xr_s'::regclass;
+RESET ROLE;
+-- the same step under another role is not live: that role's own table
+SET ROLE regress_eg_reader;
+SELECT eg.begin('xr');
+SELECT eg.dataset('xr_s', 'SELECT a * 10 AS a FROM xr') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE oid = 'pg_temp.xr_s'::regclass;
+SELECT sum(a) FROM xr_s;
+-- a temp table of that name that eg did not make is still refused
+DROP TABLE xr_s;
+CREATE TEMP TABLE xr_s (a int);
+SELECT eg.begin('xr');
+SELECT eg.dataset('xr_s', 'SELECT a FROM xr') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+DROP TABLE xr_s;
+RESET ROLE;
+DROP TABLE xr;
+
 DROP FUNCTION define_secret_workload();
 DROP TABLE secret CASCADE;
 DROP OWNED BY regress_eg_reader, regress_eg_nobody, regress_eg_rls;

@@ -207,13 +207,19 @@ ExecSql(const char *sql, int expect)
 	return eg_spi_exec_sql(sql, 0, NULL, NULL, NULL, expect, EG_SPI_CALLER);
 }
 
-/* Drop this session's temp table called name, if any. */
+/*
+ * Drop this session's temp table called name, if any: one eg made (a step
+ * table, or a table restored for a warm start).  It runs as the extension
+ * owner: under SET ROLE the step table may be another role's of this same
+ * session, which the current role could not drop.
+ */
 static void
 ExecDropTemp(const char *name)
 {
 	workload_live_forget(name);
 	if (OidIsValid(RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true)))
-		ExecSql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)), SPI_OK_UTILITY);
+		(void) eg_spi_exec_sql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)),
+							   0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_OWNER);
 }
 
 /*

@@ -30,6 +30,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -657,6 +658,7 @@ workload_live_lookup(const char *step, const EgId *id)
 	relname = get_rel_name(e->relid);
 	if (relname == NULL || strcmp(relname, step) != 0 ||
 		!isTempNamespace(get_rel_namespace(e->relid)) ||
+		!pg_class_ownercheck(e->relid, GetUserId()) ||
 		!workload_is_step_table(e->relid))
 	{
 		workload_live_forget(step);
