@@ -53,6 +53,16 @@ SELECT eg.aggregate('n', $$SELECT lit_rows('f') AS n$$) IS NOT NULL AS defined;
 SELECT step, action FROM eg.run('n');
 SELECT n, (SELECT count(*) FROM lit_pts WHERE id <= 40) AS plain_sql FROM n;
 
+-- the same string where it is no table keeps its meaning ('f' as a boolean)
+CREATE TABLE lit_flags AS SELECT g AS id, g % 2 = 0 AS even FROM generate_series(1, 10) g;
+SELECT eg.begin('literals-bool');
+SELECT eg.dataset('f', $$SELECT * FROM lit_flags WHERE id > 2$$) IS NOT NULL AS defined;
+SELECT eg.aggregate('odd', $$SELECT count(*) AS n FROM f WHERE even = 'f'$$) IS NOT NULL AS defined;
+SELECT step, inputs FROM eg.steps();
+SELECT step, action FROM eg.run();
+SELECT n, (SELECT count(*) FROM lit_flags WHERE id > 2 AND even = 'f') AS plain_sql FROM odd;
+DROP TABLE lit_flags;
+
 -- a literal naming no step stays an ordinary literal, resolved as plain SQL would
 SELECT eg.begin('literals-missing');
 SELECT eg.aggregate('bad', $$SELECT lit_rows('no_such_step') AS n$$);

@@ -37,6 +37,7 @@
 #include "postgres.h"
 
 #include "access/gin.h"
+#include "access/xact.h"
 #include "catalog/heap.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
@@ -49,6 +50,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/resowner.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
@@ -213,9 +215,10 @@ IdentAddPlaceholders(SelectStmt *stmt, List *shapes, List *names)
 
 /*
  * A relation that always exists, analysed in place of a string constant
- * naming an earlier step: a regclass argument ('f', 'f'::regclass) names the
- * step's table, which need not exist before the run.  Only the analysis copy
- * changes; the query runs as written, when the step's table exists.
+ * naming an earlier step when a regclass argument ('f', 'f'::regclass) could
+ * not be resolved (IdentAnalyse): it names the step's table, which need not
+ * exist before the run.  Only the analysis copy changes; the query runs as
+ * written, when the step's table exists.
  */
 #define IDENT_STEP_STRING_STANDIN "pg_catalog.pg_class"
 
@@ -240,6 +243,63 @@ IdentStepStringsWalker(Node *node, List *names)
 		return false;
 	}
 	return raw_expression_tree_walker(node, IdentStepStringsWalker, (void *) names);
+}
+
+/* Parse-analyse a SELECT. */
+static Query *
+IdentAnalyseOnce(SelectStmt *stmt, const char *query)
+{
+	RawStmt    *raw = makeNode(RawStmt);
+
+	raw->stmt = (Node *) stmt;
+	raw->stmt_location = -1;
+	return parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
+}
+
+/*
+ * Parse-analyse a step's SELECT.  A string constant naming an input step
+ * where a regclass is taken names the step's table, which need not exist
+ * before the run: if analysis fails on a missing relation, it is tried
+ * again with those constants as the stand-in.  Only then, so that the same
+ * string elsewhere ('f' as a boolean) keeps its meaning.
+ */
+static Query *
+IdentAnalyse(SelectStmt *stmt, const char *query, List *inputs)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	Query	   *volatile analysed = NULL;
+
+	if (inputs == NIL)
+		return IdentAnalyseOnce(stmt, query);
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		/* analysis may scribble on its input: keep stmt for the retry */
+		analysed = IdentAnalyseOnce(copyObject(stmt), query);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		if (edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
+			ReThrowError(edata);
+	}
+	PG_END_TRY();
+	if (analysed != NULL)
+		return analysed;
+	(void) IdentStepStringsWalker((Node *) stmt, inputs);
+	return IdentAnalyseOnce(stmt, query);
 }
 
 /* What the error context callback needs while a step's query is parsed. */
@@ -542,7 +602,6 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	IdentNames	found = {NIL, NIL};
 	List	   *names;
 	ListCell   *lc;
-	RawStmt    *raw;
 	Query	   *analysed;
 	List	   *rewritten;
 	IdentWalk	w = {0};
@@ -587,11 +646,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	/* analyse a copy with placeholders for the earlier steps */
 	stmt = copyObject(stmt);
 	IdentAddPlaceholders(stmt, shapes, found.relations);
-	(void) IdentStepStringsWalker((Node *) stmt, info->inputs);
-	raw = makeNode(RawStmt);
-	raw->stmt = (Node *) stmt;
-	raw->stmt_location = -1;
-	analysed = parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
+	analysed = IdentAnalyse(stmt, query, info->inputs);
 	info->columns = IdentColumns(analysed);
 	w.strings = found.strings;
 	(void) IdentConstWalker((Node *) analysed, &w);
