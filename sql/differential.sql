@@ -365,7 +365,7 @@ SELECT seq, op, operation, difference FROM diff_difference ORDER BY seq, op;
 RESET ALL;
 DROP TABLE diff_item, diff_grp, diff_fn, diff_step, diff_setting, diff_object, diff_rng,
            diff_count, diff_difference;
-DROP FUNCTION diff_score, diff_tag, diff_fmt, diff_lookup, diff_rand, diff_add, diff_plain, diff_run;
+DROP FUNCTION diff_score, diff_tag, diff_fmt, diff_lookup, diff_rand, diff_add, diff_plain, diff_run, diff_closure;
 DROP PROCEDURE diff_sequences;
 DROP OWNED BY regress_eg_diff_a, regress_eg_diff_b, regress_eg_diff_c;
 DROP ROLE regress_eg_diff_a, regress_eg_diff_b, regress_eg_diff_c;

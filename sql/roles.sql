@@ -354,6 +354,7 @@ GROUP BY stmt ORDER BY stmt;
 SELECT stmt, string_agg(DISTINCT outcome, '; ') AS outcome FROM rm_matrix(
     ARRAY['regress_eg_owner', 'regress_eg_reader', 'regress_eg_nobody', 'regress_eg_rls'],
     ARRAY['SELECT eg._live_changed()', 'SELECT eg._note_change()', 'SELECT eg._note_ddl()',
+          'SELECT eg._before_drop()',
           'SELECT eg._planner_check(1, 3, 1)', 'SELECT eg._planner_bench(1, 3, 1)',
           'SELECT eg._budget_bytes() > 0', 'SELECT eg._visible(''{}'', ''{}'', NULL, true)',
           'SELECT eg._dot_node(NULL, ''x'', ''dataset'', NULL, false, NULL)'])

@@ -33,12 +33,19 @@ BEGIN
     RETURN NEXT;
 END $f$;
 
--- The id of query q as a one-step workload (no run).
+-- The id of query q as a one-step workload (no run); NULL unless the step
+-- is reusable (defined twice, the same id: a step that is not reusable
+-- gets a new random id each time), so that ids differing across a setting
+-- show the setting in the id, not a step that is never reused.
 CREATE FUNCTION settings_id(q text) RETURNS eg.artifact_id
 LANGUAGE plpgsql AS $$
+DECLARE
+    first eg.artifact_id;
 BEGIN
     PERFORM eg.begin();
-    RETURN eg.dataset('s', q);
+    first := eg.dataset('s', q);
+    PERFORM eg.begin();
+    RETURN CASE WHEN eg.dataset('s', q) = first THEN first END;
 END $$;
 
 -- (a) issue 16: float8 to text under extra_float_digits = 0, then the default
@@ -256,10 +263,10 @@ SET extra_float_digits = 0;
 SELECT settings_id($$SELECT (x::text)::jsonb AS v FROM settings_t$$) <> :'a' AS float_text_jsonb;
 RESET extra_float_digits;
 CREATE VIEW settings_fv AS SELECT x::text AS v FROM settings_t;
-SELECT settings_id($$SELECT v FROM settings_fv$$) AS a \gset
-SET extra_float_digits = 0;
-SELECT settings_id($$SELECT v FROM settings_fv$$) <> :'a' AS through_a_view;
-RESET extra_float_digits;
+-- a step reading a view is not reusable yet (views are to become reusable
+-- through the tables they expand to: docs/read-sets.md), so its ids differ
+-- whatever the settings; this checked nothing until settings_id said so
+SELECT settings_id($$SELECT v FROM settings_fv$$) IS NULL AS view_step_not_reusable_yet;
 SET DateStyle = 'ISO, MDY';
 SELECT settings_id($$SELECT date '03-04-2020' AS v$$) AS a \gset
 SET DateStyle = 'ISO, DMY';

@@ -208,18 +208,18 @@ ExecSql(const char *sql, int expect)
 }
 
 /*
- * Drop this session's temp table called name, if any: one eg made (a step
- * table, or a table restored for a warm start).  It runs as the extension
- * owner: under SET ROLE the step table may be another role's of this same
- * session, which the current role could not drop.
+ * Drop this session's temp table called name, if any: one eg made, with the
+ * rights of rights.  A step table is dropped as the extension owner: under
+ * SET ROLE it may be another role's of this same session, which the
+ * current role could not drop.
  */
 static void
-ExecDropTemp(const char *name)
+ExecDropTemp(const char *name, EgSpiRights rights)
 {
 	workload_live_forget(name);
 	if (OidIsValid(RangeVarGetRelid(makeRangeVar("pg_temp", (char *) name, -1), NoLock, true)))
 		(void) eg_spi_exec_sql(psprintf("DROP TABLE pg_temp.%s", quote_identifier(name)),
-							   0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_OWNER);
+							   0, NULL, NULL, NULL, SPI_OK_UTILITY, rights);
 }
 
 /*
@@ -238,7 +238,7 @@ ExecDropStepTable(const char *name)
 				 errmsg("relation \"%s\" already exists", name),
 				 errdetail("It is a temporary table of this session that eg did not create."),
 				 errhint("Drop or rename it, or give the step another name.")));
-	ExecDropTemp(name);
+	ExecDropTemp(name, EG_SPI_OWNER);
 }
 
 /* After a step's table exists: watch it for changes and remember it live. */
@@ -321,7 +321,7 @@ ExecWarmModel(RunState *rs, EgStep *step, bytea **model)
 
 	*model = NULL;
 	into->relpersistence = RELPERSISTENCE_TEMP;
-	ExecDropTemp(into->relname);
+	ExecDropTemp(into->relname, EG_SPI_CALLER);
 	if (!OidIsValid(store_get(&step->warm_id, into, &rows, &others, NULL)))
 	{
 		ExecForgetStored(rs, &step->warm_id, others);
@@ -334,7 +334,7 @@ ExecWarmModel(RunState *rs, EgStep *step, bytea **model)
 		if (!isnull)
 			*model = DatumGetByteaPCopy(d);
 	}
-	ExecDropTemp(into->relname);
+	ExecDropTemp(into->relname, EG_SPI_CALLER);
 	return true;
 }
 

@@ -543,7 +543,8 @@ graph_forget_unstored(List *ids)
 			GraphUnusable = NIL;
 		GraphUnusableXact = MyProc->lxid;
 		foreach(lc, ids)
-			GraphUnusable = lappend(GraphUnusable, eg_id_copy((EgId *) lfirst(lc)));
+			if (!GraphIsUnusable((EgId *) lfirst(lc)))
+				GraphUnusable = lappend(GraphUnusable, eg_id_copy((EgId *) lfirst(lc)));
 		MemoryContextSwitchTo(old);
 		return;
 	}

@@ -262,6 +262,8 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 	{
 		ereport(NOTICE,
 				(errmsg("the run was not recorded in the experiment graph"),
+				 seg == NULL ?
+				 errdetail("No dynamic shared memory segment could be made for it.") :
 				 errdetail("No background worker could be started to record it."),
 				 errhint("Raise max_worker_processes, or run at READ COMMITTED.")));
 		if (seg != NULL)

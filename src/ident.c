@@ -188,15 +188,15 @@ typedef enum IdentStmtId
 } IdentStmtId;
 
 static EgStmt ident_stmts[IS_COUNT] = {
-	[IS_POLICIES] = {
+	[IS_POLICIES] = EG_STMT_CALLER(
 		"SELECT polname, polcmd, polpermissive, polroles::pg_catalog.text, "
 		"pg_catalog.pg_get_expr(polqual, polrelid), "
 		"pg_catalog.pg_get_expr(polwithcheck, polrelid), "
 		"EXISTS (SELECT FROM pg_catalog.unnest(polroles) r WHERE CASE WHEN r = 0 "
 		"THEN true ELSE pg_catalog.pg_has_role($2, r, 'USAGE') END) "
 		"FROM pg_catalog.pg_policy WHERE polrelid = $1 ORDER BY polname",
-		2, {OIDOID, OIDOID}, SPI_OK_SELECT, EG_SPI_CALLER},
-	[IS_FUNCTION] = {
+		SPI_OK_SELECT, 2, OIDOID, OIDOID),
+	[IS_FUNCTION] = EG_STMT_CALLER(
 		"SELECT p.proname, n.nspname, l.lanname, p.prokind, p.prosrc, p.probin, "
 		"p.proargtypes::pg_catalog.text, p.prorettype, p.proretset, p.provolatile, "
 		"p.proisstrict, p.proconfig::pg_catalog.text, pg_catalog.pg_get_function_sqlbody(p.oid), "
@@ -205,7 +205,7 @@ static EgStmt ident_stmts[IS_COUNT] = {
 		"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 		"JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
 		"LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid WHERE p.oid = $1",
-		1, {OIDOID}, SPI_OK_SELECT, EG_SPI_CALLER},
+		SPI_OK_SELECT, 1, OIDOID),
 };
 
 /* Hash every column of every row an SPI query returned, as text. */
@@ -347,15 +347,19 @@ IdentFunctionDigest(Oid funcid, int depth, uint8 *digest)
 	if (eg_spi_exec(&ident_stmts[IS_FUNCTION], values, NULL, true) != 1)
 		elog(ERROR, "cache lookup failed for function %u", funcid);
 	IdentHashTuptable(&h);
-	/* an aggregate's behaviour lives in its support functions */
-	for (int c = 0; c < lengthof(support); c++)
-	{
-		bool		isnull;
-		Datum		f = eg_spi_get(0, support[c], &isnull);
-
-		inner_funcs[c] = isnull ? InvalidOid : DatumGetObjectId(f);
-	}
+	/*
+	 * An aggregate's behaviour lives in its support functions: read them all
+	 * before recursing, which replaces this result.
+	 */
 	if (depth < 4)
+	{
+		for (int c = 0; c < lengthof(support); c++)
+		{
+			bool		isnull;
+			Datum		f = eg_spi_get(0, support[c], &isnull);
+
+			inner_funcs[c] = isnull ? InvalidOid : DatumGetObjectId(f);
+		}
 		for (int c = 0; c < lengthof(support); c++)
 		{
 			uint8		inner[PG_SHA256_DIGEST_LENGTH];
@@ -367,6 +371,7 @@ IdentFunctionDigest(Oid funcid, int depth, uint8 *digest)
 				IdentHashBytes(&h, inner, PG_SHA256_DIGEST_LENGTH);
 			}
 		}
+	}
 	IdentHashFinishFull(&h, digest);
 	if (cached)
 		memcpy(cached->digest, digest, PG_SHA256_DIGEST_LENGTH);
@@ -393,8 +398,8 @@ IdentHashFunctions(IdentHash *h, List *funcids)
 
 /*
  * Hash the settings that can change a value or a text a settings-dependent
- * step computes (ident_query.c says which steps are).  The order is part of
- * every such id: new names go at the end.
+ * step computes (ident_query.c says which steps are).  The names and their
+ * order are part of every such id: adding one changes every such id once.
  *
  * In the list, each because it changes what functions and conversions give:
  *   TimeZone, DateStyle, IntervalStyle: date/time input and output;
@@ -447,7 +452,7 @@ IdentHashSettings(IdentHash *h)
 		"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits",
 		"lc_monetary", "lc_numeric", "lc_time", "bytea_output", "search_path",
 		"default_text_search_config",
-		/* appended (issue 16): the names above keep their places */
+		/* added in 0.3 (issue 16) */
 		"xmloption", "xmlbinary", "timezone_abbreviations", "array_nulls",
 		"lc_messages", "client_encoding", "standard_conforming_strings",
 		"quote_all_identifiers", "transform_null_equals"

@@ -427,8 +427,12 @@ static bool
 IdentCheckFunction(Oid funcid, void *context)
 {
 	IdentWalk  *w = (IdentWalk *) context;
-	char		vol = func_volatile(funcid);
+	char		vol;
 
+	/* a function called again tells nothing new */
+	if (list_member_oid(w->called, funcid))
+		return false;
+	vol = func_volatile(funcid);
 	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
 	else if (ident_is_time_function(funcid) && w->volatile_reason == NULL)
@@ -512,12 +516,11 @@ IdentQueryWalker(Node *node, IdentWalk *w)
 	if (IsA(node, CoerceViaIO))
 	{
 		CoerceViaIO *io = (CoerceViaIO *) node;
+		bool		input_reads = ident_text_form_reads_settings(io->resulttype, false);
 
-		if (ident_text_form_reads_settings(exprType((Node *) io->arg), true) ||
-			ident_text_form_reads_settings(io->resulttype, false))
+		if (input_reads || ident_text_form_reads_settings(exprType((Node *) io->arg), true))
 			w->settings_dependent = true;
-		if (ident_is_clock_text((Node *) io->arg) &&
-			ident_text_form_reads_settings(io->resulttype, false) && w->volatile_reason == NULL)
+		if (input_reads && ident_is_clock_text((Node *) io->arg) && w->volatile_reason == NULL)
 			w->volatile_reason = IdentClockReason;
 	}
 	if (IsA(node, XmlExpr) || IsA(node, TableFunc))

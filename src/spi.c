@@ -78,11 +78,18 @@ SpiFailed(int rc, const char *sql)
 	elog(ERROR, "SPI statement failed (%s): %s", SPI_result_code_string(rc), sql);
 }
 
-/* Pin search_path to eg's until eg_spi_unpin_search_path(nest). */
+/*
+ * Pin search_path to eg's until eg_spi_unpin_search_path(nest); -1 (nothing
+ * to undo) when it is pinned already, as in a store call.
+ */
 int
 eg_spi_pin_search_path(void)
 {
-	int			nest = NewGUCNestLevel();
+	int			nest;
+
+	if (strcmp(namespace_search_path, EG_SPI_SEARCH_PATH) == 0)
+		return -1;
+	nest = NewGUCNestLevel();
 
 	(void) set_config_option("search_path", EG_SPI_SEARCH_PATH,
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
@@ -94,7 +101,8 @@ eg_spi_pin_search_path(void)
 void
 eg_spi_unpin_search_path(int nest)
 {
-	AtEOXact_GUC(true, nest);
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
 }
 
 /* Connect to SPI; the caller's memory context stays current. */
@@ -128,7 +136,7 @@ SpiPrepare(EgStmt *stmt)
 	if (plan == NULL)
 		SpiFailed(SPI_result, stmt->sql);
 	if (SPI_keepplan(plan) != 0)
-		SpiFailed(SPI_ERROR_ARGUMENT, stmt->sql);
+		elog(ERROR, "SPI_keepplan failed: %s", stmt->sql);
 	stmt->plan = plan;
 }
 
@@ -184,8 +192,8 @@ eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes, const Datum *values,
 }
 
 /* The number of the last result's column called name. */
-int
-eg_spi_column(const char *name)
+static int
+SpiColumn(const char *name)
 {
 	int			col = SPI_fnumber(SPI_tuptable->tupdesc, name);
 
@@ -199,7 +207,7 @@ Datum
 eg_spi_get(uint64 row, const char *name, bool *isnull)
 {
 	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
-						 eg_spi_column(name), isnull);
+						 SpiColumn(name), isnull);
 }
 
 /* Column name of row row of the last result, which must not be null. */

@@ -37,6 +37,9 @@ typedef struct EgStmt
 /* An EgStmt on eg's tables, for static tables: EG_STMT(sql, expect, nargs, types...). */
 #define EG_STMT(sql, expect, nargs, ...) \
 	{(sql), (nargs), {__VA_ARGS__}, (expect), EG_SPI_OWNER, NULL}
+/* The same for a statement that runs as the caller. */
+#define EG_STMT_CALLER(sql, expect, nargs, ...) \
+	{(sql), (nargs), {__VA_ARGS__}, (expect), EG_SPI_CALLER, NULL}
 
 extern void eg_spi_connect(void);
 extern void eg_spi_finish(void);
@@ -47,7 +50,6 @@ extern uint64 eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes,
 							  const Datum *values, const char *nulls,
 							  int expect, EgSpiRights rights);
 
-extern int	eg_spi_column(const char *name);
 extern Datum eg_spi_get(uint64 row, const char *name, bool *isnull);
 extern Datum eg_spi_get_notnull(uint64 row, const char *name);
 extern void eg_spi_free_result(void);

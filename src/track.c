@@ -106,8 +106,8 @@ static EgStmt track_stmts[TS_COUNT] = {
 static List *TrackBusy = NIL;
 
 /* Oid of eg's trigger function called name (no arguments). */
-static Oid
-TrackTriggerFunction(const char *name)
+Oid
+track_trigger_function(const char *name)
 {
 	return LookupFuncName(list_make2(makeString("eg"), makeString((char *) name)),
 						  0, NULL, false);
@@ -117,7 +117,7 @@ TrackTriggerFunction(const char *name)
 static Oid
 TrackFunction(void)
 {
-	return TrackTriggerFunction("_note_change");
+	return track_trigger_function("_note_change");
 }
 
 /* State of eg's change trigger on a relation. */
@@ -401,7 +401,7 @@ eg_before_drop(PG_FUNCTION_ARGS)
 	if (!TrackDropsEg(((EventTriggerData *) fcinfo->context)->parsetree))
 		PG_RETURN_VOID();
 	values[0] = ObjectIdGetDatum(TrackFunction());
-	values[1] = ObjectIdGetDatum(TrackTriggerFunction("_live_changed"));
+	values[1] = ObjectIdGetDatum(track_trigger_function("_live_changed"));
 	eg_spi_connect();
 	n = eg_spi_exec(&track_stmts[TS_TRACKED], values, NULL, false);
 	for (uint64 i = 0; i < n; i++)

@@ -7,6 +7,7 @@
 #include "eg.h"
 
 extern bool track_relation(Oid relid);
+extern Oid	track_trigger_function(const char *name);
 extern void track_retry_busy(void);
 extern char *track_version(Oid relid);
 extern void track_compact(void);

@@ -5,8 +5,6 @@
 #ifndef EG_WORKER_H
 #define EG_WORKER_H
 
-#include "postgres.h"
-
 extern bool worker_run(const char *type, const char *name, const char *function,
 					   Datum arg);
 extern void worker_connect(void);

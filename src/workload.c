@@ -668,19 +668,21 @@ workload_live_lookup(const char *step, const EgId *id)
 }
 
 /*
- * True if relation relid carries the eg_live trigger of a step table (gone
+ * True if relation relid carries eg's eg_live trigger of a step table (gone
  * when the user dropped it, or with DROP EXTENSION eg: then eg no longer
  * sees the table's changes, and it is no step's result any more).
  */
 bool
 workload_is_step_table(Oid relid)
 {
+	Oid			livefn = track_trigger_function("_live_changed");
 	Relation	rel = table_open(relid, AccessShareLock);
 	bool		found = false;
 
 	if (rel->trigdesc)
 		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
-			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0;
+			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0 &&
+				rel->trigdesc->triggers[i].tgfoid == livefn;
 	table_close(rel, AccessShareLock);
 	return found;
 }

@@ -11,7 +11,6 @@ use Test::More;
 
 my $workload = q{
     BEGIN ISOLATION LEVEL REPEATABLE READ;
-    SET eg.progress = off;
     SELECT eg.begin('rr');
     SELECT eg.dataset('s', 'SELECT g, g * 2 AS h FROM t WHERE g > 10');
     SELECT count(*) FROM eg.run();
