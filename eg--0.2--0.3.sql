@@ -1,7 +1,8 @@
 -- eg--0.2--0.3.sql - upgrade eg from 0.2 to 0.3.
 --
 -- 0.3: DROP EXTENSION eg (without CASCADE) removes the eg_track triggers
--- eg put on users' tables (an event trigger before the drop, track.c).
+-- eg put on users' tables (an event trigger before the drop, track.c);
+-- artifacts record their read sets (readset.c).
 
 \echo Use "ALTER EXTENSION eg UPDATE TO '0.3'" to load this file. \quit
 
@@ -14,3 +15,11 @@ CREATE EVENT TRIGGER eg_before_drop ON ddl_command_start
     EXECUTE FUNCTION _before_drop();
 
 REVOKE ALL ON FUNCTION _before_drop() FROM PUBLIC;
+
+-- Read sets: an artifact's key (its id from what its step names) and the
+-- relations its functions read beyond those.  Every artifact of 0.2 read
+-- nothing more, so its key is its id.
+ALTER TABLE artifact ADD COLUMN key artifact_id,
+    ADD COLUMN read_relids oid[] NOT NULL DEFAULT '{}';
+UPDATE artifact SET key = id WHERE kind <> 'source';
+CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}';

@@ -12,8 +12,8 @@
 --             three roles, after dropping the step tables (so that eg loads
 --             or computes), or often keeping them (live) when the same role
 --             ran last;
---   dml       INSERT/UPDATE/DELETE/TRUNCATE on one of the two tables (a COPY
---             between the two halves of the run, below);
+--   dml       INSERT/UPDATE/DELETE/TRUNCATE on one of the three tables (a
+--             COPY between the two halves of the run, below);
 --   redefine  CREATE OR REPLACE FUNCTION with another of three bodies;
 --   setting   a setting that changes results (IdentHashSettings, ident.c);
 --   grant     GRANT or REVOKE of SELECT on a table or EXECUTE on a function.
@@ -22,10 +22,10 @@
 -- must be loaded, or the test proves nothing) and lists the differences
 -- (none).  Only counts are printed, never timings or ids.
 --
--- Not covered yet: functions that read tables in their bodies (read sets,
--- docs/read-sets.md).  Once read sets are built, the dimension is the one
--- commented-out line of diff_step below (diff_lookup exists already, and is
--- redefined and granted like the others).
+-- Read sets: step diff_l calls diff_lookup, which reads table diff_lut -
+-- read by no step's query - directly or through view diff_lut_v (whose
+-- owner's rights read the table), so only what eg recorded while the step
+-- ran tells that a change of diff_lut or a REVOKE on it matters.
 SET client_min_messages = warning;   -- no NOTICEs of DROP ... IF EXISTS
 SET eg.materializer = 'all';   -- keep every computed step
 SET eg.reuse = all_load;       -- load whatever is stored and readable
@@ -46,11 +46,15 @@ SELECT g, g % 4, (g % 9) * 0.75 - 1, date '2020-01-01' + g * 37,
 FROM generate_series(1, 40) g;
 CREATE TABLE diff_grp (grp int, name text, w numeric);
 INSERT INTO diff_grp SELECT g, 'g' || g, g * 1.5 FROM generate_series(0, 4) g;
+CREATE TABLE diff_lut (grp int, label text);
+INSERT INTO diff_lut SELECT g, 'l' || g FROM generate_series(0, 4) g;
+CREATE VIEW diff_lut_v AS SELECT grp, upper(label) AS label FROM diff_lut;
 
 -- the user-defined functions steps call, each with three bodies (variant
 -- 0 is the first definition); diff_score is inlinable SQL, diff_tag
 -- IMMUTABLE PL/pgSQL, diff_fmt STABLE PL/pgSQL whose text form follows
--- TimeZone and DateStyle.  diff_lookup reads a table (read sets, not used yet).
+-- TimeZone and DateStyle, diff_lookup STABLE PL/pgSQL reading diff_lut
+-- (or the view over it).
 CREATE TABLE diff_fn (fn text, variant int, def text, PRIMARY KEY (fn, variant));
 INSERT INTO diff_fn VALUES
   ('diff_score', 0, $$CREATE OR REPLACE FUNCTION diff_score(x float8, w numeric) RETURNS numeric
@@ -72,11 +76,11 @@ INSERT INTO diff_fn VALUES
   ('diff_fmt', 2, $$CREATE OR REPLACE FUNCTION diff_fmt(ts timestamptz) RETURNS text
                     LANGUAGE plpgsql STABLE AS 'BEGIN RETURN ts::date::text; END'$$),
   ('diff_lookup', 0, $$CREATE OR REPLACE FUNCTION diff_lookup(g int) RETURNS text
-                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT name FROM diff_grp WHERE grp = g); END'$$),
+                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT min(label) FROM diff_lut WHERE grp = g); END'$$),
   ('diff_lookup', 1, $$CREATE OR REPLACE FUNCTION diff_lookup(g int) RETURNS text
-                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT max(w)::text FROM diff_grp WHERE grp >= g); END'$$),
+                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT string_agg(label, ''+'' ORDER BY grp) FROM diff_lut WHERE grp >= g); END'$$),
   ('diff_lookup', 2, $$CREATE OR REPLACE FUNCTION diff_lookup(g int) RETURNS text
-                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT count(*)::text FROM diff_grp WHERE grp <> g); END'$$);
+                       LANGUAGE plpgsql STABLE AS 'BEGIN RETURN (SELECT string_agg(label, '','' ORDER BY grp) FROM diff_lut_v WHERE grp <> g); END'$$);
 DO $$
 DECLARE f record;
 BEGIN
@@ -88,11 +92,12 @@ END $$;
 
 -- the rights each role starts with (GRANT/REVOKE operations change those
 -- of regress_eg_diff_b and regress_eg_diff_c; regress_eg_diff_a keeps all)
-GRANT SELECT ON diff_item, diff_grp TO regress_eg_diff_a;
+GRANT SELECT ON diff_item, diff_grp, diff_lut, diff_lut_v TO regress_eg_diff_a;
 GRANT EXECUTE ON FUNCTION diff_score, diff_tag, diff_fmt, diff_lookup TO regress_eg_diff_a;
-GRANT SELECT ON diff_item TO regress_eg_diff_b;
-GRANT EXECUTE ON FUNCTION diff_score, diff_fmt TO regress_eg_diff_b;
-GRANT SELECT ON diff_item, diff_grp TO regress_eg_diff_c;
+GRANT SELECT ON diff_item, diff_lut, diff_lut_v TO regress_eg_diff_b;
+GRANT EXECUTE ON FUNCTION diff_score, diff_fmt, diff_lookup TO regress_eg_diff_b;
+GRANT EXECUTE ON FUNCTION diff_lookup TO regress_eg_diff_c;
+GRANT SELECT ON diff_item, diff_grp, diff_lut, diff_lut_v TO regress_eg_diff_c;
 
 -- the workload: steps in run order, their queries (%1$s: the filter's
 -- constant, one of two) and the steps each reads
@@ -104,7 +109,7 @@ INSERT INTO diff_step VALUES
   (4, 'diff_u', 'dataset', 'SELECT id, diff_score(x, w) AS s, diff_tag(name, grp) AS t FROM diff_j', '{diff_j}'),
   (5, 'diff_t', 'dataset', 'SELECT id, (x / 7)::text AS xt, d::text AS dt, ts::text AS tst, iv::text AS ivt,
                                    b::text AS bt, diff_fmt(ts) AS ft, doc::xml::text AS xd FROM diff_f', '{diff_f}'),
-  -- (7, 'diff_l', 'dataset', 'SELECT id, diff_lookup(grp) AS l FROM diff_j', '{diff_j}'),  -- read sets (docs/read-sets.md): uncomment once built
+  (7, 'diff_l', 'dataset', 'SELECT id, diff_lookup(grp) AS l FROM diff_j', '{diff_j}'),
   (6, 'diff_a', 'aggregate', 'SELECT count(*) AS n, sum(u.s) AS ss, string_agg(u.t || ''='' || t.xt || t.ft, '','' ORDER BY u.id) AS agg
                               FROM diff_u u JOIN diff_t t USING (id)', '{diff_u,diff_t}');
 
@@ -123,7 +128,8 @@ CREATE TABLE diff_object (ord int PRIMARY KEY, privilege text, object text);
 INSERT INTO diff_object VALUES
   (1, 'SELECT', 'TABLE diff_item'), (2, 'SELECT', 'TABLE diff_grp'),
   (3, 'EXECUTE', 'FUNCTION diff_score'), (4, 'EXECUTE', 'FUNCTION diff_tag'),
-  (5, 'EXECUTE', 'FUNCTION diff_fmt'), (6, 'EXECUTE', 'FUNCTION diff_lookup');
+  (5, 'EXECUTE', 'FUNCTION diff_fmt'), (6, 'EXECUTE', 'FUNCTION diff_lookup'),
+  (7, 'SELECT', 'TABLE diff_lut');
 
 -- the generator: a 31-bit linear congruential generator with a fixed seed,
 -- so that every run of the suite performs the same operations (with this
@@ -140,7 +146,8 @@ $$;
 CREATE TABLE diff_count (what text PRIMARY KEY, n int DEFAULT 0);
 INSERT INTO diff_count (what)
 SELECT unnest('{sequences,operations,runs,runs failing alike,runs kept live,comparisons,
-                loaded,computed,live,dml,copy,redefine,setting,grant,differences}'::text[]);
+                loaded,loaded reading diff_lut,computed,live,dml,copy,redefine,setting,grant,
+                differences}'::text[]);
 CREATE FUNCTION diff_add(w text, k int DEFAULT 1) RETURNS void LANGUAGE sql AS $$
     UPDATE diff_count SET n = n + k WHERE what = w
 $$;
@@ -176,6 +183,7 @@ $$;
 -- step with the same SQLSTATE and message, and no step before it differ.
 CREATE FUNCTION diff_run(r text, target text, c text, keep boolean,
                          OUT ok boolean, OUT loaded int, OUT computed int, OUT live int,
+                         OUT loaded_reading int,
                          OUT compared int, OUT differences text[])
 LANGUAGE plpgsql AS $f$
 DECLARE
@@ -191,7 +199,7 @@ DECLARE
     msg text;
     n bigint;
 BEGIN
-    loaded := 0; computed := 0; live := 0; compared := 0; differences := '{}';
+    loaded := 0; computed := 0; live := 0; loaded_reading := 0; compared := 0; differences := '{}';
     IF NOT keep THEN
         DROP TABLE IF EXISTS pg_temp.diff_f, pg_temp.diff_j, pg_temp.diff_g, pg_temp.diff_u,
                              pg_temp.diff_t, pg_temp.diff_l, pg_temp.diff_a;
@@ -208,7 +216,9 @@ BEGIN
         END LOOP;
         FOR a IN SELECT * FROM eg.run() LOOP
             CASE a.action
-                WHEN 'loaded' THEN loaded := loaded + 1;
+                WHEN 'loaded' THEN
+                    loaded := loaded + 1;
+                    loaded_reading := loaded_reading + (a.step = 'diff_l')::int;
                 WHEN 'computed' THEN computed := computed + 1;
                 WHEN 'live' THEN live := live + 1;
                 ELSE differences := differences || format('%s: action %s', a.step, a.action);
@@ -217,7 +227,7 @@ BEGIN
     EXCEPTION WHEN others THEN
         GET STACKED DIAGNOSTICS eg_err = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
         eg_err := eg_err || ' ' || msg;
-        loaded := 0; computed := 0; live := 0;
+        loaded := 0; computed := 0; live := 0; loaded_reading := 0;
     END;
     FOR i IN 1..cardinality(steps) LOOP
         BEGIN
@@ -275,7 +285,8 @@ BEGIN
                 k := CASE WHEN last_role IS NULL THEN 2 ELSE diff_rand(3) END;
                 IF k > 0 THEN
                     r := CASE WHEN k = 1 THEN last_role ELSE roles[1 + diff_rand(3)] END;
-                    k := 1 + diff_rand((SELECT count(*)::int FROM diff_step));
+                    -- diff_l (the last) three times as often as the others
+                    k := least(1 + diff_rand((SELECT count(*)::int + 2 FROM diff_step)), 7);
                     target := (SELECT step FROM diff_step WHERE ord = k);
                     c := (ARRAY['0', '2.5'])[1 + diff_rand(2)];
                 END IF;
@@ -292,6 +303,7 @@ BEGIN
                 PERFORM diff_add('runs kept live', (res.live > 0)::int);
                 PERFORM diff_add('comparisons', res.compared);
                 PERFORM diff_add('loaded', res.loaded);
+                PERFORM diff_add('loaded reading diff_lut', res.loaded_reading);
                 PERFORM diff_add('computed', res.computed);
                 PERFORM diff_add('live', res.live);
                 PERFORM diff_add('differences', cardinality(res.differences));
@@ -299,7 +311,7 @@ BEGIN
             ELSIF k < 13 THEN
                 -- an inserted doc 'a<b/>' is XML content, not a document: under
                 -- xmloption = document diff_t fails, in eg as in plain SQL
-                k := diff_rand(6);
+                k := diff_rand(8);
                 op := CASE k
                     WHEN 0 THEN format($$INSERT INTO diff_item
                                         SELECT max(id) + 1, %s, %s, date '2021-02-03' + %s, timestamptz '2021-06-30 23:30:00+00',
@@ -310,6 +322,8 @@ BEGIN
                     WHEN 2 THEN format('DELETE FROM diff_item WHERE id IN (SELECT id FROM diff_item ORDER BY id OFFSET %s LIMIT 1)', diff_rand(40))
                     WHEN 3 THEN format('UPDATE diff_grp SET w = w + 1 WHERE grp = %s', diff_rand(5))
                     WHEN 4 THEN format('DELETE FROM diff_item WHERE id %% 7 = %s AND id > 40', diff_rand(7))
+                    WHEN 6 THEN format($$UPDATE diff_lut SET label = label || '!' WHERE grp = %s$$, diff_rand(5))
+                    WHEN 7 THEN format($$INSERT INTO diff_lut VALUES (%s, 'x%s')$$, diff_rand(5), diff_rand(9))
                     ELSE format($$TRUNCATE diff_grp; INSERT INTO diff_grp SELECT g, 'g' || g, g * %s FROM generate_series(0, 4) g$$,
                                 (ARRAY['1.5', '2'])[1 + diff_rand(2)])
                 END;
@@ -363,7 +377,8 @@ FROM (SELECT sum(n) FILTER (WHERE what = 'loaded') AS loaded,
 SELECT seq, op, operation, difference FROM diff_difference ORDER BY seq, op;
 
 RESET ALL;
-DROP TABLE diff_item, diff_grp, diff_fn, diff_step, diff_setting, diff_object, diff_rng,
+DROP VIEW diff_lut_v;
+DROP TABLE diff_item, diff_grp, diff_lut, diff_fn, diff_step, diff_setting, diff_object, diff_rng,
            diff_count, diff_difference;
 DROP FUNCTION diff_score, diff_tag, diff_fmt, diff_lookup, diff_rand, diff_add, diff_plain, diff_run, diff_closure;
 DROP PROCEDURE diff_sequences;

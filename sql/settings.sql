@@ -263,10 +263,13 @@ SET extra_float_digits = 0;
 SELECT settings_id($$SELECT (x::text)::jsonb AS v FROM settings_t$$) <> :'a' AS float_text_jsonb;
 RESET extra_float_digits;
 CREATE VIEW settings_fv AS SELECT x::text AS v FROM settings_t;
--- a step reading a view is not reusable yet (views are to become reusable
--- through the tables they expand to: docs/read-sets.md), so its ids differ
--- whatever the settings; this checked nothing until settings_id said so
-SELECT settings_id($$SELECT v FROM settings_fv$$) IS NULL AS view_step_not_reusable_yet;
+-- a step reading a view is reusable (its id covers the view's definition
+-- and the tables under it), and the view's conversions count
+SELECT settings_id($$SELECT v FROM settings_fv$$) AS a \gset
+SET extra_float_digits = 0;
+SELECT settings_id($$SELECT v FROM settings_fv$$) <> :'a' AS through_a_view;
+RESET extra_float_digits;
+SELECT settings_id($$SELECT v FROM settings_fv$$) = :'a' AS view_step_reusable;
 SET DateStyle = 'ISO, MDY';
 SELECT settings_id($$SELECT date '03-04-2020' AS v$$) AS a \gset
 SET DateStyle = 'ISO, DMY';

@@ -1,5 +1,5 @@
 /*
- * eg.c - module entry: settings (GUCs).
+ * eg.c - module entry: settings (GUCs) and the executor hook of read sets.
  *
  * eg's tables live in schema eg, owned by the extension's owner and closed
  * to everybody else; spi.c runs every statement on them as the owner.
@@ -11,6 +11,7 @@
 #include "utils/guc.h"
 
 #include "eg.h"
+#include "readset.h"
 
 /*
  * eg reads PostgreSQL 15's internals (the parse tree, plan cache, SPI and
@@ -89,6 +90,7 @@ _PG_init(void)
 							 NULL, &eg_progress, true,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("eg");
+	readset_init();
 }
 
 PG_FUNCTION_INFO_V1(eg_budget_bytes);

@@ -42,34 +42,16 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "executor.h"
 #include "graph.h"
 #include "materializer.h"
 #include "planner.h"
+#include "readset.h"
 #include "spi.h"
 #include "store.h"
 #include "track.h"
 #include "workload.h"
 
-/* Everything a run (or an explain) knows about the workload. */
-typedef struct RunState
-{
-	EgWorkload *wl;
-	int			n;
-	bool	   *used;			/* needed by the targets (ancestors included) */
-	bool	   *readable;		/* caller may read the whole lineage */
-	GraphInfo  *graph;
-	PlanVertex *vertices;
-	EgAction   *actions;
-	/* execution results */
-	EgAction   *done;			/* action taken; EG_ACT_PRUNED: none (yet) */
-	double	   *seconds;
-	int64	   *rows;
-	int64	   *bytes;
-	double	   *quality;
-	Oid		   *relids;
-	List	   *failed;			/* EgId *s whose load failed, and those a bad
-								 * chunk took out of the store with them */
-} RunState;
 
 /* Seconds since start. */
 static double
@@ -124,8 +106,8 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 }
 
 /* Refresh ids, look up the graph, build the DAG with costs, and plan it. */
-static RunState *
-ExecPrepare(ArrayType *targets)
+RunState *
+exec_prepare(ArrayType *targets)
 {
 	RunState   *rs = palloc0(sizeof(RunState));
 	EgWorkload *wl = workload_current();
@@ -191,8 +173,8 @@ ExecPrepare(ArrayType *targets)
 }
 
 /* Plan the run with the current knowledge. */
-static void
-ExecPlan(RunState *rs)
+void
+exec_plan(RunState *rs)
 {
 	for (int i = 0; i < rs->n; i++)
 		if (rs->done[i] != EG_ACT_PRUNED)
@@ -338,53 +320,110 @@ ExecWarmModel(RunState *rs, EgStep *step, bytea **model)
 	return true;
 }
 
+/*
+ * Run a step's operation as the caller into its temp table (its query, or
+ * its train function on its input's table and warm-start model); returns
+ * the rows made.
+ */
+static uint64
+ExecOperation(RunState *rs, EgStep *step, bytea *warm)
+{
+	const char *target = quote_identifier(step->name);
+	EgStep	   *in;
+	Oid			types[3] = {REGCLASSOID, JSONBOID, BYTEAOID};
+	Datum		values[3];
+	char	   *fname;
+
+	if (step->kind != EG_STEP_MODEL)
+		return ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
+					   SPI_OK_UTILITY);
+	in = rs->wl->steps[step->inputs[0]];
+	fname = get_func_name(step->train);
+	if (fname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("the train function of step \"%s\" no longer exists", step->name)));
+	values[0] = ObjectIdGetDatum(rs->relids[in->index]);
+	values[1] = JsonbPGetDatum(step->params);
+	values[2] = PointerGetDatum(warm);
+	return eg_spi_exec_sql(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
+									target,
+									quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
+															   fname)),
+						   3, types, values, warm ? "   " : "  n", SPI_OK_UTILITY, EG_SPI_CALLER);
+}
+
+/* The relations a step's id covers without its read set: named ones, inputs' tables. */
+static List *
+ExecCovered(RunState *rs, EgStep *step)
+{
+	List	   *covered = step->info ? list_copy(step->info->relids) : NIL;
+
+	for (int p = 0; p < step->ninputs; p++)
+		covered = lappend_oid(covered, rs->relids[step->inputs[p]]);
+	return covered;
+}
+
+/* Run a step's operation, timed, recording what it reads (readset.c). */
+static void
+ExecOperationRecorded(RunState *rs, EgStep *step, bytea *warm)
+{
+	instr_time	start;
+
+	INSTR_TIME_SET_CURRENT(start);
+	readset_start();
+	PG_TRY();
+	{
+		rs->rows[step->index] = ExecOperation(rs, step, warm);
+	}
+	PG_FINALLY();
+	{
+		readset_stop();
+	}
+	PG_END_TRY();
+	rs->seconds[step->index] = ExecSince(start);
+}
+
+/*
+ * Run a step's operation; returns its read set beyond what its id covers.
+ * When eg began to track one of those relations only now, it has no
+ * version from before the step: the step runs once more, now that every
+ * change is seen, rather than staying not reusable.
+ */
+static ReadSet *
+ExecOperationWithReads(RunState *rs, EgStep *step, bytea *warm)
+{
+	ReadSet    *reads;
+
+	ExecOperationRecorded(rs, step, warm);
+	reads = readset_take(ExecCovered(rs, step));
+	if (!reads->stable && reads->first_seen)
+	{
+		ExecDropTemp(step->name, EG_SPI_CALLER);
+		ExecOperationRecorded(rs, step, warm);
+		reads = readset_take(ExecCovered(rs, step));
+	}
+	return reads;
+}
+
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
 static void
 ExecCompute(RunState *rs, EgStep *step)
 {
-	instr_time	start;
 	List	   *before;
-	const char *target = quote_identifier(step->name);
 	Oid			user = GetUserId();
 	Oid			session_user = GetSessionUserId();
 	char	   *search_path = pstrdup(namespace_search_path);
+	bytea	   *warm = NULL;
+	ReadSet    *reads;
 
 	ExecDropStepTable(step->name);
 	workload_refresh_id(rs->wl, step, true);	/* inputs may have become unstable */
+	/* a damaged warm-start model leaves the store: take the next best */
+	while (step->kind == EG_STEP_MODEL && step->has_warm && !ExecWarmModel(rs, step, &warm))
+		workload_refresh_id(rs->wl, step, true);
 	before = step->sources;
-	INSTR_TIME_SET_CURRENT(start);
-	if (step->kind == EG_STEP_MODEL)
-	{
-		EgStep	   *in = rs->wl->steps[step->inputs[0]];
-		Oid			types[3] = {REGCLASSOID, JSONBOID, BYTEAOID};
-		Datum		values[3];
-
-		bytea	   *warm = NULL;
-		char	   *fname;
-
-		/* a damaged warm-start model leaves the store: take the next best */
-		while (step->has_warm && !ExecWarmModel(rs, step, &warm))
-			workload_refresh_id(rs->wl, step, true);
-		fname = get_func_name(step->train);
-		if (fname == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("the train function of step \"%s\" no longer exists", step->name)));
-
-		values[0] = ObjectIdGetDatum(rs->relids[in->index]);
-		values[1] = JsonbPGetDatum(step->params);
-		values[2] = PointerGetDatum(warm);
-		rs->rows[step->index] =
-			eg_spi_exec_sql(psprintf("CREATE TEMP TABLE %s AS SELECT %s($1, $2, $3) AS model",
-									 target,
-									 quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
-																fname)),
-							3, types, values, warm ? "   " : "  n", SPI_OK_UTILITY, EG_SPI_CALLER);
-	}
-	else
-		rs->rows[step->index] = ExecSql(psprintf("CREATE TEMP TABLE %s AS %s", target, step->query),
-										SPI_OK_UTILITY);
-	rs->seconds[step->index] = ExecSince(start);
+	reads = ExecOperationWithReads(rs, step, warm);
 
 	/*
 	 * The next steps must run as the same role, and their names resolve as
@@ -404,6 +443,8 @@ ExecCompute(RunState *rs, EgStep *step)
 		step->unstable = true;
 		workload_refresh_id(rs->wl, step, true);
 	}
+	workload_set_reads(step, reads->sources, reads->rights,
+					   reads->stable && (reads->sources == NIL || graph_has_read_sets()));
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
 	if (step->quality_of)
@@ -461,7 +502,7 @@ ExecRunPlan(RunState *rs)
 	{
 		bool		replan = false;
 
-		ExecPlan(rs);
+		exec_plan(rs);
 		for (int i = 0; i < rs->n && !replan; i++)
 		{
 			EgStep	   *step = rs->wl->steps[i];
@@ -542,6 +583,25 @@ ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
 }
 
 /*
+ * The lineage of step i for the graph (gs[j] filled for j < i): what it
+ * read with the caller's rights (read sets of its computations included),
+ * what its inputs' lineages hold, and what the graph knew of the artifact.
+ */
+static List *
+ExecLineage(RunState *rs, GraphStep *gs, int i)
+{
+	EgStep	   *step = rs->wl->steps[i];
+	List	   *lineage = list_copy(step->lineage);
+
+	if (rs->done[i] != EG_ACT_COMPUTE && rs->graph[i].known)
+		lineage = list_concat_unique_oid(lineage, rs->graph[i].lineage);
+	for (int p = 0; p < step->ninputs; p++)
+		lineage = list_concat_unique_oid(lineage, gs[step->inputs[p]].lineage);
+	list_sort(lineage, list_oid_cmp);
+	return lineage;
+}
+
+/*
  * Merge the run into the graph; returns the workload's id in the graph.  At
  * REPEATABLE READ or SERIALIZABLE a background worker merges it, and
  * forgets the failed loads, in its own transaction (graph_worker.c): 0.
@@ -576,22 +636,26 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 					   rs->wl->steps[step->inputs[0]]->name,
 					   DatumGetCString(DirectFunctionCall1(jsonb_out, JsonbPGetDatum(step->params))))
 			: step->query;
-		g->ninputs = step->ninputs + (step->has_warm ? 1 : 0) + list_length(step->sources);
+		g->key = step->key;
+		g->reads = NIL;
+		foreach(lc, step->reads)
+			g->reads = lappend_oid(g->reads, ((EgSource *) lfirst(lc))->relid);
+		g->sources = list_concat_copy(step->sources, step->reads);
+		g->ninputs = step->ninputs + (step->has_warm ? 1 : 0) + list_length(g->sources);
 		g->inputs = palloc(sizeof(EgId) * Max(g->ninputs, 1));
 		for (int p = 0; p < step->ninputs; p++)
 			g->inputs[k++] = rs->wl->steps[step->inputs[p]]->id;
 		if (step->has_warm)
 			g->inputs[k++] = step->warm_id;
 		g->source_names = NIL;
-		foreach(lc, step->sources)
+		foreach(lc, g->sources)
 		{
 			char	   *relname = get_rel_name(((EgSource *) lfirst(lc))->relid);
 
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
 			g->source_names = lappend(g->source_names, relname ? relname : "?");
 		}
-		g->sources = step->sources;
-		g->lineage = step->lineage;
+		g->lineage = ExecLineage(rs, gs, i);
 		g->lineage_funcs = step->lineage_funcs;
 		g->role = step->role_bound ? GetUserId() : InvalidOid;
 		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
@@ -633,8 +697,8 @@ ExecMaterialize(RunState *rs, int64 workload)
 }
 
 /* The targets argument of eg.run/eg.explain (NULL = all steps). */
-static ArrayType *
-ExecTargets(FunctionCallInfo fcinfo)
+ArrayType *
+exec_targets(FunctionCallInfo fcinfo)
 {
 	return PG_ARGISNULL(0) ? NULL : PG_GETARG_ARRAYTYPE_P(0);
 }
@@ -651,7 +715,7 @@ ExecRun(FunctionCallInfo fcinfo)
 	InitMaterializedSRF(fcinfo, 0);
 	INSTR_TIME_SET_CURRENT(start);
 	eg_spi_connect();
-	rs = ExecPrepare(ExecTargets(fcinfo));
+	rs = exec_prepare(exec_targets(fcinfo));
 	ExecRunPlan(rs);
 	/*
 	 * The first write to eg's tables: graph_lock first.  At REPEATABLE READ
@@ -701,100 +765,5 @@ eg_run(PG_FUNCTION_ARGS)
 		track_retry_busy();		/* the next run tries busy tables again */
 	}
 	PG_END_TRY();
-	return (Datum) 0;
-}
-
-/* Why a step's result can never be reused, in words. */
-static const char *
-ExecWhyNotReusable(RunState *rs, EgStep *step)
-{
-	ListCell   *lc;
-
-	if (step->deterministic == 0)
-		return "declared not deterministic";
-	if (step->unstable)
-		return "its data changed while it ran";
-	if (step->deterministic != 1 && step->info && step->info->volatile_reason)
-		return step->info->volatile_reason;
-	for (int p = 0; p < step->ninputs; p++)
-		if (!rs->wl->steps[step->inputs[p]]->reusable)
-			return psprintf("reads step \"%s\", which is not reusable",
-							rs->wl->steps[step->inputs[p]]->name);
-	foreach(lc, step->sources)
-		if (!((EgSource *) lfirst(lc))->reusable)
-			return psprintf("reads \"%s\", whose changes eg cannot track",
-							get_rel_name(((EgSource *) lfirst(lc))->relid));
-	return "unknown";
-}
-
-/* Why the planner chose what it chose for step i, in words. */
-static char *
-ExecReason(RunState *rs, int i)
-{
-	EgStep	   *step = rs->wl->steps[i];
-	PlanVertex *v = &rs->vertices[i];
-	double		with_inputs = v->compute;
-
-	for (int p = 0; p < v->nparents; p++)
-		with_inputs += rs->vertices[v->parents[p]].cost;
-	switch (rs->actions[i])
-	{
-		case EG_ACT_LIVE:
-			return "live: already a table in this session";
-		case EG_ACT_LOAD:
-			return psprintf("loaded: %.2f s to load < %.2f s to compute with inputs",
-							v->load, with_inputs);
-		case EG_ACT_PRUNED:
-			return rs->used[i] ? "pruned: a later step is loaded or live"
-				: "pruned: not needed for the requested steps";
-		case EG_ACT_COMPUTE:
-			if (!step->reusable)
-				return psprintf("computed: not reusable (%s)", ExecWhyNotReusable(rs, step));
-			if (step->has_warm && !rs->graph[i].known)
-				return psprintf("computed: warm start from model %s (quality %.3f)",
-								eg_id_to_hex(&step->warm_id), step->warm_quality);
-			if (!rs->graph[i].known)
-				return "computed: never run before";
-			if (!rs->graph[i].materialized)
-				return "computed: not materialized";
-			if (!rs->readable[i])
-				return "computed: you may not read every table it derives from, "
-					"or execute every function";
-			return psprintf("computed: %.2f s with inputs <= %.2f s to load",
-							with_inputs, v->load);
-	}
-	return "?";
-}
-
-PG_FUNCTION_INFO_V1(eg_explain);
-/* eg.explain(VARIADIC steps): the plan, without running it. */
-Datum
-eg_explain(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	RunState   *rs;
-
-	workload_check_idle("eg.explain()");
-	InitMaterializedSRF(fcinfo, 0);
-	eg_spi_connect();
-	rs = ExecPrepare(ExecTargets(fcinfo));
-	ExecPlan(rs);
-	for (int i = 0; i < rs->n; i++)
-	{
-		EgStep	   *step = rs->wl->steps[i];
-		Datum		values[6];
-		bool		nulls[6] = {false};
-
-		values[0] = CStringGetTextDatum(step->name);
-		values[1] = EgIdGetDatum(eg_id_copy(&step->id));
-		values[2] = CStringGetTextDatum(planner_action_name(rs->actions[i]));
-		values[3] = Float8GetDatum(rs->graph[i].compute_seconds);
-		nulls[3] = rs->graph[i].compute_seconds < 0;
-		values[4] = Float8GetDatum(rs->vertices[i].load);
-		nulls[4] = rs->vertices[i].load < 0;
-		values[5] = CStringGetTextDatum(ExecReason(rs, i));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	eg_spi_finish();
 	return (Datum) 0;
 }

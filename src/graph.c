@@ -29,6 +29,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
@@ -73,6 +74,7 @@ typedef enum GraphStmtId
 	GS_CANDIDATES,
 	GS_MERGE_SOURCE,
 	GS_MERGE_ARTIFACT,
+	GS_MERGE_ARTIFACT_0_2,
 	GS_MERGE_OPERATION,
 	GS_ADD_LOAD_STATS,
 	GS_INSERT_WORKLOAD,
@@ -81,11 +83,41 @@ typedef enum GraphStmtId
 	GS_SET_EVICTED,
 	GS_FORGET_UNSTORED,
 	GS_STORED_MODELS,
+	GS_STORED_MODELS_0_2,
+	GS_READ_SETS,
 	GS_MATERIALIZED_IDS,
 	GS_SET_UTILITIES,
 	GS_SET_MATERIALIZER_SECONDS,
 	GS_COUNT
 } GraphStmtId;
+
+/*
+ * Upserting an artifact, with extra columns (a schema of eg 0.2, before
+ * ALTER EXTENSION eg UPDATE, has no read sets: graph_has_read_sets).
+ */
+#define GRAPH_MERGE_ARTIFACT(cols, vals) \
+	"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, " \
+	"load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, " \
+	"lineage_funcids, role" cols ") " \
+	"VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15" \
+	vals ") " \
+	"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, " \
+	"compute_seconds = coalesce($6, a.compute_seconds), " \
+	"load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), " \
+	"logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), " \
+	"potential = greatest(a.potential, $12), " \
+	"recreation_seconds = coalesce($13, a.recreation_seconds), " \
+	"last_used = clock_timestamp()"
+#define GRAPH_MERGE_ARTIFACT_TYPES \
+	TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID, FLOAT8OID, INT8OID, INT8OID, \
+	FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID, OIDARRAYOID, OIDOID
+
+/* The stored models of a train function on an input, with their keys as key. */
+#define GRAPH_STORED_MODELS(key) \
+	"SELECT a.id, " key ", a.quality, o.inputs[2] AS warm_from, a.lineage_relids, " \
+	"a.lineage_funcids FROM eg.operation o JOIN eg.artifact a ON a.id = o.output " \
+	"WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized " \
+	"ORDER BY a.quality DESC NULLS LAST, a.id"
 
 /*
  * Artifact ids travel as text (hex), cast to eg.artifact_id in the
@@ -117,20 +149,11 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
 		SPI_OK_INSERT, 4, TEXTOID, TEXTOID, BOOLOID, OIDOID),
 	[GS_MERGE_ARTIFACT] = EG_STMT(
-		"INSERT INTO eg.artifact AS a (id, kind, step, reusable, frequency, compute_seconds, "
-		"load_seconds, rows, logical_bytes, quality, lineage_relids, potential, recreation_seconds, "
-		"lineage_funcids, role) "
-		"VALUES ($1::eg.artifact_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + $5, "
-		"compute_seconds = coalesce($6, a.compute_seconds), "
-		"load_seconds = coalesce($7, a.load_seconds), rows = coalesce($8, a.rows), "
-		"logical_bytes = coalesce($9, a.logical_bytes), quality = coalesce($10, a.quality), "
-		"potential = greatest(a.potential, $12), "
-		"recreation_seconds = coalesce($13, a.recreation_seconds), "
-		"last_used = clock_timestamp()",
-		SPI_OK_INSERT, 15, TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT8OID, FLOAT8OID,
-		FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, OIDARRAYOID, FLOAT8OID, FLOAT8OID,
-		OIDARRAYOID, OIDOID),
+		GRAPH_MERGE_ARTIFACT(", key, read_relids", ", $16::eg.artifact_id, $17"),
+		SPI_OK_INSERT, 17, GRAPH_MERGE_ARTIFACT_TYPES, TEXTOID, OIDARRAYOID),
+	[GS_MERGE_ARTIFACT_0_2] = EG_STMT(
+		GRAPH_MERGE_ARTIFACT("", ""),
+		SPI_OK_INSERT, 15, GRAPH_MERGE_ARTIFACT_TYPES),
 	[GS_MERGE_OPERATION] = EG_STMT(
 		"INSERT INTO eg.operation (output, kind, inputs, definition, train) "
 		"VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
@@ -161,11 +184,13 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_artifact s WHERE s.artifact = t.id)",
 		SPI_OK_UPDATE, 1, TEXTARRAYOID),
 	[GS_STORED_MODELS] = EG_STMT(
-		"SELECT a.id, a.quality, o.inputs[2] AS warm_from, a.lineage_relids, a.lineage_funcids "
-		"FROM eg.operation o JOIN eg.artifact a ON a.id = o.output "
-		"WHERE o.train = $1 AND o.inputs[1] = $2::eg.artifact_id AND a.materialized "
-		"ORDER BY a.quality DESC NULLS LAST, a.id",
-		SPI_OK_SELECT, 2, OIDOID, TEXTOID),
+		GRAPH_STORED_MODELS("a.key"), SPI_OK_SELECT, 2, OIDOID, TEXTOID),
+	[GS_STORED_MODELS_0_2] = EG_STMT(
+		GRAPH_STORED_MODELS("a.id AS key"), SPI_OK_SELECT, 2, OIDOID, TEXTOID),
+	[GS_READ_SETS] = EG_STMT(
+		"SELECT read_relids, id FROM eg.artifact "
+		"WHERE key = $1::eg.artifact_id AND read_relids <> '{}' ORDER BY read_relids",
+		SPI_OK_SELECT, 1, TEXTOID),
 	[GS_MATERIALIZED_IDS] = EG_STMT(
 		"SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
 		SPI_OK_SELECT, 0, InvalidOid),
@@ -377,8 +402,8 @@ GraphMergeSource(const EgSource *src, const char *name)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Datum		values[15];
-	char		nulls[15];
+	Datum		values[17];
+	char		nulls[17];
 	Datum		opvalues[5];
 	char		opnulls[5] = {' ', ' ', ' ', ' ', ' '};
 
@@ -405,7 +430,10 @@ GraphMergeStep(const GraphStep *s)
 	values[13] = GraphOidArray(s->lineage_funcs);
 	values[14] = ObjectIdGetDatum(s->role);
 	nulls[14] = OidIsValid(s->role) ? ' ' : 'n';
-	eg_spi_exec(&graph_stmts[GS_MERGE_ARTIFACT], values, nulls, false);
+	values[15] = GraphIdDatum(&s->key);
+	values[16] = GraphOidArray(s->reads);
+	eg_spi_exec(&graph_stmts[graph_has_read_sets() ? GS_MERGE_ARTIFACT : GS_MERGE_ARTIFACT_0_2],
+				values, nulls, false);
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(GraphOpKindName(s->opkind));
@@ -652,7 +680,8 @@ graph_stored_models(Oid train, const EgId *input, bool best_only)
 	values[0] = ObjectIdGetDatum(train);
 	values[1] = GraphIdDatum(input);
 	eg_spi_connect();
-	nrows = eg_spi_exec(&graph_stmts[GS_STORED_MODELS], values, NULL, false);
+	nrows = eg_spi_exec(&graph_stmts[graph_has_read_sets() ? GS_STORED_MODELS : GS_STORED_MODELS_0_2],
+						values, NULL, false);
 	for (uint64 r = 0; r < nrows && !(best_only && models != NIL); r++)
 	{
 		bool		isnull;
@@ -667,6 +696,7 @@ graph_stored_models(Oid train, const EgId *input, bool best_only)
 			continue;
 		m = palloc0(sizeof(GraphModel));
 		m->id = *DatumGetEgId(eg_spi_get_notnull(r, "id"));
+		m->key = *DatumGetEgId(eg_spi_get_notnull(r, "key"));
 		m->quality = GraphFloat(r, "quality");
 		d = eg_spi_get(r, "warm_from", &isnull);
 		m->warm_started = !isnull;
@@ -676,6 +706,50 @@ graph_stored_models(Oid train, const EgId *input, bool best_only)
 	}
 	eg_spi_finish();
 	return models;
+}
+
+/*
+ * True if the graph records read sets: false on the schema of eg 0.2 until
+ * ALTER EXTENSION eg UPDATE (then a step whose functions read more than it
+ * names is not reused: its artifact could not say what it read).
+ */
+bool
+graph_has_read_sets(void)
+{
+	return get_attnum(get_relname_relid("artifact", get_namespace_oid("eg", false)),
+					  "read_relids") != InvalidAttrNumber;
+}
+
+/*
+ * The read sets recorded for artifacts of key (GraphReadSet *): each set
+ * of relations once, with the ids of the artifacts that read it.
+ */
+List *
+graph_read_sets(const EgId *key)
+{
+	Datum		values[1] = {GraphIdDatum(key)};
+	List	   *sets = NIL;
+	uint64		nrows;
+
+	if (!graph_has_read_sets())
+		return NIL;
+	eg_spi_connect();
+	nrows = eg_spi_exec(&graph_stmts[GS_READ_SETS], values, NULL, false);
+	for (uint64 r = 0; r < nrows; r++)
+	{
+		List	   *relids = GraphOids(r, "read_relids");
+		GraphReadSet *set = sets != NIL ? llast(sets) : NULL;
+
+		if (set == NULL || !equal(set->relids, relids))
+		{
+			set = palloc0(sizeof(GraphReadSet));
+			set->relids = relids;
+			sets = lappend(sets, set);
+		}
+		set->ids = lappend(set->ids, eg_id_copy(DatumGetEgId(eg_spi_get_notnull(r, "id"))));
+	}
+	eg_spi_finish();
+	return sets;
 }
 
 /* Ids of every materialized artifact (EgId *), oldest first. */

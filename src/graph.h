@@ -22,7 +22,8 @@ typedef struct GraphInfo
 	int64		stored_bytes;
 	int64		logical_bytes;
 	double		quality;		/* < 0: none */
-	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage;		/* relations it derives from, read with the
+								 * caller's rights (Oid) */
 	List	   *lineage_funcs;	/* functions it derives from (Oid) */
 	Oid			role;			/* the role its id covers, or InvalidOid */
 } GraphInfo;
@@ -40,6 +41,8 @@ typedef struct GraphStep
 	const char *step;
 	EgStepKind	kind;
 	EgId		id;
+	EgId		key;			/* its id from what it names (ident.c) */
+	List	   *reads;			/* Oid: its read set beyond those (readset.c) */
 	bool		reusable;
 	EgAction	action;			/* what the run did with it */
 	bool		used;			/* part of what the targets needed */
@@ -56,7 +59,7 @@ typedef struct GraphStep
 	EgId	   *inputs;			/* input artifacts: steps (a warm-started
 								 * model: then the model it started from),
 								 * then sources */
-	List	   *sources;		/* EgSource * */
+	List	   *sources;		/* EgSource *: what it names, then its reads */
 	List	   *source_names;	/* char *: each source's table name */
 	List	   *lineage;		/* Oid */
 	List	   *lineage_funcs;	/* Oid */
@@ -95,6 +98,7 @@ typedef struct GraphUtility
 typedef struct GraphModel
 {
 	EgId		id;
+	EgId		key;			/* its id without its read set */
 	double		quality;		/* < 0: none */
 	bool		warm_started;	/* trained from warm_from */
 	EgId		warm_from;
@@ -113,6 +117,16 @@ extern void graph_candidates(const EgId *ids, int n, GraphCosts *out);
 extern void graph_set_utilities(const GraphUtility *u, int n);
 extern void graph_set_materializer_seconds(int64 workload, double seconds);
 extern List *graph_stored_models(Oid train, const EgId *input, bool best_only);
+
+/* The relations some artifacts of one key read, and those artifacts. */
+typedef struct GraphReadSet
+{
+	List	   *relids;			/* Oid, sorted */
+	List	   *ids;			/* EgId * */
+} GraphReadSet;
+
+extern bool graph_has_read_sets(void);
+extern List *graph_read_sets(const EgId *key);
 
 /* graph_worker.c: merging a run from a background worker */
 extern void graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,

@@ -157,6 +157,7 @@ GraphPutStep(StringInfo buf, const GraphStep *s)
 	}
 	GraphPutOids(buf, s->lineage);
 	GraphPutOids(buf, s->lineage_funcs);
+	GraphPutOids(buf, s->reads);
 }
 
 /* Read one step written by GraphPutStep into *s. */
@@ -183,6 +184,7 @@ GraphGetStep(StringInfo buf, GraphStep *s)
 	}
 	s->lineage = GraphGetOids(buf);
 	s->lineage_funcs = GraphGetOids(buf);
+	s->reads = GraphGetOids(buf);
 }
 
 /* Read the run written by graph_record_in_worker. */

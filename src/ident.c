@@ -10,19 +10,21 @@
  * Ids are Merkle-style: an input's id already covers the input's own
  * lineage.
  *
- * A base table's source id covers its oid and its data version (track.c).
+ * A base table's source id covers its oid and its data version (track.c);
+ * a view's, its definition (its base tables are sources of their own).
  * Under row-level security the caller's role and the table's policies join
  * the source id, so roles that may see different rows never share artifacts.
- * A step that calls a user-defined function which may read tables with the
- * caller's rights (neither IMMUTABLE nor SECURITY DEFINER) gets the role in
- * its id too: what such a function reads is not in the lineage, whose
- * rights eg checks before every load.
+ * Nothing else about the caller is in an id: what a step's functions read
+ * beyond its query text (its read set, readset.c) extends its id with those
+ * relations' source ids (ident_reads_id), and their rights are checked
+ * before every load like the rest of its lineage.
  *
  * A step that is not reusable (ident_query.c says why) gets a random nonce
  * in its id, and so does every id downstream of it.
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
@@ -184,6 +186,7 @@ typedef enum IdentStmtId
 {
 	IS_POLICIES,
 	IS_FUNCTION,
+	IS_VIEW,
 	IS_COUNT
 } IdentStmtId;
 
@@ -206,6 +209,13 @@ static EgStmt ident_stmts[IS_COUNT] = {
 		"JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
 		"LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid WHERE p.oid = $1",
 		SPI_OK_SELECT, 1, OIDOID),
+	[IS_VIEW] = EG_STMT_CALLER(
+		"SELECT r.ev_action::pg_catalog.text, c.reloptions::pg_catalog.text, "
+		"(SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum)::pg_catalog.text "
+		" FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0) "
+		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid "
+		"AND r.rulename = '_RETURN' WHERE c.oid = $1",
+		SPI_OK_SELECT, 1, OIDOID),
 };
 
 /* Hash every column of every row an SPI query returned, as text. */
@@ -217,6 +227,15 @@ IdentHashTuptable(IdentHash *h)
 			IdentHashString(h, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c));
 }
 
+/* Run an identity statement, as of snapshot when one is given. */
+static uint64
+IdentExec(IdentStmtId stmt, const Datum *values, Snapshot snapshot)
+{
+	if (snapshot != InvalidSnapshot)
+		return eg_spi_exec_as_of(&ident_stmts[stmt], values, NULL, snapshot);
+	return eg_spi_exec(&ident_stmts[stmt], values, NULL, true);
+}
+
 /*
  * Hash the row-level security state that applies to the caller on relid:
  * the role, the policies, and which of them apply to the role (a policy
@@ -224,7 +243,7 @@ IdentHashTuptable(IdentHash *h)
  * without changing the role or the policy).
  */
 static void
-IdentHashRls(IdentHash *h, Oid relid)
+IdentHashRls(IdentHash *h, Oid relid, Snapshot snapshot)
 {
 	Oid			user = GetUserId();
 	Oid			session_user = GetSessionUserId();
@@ -233,36 +252,52 @@ IdentHashRls(IdentHash *h, Oid relid)
 	IdentHashString(h, "rls");
 	IdentHashBytes(h, &user, sizeof(user));
 	IdentHashBytes(h, &session_user, sizeof(session_user));
-	(void) eg_spi_exec(&ident_stmts[IS_POLICIES], values, NULL, true);
+	(void) IdentExec(IS_POLICIES, values, snapshot);
 	IdentHashTuptable(h);
 }
 
-/* The source artifact a base relation is now: id and trackability. */
+/*
+ * The source artifact a relation is now (or was as of snapshot): a view
+ * by its definition, a table by its data version.  Installs eg's tracker
+ * on a table that has none yet.  One that no longer exists (a scratch
+ * table a step's function dropped) is not reusable.
+ */
 static EgSource *
-IdentSource(Oid relid, MemoryContext cxt)
+IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 {
 	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
+	char		kind = get_rel_relkind(relid);
+	bool		view = kind == RELKIND_VIEW;
 	IdentHash	h;
 
 	src->relid = relid;
-	src->reusable = track_relation(relid);
+	src->reusable = kind == '\0' ? false
+		: view ? relid >= FirstNormalObjectId : track_relation(relid);
 	IdentHashBegin(&h, "source");
 	IdentHashBytes(&h, &relid, sizeof(relid));
-	if (src->reusable)
-		IdentHashString(&h, track_version(relid));
-	src->rls = check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
+	if (src->reusable && view)
+	{
+		Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+		IdentHashString(&h, "view");
+		(void) IdentExec(IS_VIEW, values, snapshot);
+		IdentHashTuptable(&h);
+	}
+	else if (src->reusable)
+		IdentHashString(&h, track_version(relid, snapshot));
+	src->rls = kind != '\0' && check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
 	if (src->rls)
-		IdentHashRls(&h, relid);
+		IdentHashRls(&h, relid, snapshot);
 	IdentHashFinish(&h, src->reusable, &src->id);
 	return src;
 }
 
 /*
- * The source artifacts of a list of base relations, as this snapshot sees
- * them; installs eg's change trigger on tables not yet tracked.
+ * The source artifacts of a list of relations as this snapshot sees them,
+ * or as snapshot saw them when given (bypassing the batch's cache).
  */
-List *
-ident_sources(List *relids)
+static List *
+IdentSources(List *relids, Snapshot snapshot)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -277,7 +312,7 @@ ident_sources(List *relids)
 		EgSource   *src;
 		MemoryContext old;
 
-		if (SourceCache)
+		if (SourceCache && snapshot == InvalidSnapshot)
 			cached = hash_search(SourceCache, &relid, HASH_ENTER, &found);
 		if (found)
 		{
@@ -289,7 +324,7 @@ ident_sources(List *relids)
 			if (!connected)
 				eg_spi_connect();
 			connected = true;
-			src = IdentSource(relid, caller);
+			src = IdentSource(relid, caller, snapshot);
 			if (cached)
 				cached->source = *src;
 		}
@@ -300,6 +335,27 @@ ident_sources(List *relids)
 	if (connected)
 		eg_spi_finish();
 	return result;
+}
+
+/*
+ * The source artifacts of a list of relations, as this snapshot sees them;
+ * installs eg's change trigger on tables not yet tracked.
+ */
+List *
+ident_sources(List *relids)
+{
+	return IdentSources(relids, InvalidSnapshot);
+}
+
+/*
+ * The same as snapshot saw them.  A table that was not tracked then gets a
+ * version it cannot have had (its tracker's installation logged a change
+ * after it), so comparing with ident_sources tells that too.
+ */
+List *
+ident_sources_as_of(List *relids, Snapshot snapshot)
+{
+	return IdentSources(relids, snapshot);
 }
 
 /* True if two source lists (same relations, same order) have equal ids. */
@@ -483,14 +539,34 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 	IdentHashFunctions(&h, info->funcids);
 	if (info->settings_dependent)
 		IdentHashSettings(&h);
-	if (info->role_dependent)
-	{
-		Oid			user = GetUserId();
-		Oid			session_user = GetSessionUserId();
+	IdentHashFinish(&h, reusable, out);
+}
 
-		IdentHashString(&h, "role");
-		IdentHashBytes(&h, &user, sizeof(user));
-		IdentHashBytes(&h, &session_user, sizeof(session_user));
+/*
+ * The id of a step whose functions read relations beyond what key (its id
+ * from what it names) covers: key and those relations' source ids (reads,
+ * EgSource *s sorted by relid).  Without such reads the id is the key.
+ */
+void
+ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
+{
+	IdentHash	h;
+	ListCell   *lc;
+
+	if (reads == NIL && reusable)
+	{
+		*out = *key;
+		return;
+	}
+	IdentHashBegin(&h, "reads");
+	IdentHashBytes(&h, key->bytes, EG_ID_LEN);
+	foreach(lc, reads)
+	{
+		EgSource   *src = (EgSource *) lfirst(lc);
+
+		IdentHashBytes(&h, &src->relid, sizeof(Oid));
+		IdentHashBytes(&h, src->id.bytes, EG_ID_LEN);
+		reusable &= src->reusable;
 	}
 	IdentHashFinish(&h, reusable, out);
 }

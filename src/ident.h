@@ -9,6 +9,7 @@
 #include "eg.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
+#include "utils/snapshot.h"
 
 /* One output column of a step. */
 typedef struct EgColumn
@@ -31,14 +32,16 @@ typedef struct EgQueryInfo
 {
 	uint8		fingerprint[PG_SHA256_DIGEST_LENGTH];	/* SHA-256 of the parse tree, locations stripped */
 	List	   *inputs;			/* names (char *) of earlier steps it reads */
-	List	   *relids;			/* base relations it reads (Oid), sorted, unique */
+	List	   *relids;			/* relations it reads (Oid), sorted, unique:
+								 * tables, views and the tables under them */
+	List	   *rights;			/* those read with the caller's rights (Oid):
+								 * not the tables under a view, read with its
+								 * owner's */
 	List	   *funcids;		/* user-defined functions it calls (Oid), sorted */
 	List	   *called;			/* every function it calls (Oid), sorted: its
 								 * rights are checked before a load */
 	const char *volatile_reason;	/* why results may differ run to run, or NULL */
 	bool		settings_dependent; /* calls functions that read settings */
-	bool		role_dependent; /* calls user functions that may read tables
-								 * as the caller: the id covers the role */
 	List	   *columns;		/* output columns (EgColumn *) */
 } EgQueryInfo;
 
@@ -56,10 +59,12 @@ extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,
 extern void ident_batch_begin(void);
 extern void ident_batch_end(void);
 extern List *ident_sources(List *relids);
+extern List *ident_sources_as_of(List *relids, Snapshot snapshot);
 extern bool ident_sources_equal(List *a, List *b);
 extern void ident_query_id(const EgQueryInfo *info, const char *kind,
 						   const EgId *input_ids, List *sources,
 						   bool reusable, EgId *out);
+extern void ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out);
 extern void ident_model_key(Oid train, Jsonb *params, const EgId *input_id,
 							uint8 *key);
 extern void ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable,

@@ -62,29 +62,6 @@ ident_is_privilege_function(Oid funcid)
 		strcmp(name, "pg_has_role") == 0 || strcmp(name, "row_security_active") == 0;
 }
 
-/*
- * True for a user-defined function that may read the database with the
- * caller's rights: not IMMUTABLE and not SECURITY DEFINER.  What it reads
- * is not in the step's lineage, so its results are shared only with the
- * same role (the id then covers the role, as under row-level security).
- */
-bool
-ident_reads_as_caller(Oid funcid)
-{
-	HeapTuple	tup;
-	bool		result;
-
-	if (!ident_function_is_user_defined(funcid))
-		return false;
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	result = ((Form_pg_proc) GETSTRUCT(tup))->provolatile != PROVOLATILE_IMMUTABLE &&
-		!((Form_pg_proc) GETSTRUCT(tup))->prosecdef;
-	ReleaseSysCache(tup);
-	return result;
-}
-
 /* True if funcid was created by a user (not part of the server). */
 bool
 ident_function_is_user_defined(Oid funcid)

@@ -11,7 +11,6 @@ extern void ident_digest(const char *tag, const char *s, uint8 *digest);
 /* ident_classify.c: what functions, types and constants imply for ids */
 extern bool ident_is_time_function(Oid funcid);
 extern bool ident_is_privilege_function(Oid funcid);
-extern bool ident_reads_as_caller(Oid funcid);
 extern bool ident_text_form_reads_settings(Oid typid, bool output);
 extern bool ident_is_settings_io_function(Oid funcid);
 extern bool ident_is_settings_builtin(Oid funcid);

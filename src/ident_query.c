@@ -63,12 +63,12 @@ typedef struct IdentWalk
 	List	   *rls_quals;		/* securityQuals lists met so far */
 	int			in_rls;			/* > 0 while walking row-level security quals */
 	List	   *relids;
+	List	   *rights;			/* relids read with the caller's rights */
 	List	   *funcids;
 	List	   *called;			/* every function, user-defined or not */
 	List	   *strings;		/* string constants of the step's own query */
 	const char *volatile_reason;
 	bool		settings_dependent;
-	bool		role_dependent;
 } IdentWalk;
 
 /* nodeToString of a raw parse tree with every location field removed. */
@@ -441,8 +441,6 @@ IdentCheckFunction(Oid funcid, void *context)
 	else if (ident_is_privilege_function(funcid) && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls %s(), whose result changes with GRANT and REVOKE",
 									  get_func_name(funcid));
-	if (ident_reads_as_caller(funcid))
-		w->role_dependent = true;
 	if (vol != PROVOLATILE_IMMUTABLE || ident_is_settings_builtin(funcid))
 		w->settings_dependent = true;
 	if (ident_function_is_user_defined(funcid))
@@ -481,7 +479,12 @@ IdentQueryWalker(Node *node, IdentWalk *w)
 		RangeTblEntry *rte = (RangeTblEntry *) node;
 
 		if (rte->rtekind == RTE_RELATION)
+		{
 			IdentAddRelation(w, rte->relid, rte->inh);
+			/* a view's tables are checked as its owner, not the caller */
+			if (rte->requiredPerms != 0 && !OidIsValid(rte->checkAsUser))
+				w->rights = list_append_unique_oid(w->rights, rte->relid);
+		}
 		if (rte->securityQuals != NIL)
 			w->rls_quals = lappend(w->rls_quals, rte->securityQuals);
 		if (rte->tablesample && rte->tablesample->repeatable == NULL &&
@@ -660,14 +663,15 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 		w.volatile_reason = "gin_fuzzy_search_limit is set: GIN index scans return a random subset";
 
 	list_sort(w.relids, list_oid_cmp);
+	list_sort(w.rights, list_oid_cmp);
 	list_sort(w.funcids, list_oid_cmp);
 	list_sort(w.called, list_oid_cmp);
 	info->relids = w.relids;
+	info->rights = w.rights;
 	info->funcids = w.funcids;
 	info->called = w.called;
 	info->volatile_reason = w.volatile_reason;
 	info->settings_dependent = w.settings_dependent;
-	info->role_dependent = w.role_dependent;
 	error_context_stack = errcb.previous;
 	return info;
 }

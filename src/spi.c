@@ -140,6 +140,32 @@ SpiPrepare(EgStmt *stmt)
 	stmt->plan = plan;
 }
 
+/* Run stmt as eg_spi_exec does; with a snapshot, read-only as of it. */
+static uint64
+SpiExec(EgStmt *stmt, const Datum *values, const char *nulls, bool read_only,
+		Snapshot snapshot)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SpiOwnerSwitch sw;
+	int			rc;
+
+	if (stmt->rights == EG_SPI_OWNER)
+		SpiBecomeOwner(&sw);
+	if (stmt->plan == NULL)
+		SpiPrepare(stmt);
+	if (snapshot != InvalidSnapshot)
+		rc = SPI_execute_snapshot(stmt->plan, (Datum *) values, nulls, snapshot,
+								  InvalidSnapshot, true, false, 0);
+	else
+		rc = SPI_execute_plan(stmt->plan, (Datum *) values, nulls, read_only, 0);
+	if (stmt->rights == EG_SPI_OWNER)
+		SpiRestoreUser(&sw);
+	MemoryContextSwitchTo(cxt);
+	if (rc != stmt->expect)
+		SpiFailed(rc, stmt->sql);
+	return SPI_processed;
+}
+
 /*
  * Run statement stmt with the rights it names and parameters values (nulls
  * as for SPI_execute_plan, NULL for none); it must return stmt->expect.
@@ -150,21 +176,15 @@ SpiPrepare(EgStmt *stmt)
 uint64
 eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls, bool read_only)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	SpiOwnerSwitch sw;
-	int			rc;
+	return SpiExec(stmt, values, nulls, read_only, InvalidSnapshot);
+}
 
-	if (stmt->rights == EG_SPI_OWNER)
-		SpiBecomeOwner(&sw);
-	if (stmt->plan == NULL)
-		SpiPrepare(stmt);
-	rc = SPI_execute_plan(stmt->plan, (Datum *) values, nulls, read_only, 0);
-	if (stmt->rights == EG_SPI_OWNER)
-		SpiRestoreUser(&sw);
-	MemoryContextSwitchTo(cxt);
-	if (rc != stmt->expect)
-		SpiFailed(rc, stmt->sql);
-	return SPI_processed;
+/* Run a read-only stmt as eg_spi_exec does, seeing what snapshot saw. */
+uint64
+eg_spi_exec_as_of(EgStmt *stmt, const Datum *values, const char *nulls,
+				  Snapshot snapshot)
+{
+	return SpiExec(stmt, values, nulls, true, snapshot);
 }
 
 /*

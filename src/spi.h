@@ -9,7 +9,7 @@
 #include "executor/spi.h"
 
 /* Most parameters a prepared statement takes. */
-#define EG_STMT_MAX_ARGS		16
+#define EG_STMT_MAX_ARGS		20
 
 /* Whose rights a statement runs with. */
 typedef enum EgSpiRights
@@ -46,6 +46,8 @@ extern void eg_spi_finish(void);
 
 extern uint64 eg_spi_exec(EgStmt *stmt, const Datum *values, const char *nulls,
 						  bool read_only);
+extern uint64 eg_spi_exec_as_of(EgStmt *stmt, const Datum *values, const char *nulls,
+								Snapshot snapshot);
 extern uint64 eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes,
 							  const Datum *values, const char *nulls,
 							  int expect, EgSpiRights rights);

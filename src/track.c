@@ -105,6 +105,9 @@ static EgStmt track_stmts[TS_COUNT] = {
  */
 static List *TrackBusy = NIL;
 
+/* Trackers this backend installed (track_installs). */
+static uint64 TrackInstalls = 0;
+
 /* Oid of eg's trigger function called name (no arguments). */
 Oid
 track_trigger_function(const char *name)
@@ -181,17 +184,24 @@ TrackInstall(Oid relid, TrackState_ state)
 						  "ON %s FOR EACH STATEMENT EXECUTE FUNCTION eg._note_change()", qname));
 	TrackDdl(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER eg_track", qname));
 	(void) eg_spi_exec(&track_stmts[TS_LOG_CHANGE], values, NULL, false);
+	TrackInstalls++;
 }
 
-/* The data version of a tracked table as this snapshot sees it (text). */
+/*
+ * The data version of a tracked table (text) as this snapshot sees it, or
+ * as snapshot saw it when given.
+ */
 char *
-track_version(Oid relid)
+track_version(Oid relid, Snapshot snapshot)
 {
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 	char	   *version;
 
 	eg_spi_connect();
-	(void) eg_spi_exec(&track_stmts[TS_VERSION], values, NULL, false);
+	if (snapshot != InvalidSnapshot)
+		(void) eg_spi_exec_as_of(&track_stmts[TS_VERSION], values, NULL, snapshot);
+	else
+		(void) eg_spi_exec(&track_stmts[TS_VERSION], values, NULL, false);
 	version = TextDatumGetCString(eg_spi_get_notnull(0, "version"));
 	eg_spi_finish();
 	return version;
@@ -249,14 +259,28 @@ TrackInstallInWorker(Oid relid)
 					"eg_track_worker", ObjectIdGetDatum(relid)))
 		return false;
 	AcceptInvalidationMessages();
-	return TrackCurrentState(relid, &kind) == TRACK_ON;
+	if (TrackCurrentState(relid, &kind) != TRACK_ON)
+		return false;
+	TrackInstalls++;
+	return true;
+}
+
+/*
+ * How many trackers this backend has installed (or had a worker install):
+ * a table tracked only since some moment has no data version before it.
+ */
+uint64
+track_installs(void)
+{
+	return TrackInstalls;
 }
 
 /*
  * Make sure changes to relid are tracked; false when eg cannot track it
- * (not a table or materialized view of the user's, or one with a trigger
- * named eg_track that is not eg's) or could not start tracking it now (its
- * writers kept it busy): then nothing reading it is reused this time.
+ * (not a table or materialized view of the user's - catalogs and eg's own
+ * tables are not -, or one with a trigger named eg_track that is not eg's)
+ * or could not start tracking it now (its writers kept it busy): then
+ * nothing reading it is reused this time.
  */
 bool
 track_relation(Oid relid)
@@ -265,6 +289,7 @@ track_relation(Oid relid)
 	TrackState_ state = TrackCurrentState(relid, &kind);
 
 	if (relid < FirstNormalObjectId ||
+		get_rel_namespace(relid) == get_namespace_oid("eg", false) ||
 		(kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE &&
 		 kind != RELKIND_MATVIEW))
 		return false;

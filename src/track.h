@@ -5,11 +5,13 @@
 #define EG_TRACK_H
 
 #include "eg.h"
+#include "utils/snapshot.h"
 
 extern bool track_relation(Oid relid);
 extern Oid	track_trigger_function(const char *name);
 extern void track_retry_busy(void);
-extern char *track_version(Oid relid);
+extern char *track_version(Oid relid, Snapshot snapshot);
+extern uint64 track_installs(void);
 extern void track_compact(void);
 extern PGDLLEXPORT void eg_track_worker(Datum arg);
 

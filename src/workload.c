@@ -218,7 +218,7 @@ WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
 		GraphModel *m = lfirst(lc);
 
 		ident_model_id(key, m->warm_started ? &m->warm_from : NULL, reusable, &step->id);
-		if (eg_id_equal(&step->id, &m->id))
+		if (eg_id_equal(&step->id, &m->key))
 		{
 			step->has_warm = m->warm_started;
 			step->warm_id = m->warm_from;
@@ -235,6 +235,82 @@ WorkloadModelId(EgStep *step, const EgId *input, bool reusable, bool to_compute)
 	ident_model_id(key, step->has_warm ? &step->warm_id : NULL, reusable, &step->id);
 }
 
+/* A copy of a list of EgSource *s in the workload's memory. */
+static List *
+WorkloadCopySources(List *sources)
+{
+	MemoryContext old = MemoryContextSwitchTo(WorkloadContext);
+	List	   *copy = NIL;
+	ListCell   *lc;
+
+	foreach(lc, sources)
+	{
+		EgSource   *src = palloc(sizeof(EgSource));
+
+		*src = *(EgSource *) lfirst(lc);
+		copy = lappend(copy, src);
+	}
+	MemoryContextSwitchTo(old);
+	return copy;
+}
+
+/* Adopt reads as the step's read set and derive its id from its key. */
+static void
+WorkloadUseReads(EgStep *step, List *reads, bool reusable)
+{
+	ListCell   *lc;
+
+	step->reads = WorkloadCopySources(reads);
+	foreach(lc, step->reads)
+	{
+		reusable &= ((EgSource *) lfirst(lc))->reusable;
+		step->role_bound |= ((EgSource *) lfirst(lc))->rls;
+	}
+	ident_reads_id(&step->key, step->reads, reusable, &step->id);
+	step->reusable = reusable;
+}
+
+/*
+ * A step's read set is known only once it computed.  Before that, its id
+ * is that of a stored artifact with the same key whose read set has the
+ * same versions now (as the step read the same relations then, it would
+ * read them again); else its key.  A read set that held a relation eg
+ * cannot track makes the step not reusable, naming it.
+ */
+static void
+WorkloadResolveReads(EgStep *step, bool reusable)
+{
+	List	   *sets = reusable ? graph_read_sets(&step->key) : NIL;
+	List	   *untrackable = NIL;
+	ListCell   *lc;
+
+	step->reads = NIL;
+	step->id = step->key;
+	step->reusable = reusable;
+	step->reads_moved = false;
+	foreach(lc, sets)
+	{
+		GraphReadSet *set = (GraphReadSet *) lfirst(lc);
+		List	   *sources = ident_sources(set->relids);
+		ListCell   *ls;
+		EgId		id;
+
+		ident_reads_id(&step->key, sources, true, &id);
+		foreach(ls, sources)
+			if (!((EgSource *) lfirst(ls))->reusable)
+				untrackable = sources;
+		foreach(ls, set->ids)
+			if (eg_id_equal(&id, (EgId *) lfirst(ls)))
+			{
+				WorkloadUseReads(step, sources, true);
+				return;
+			}
+	}
+	if (untrackable != NIL)
+		WorkloadUseReads(step, untrackable, false);
+	step->reads_moved = sets != NIL;
+}
+
 /*
  * Recompute a step's sources, reusability and id from its inputs' ids;
  * to_compute: the step is about to be computed (a warm start then trains
@@ -245,8 +321,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 {
 	EgId	   *input_ids = palloc(sizeof(EgId) * Max(step->ninputs, 1));
 	bool		reusable;
-	MemoryContext old;
-	List	   *sources;
+	ListCell   *lc;
 
 	WorkloadCheckExists(step);
 	reusable = step->deterministic == 1 ||
@@ -254,36 +329,43 @@ workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 		 (step->info == NULL || step->info->volatile_reason == NULL));
 	if (step->deterministic == 0 || step->unstable)
 		reusable = false;
-	step->role_bound = step->info && step->info->role_dependent;
+	step->role_bound = false;
 	for (int i = 0; i < step->ninputs; i++)
 	{
 		input_ids[i] = wl->steps[step->inputs[i]]->id;
 		reusable &= wl->steps[step->inputs[i]]->reusable;
 		step->role_bound |= wl->steps[step->inputs[i]]->role_bound;
 	}
-	sources = step->info ? ident_sources(step->info->relids) : NIL;
-	old = MemoryContextSwitchTo(WorkloadContext);
-	step->sources = NIL;
+	step->sources = WorkloadCopySources(step->info ? ident_sources(step->info->relids) : NIL);
+	foreach(lc, step->sources)
 	{
-		ListCell   *lc;
-
-		foreach(lc, sources)
-		{
-			EgSource   *src = palloc(sizeof(EgSource));
-
-			*src = *(EgSource *) lfirst(lc);
-			reusable &= src->reusable;
-			step->role_bound |= src->rls;
-			step->sources = lappend(step->sources, src);
-		}
+		reusable &= ((EgSource *) lfirst(lc))->reusable;
+		step->role_bound |= ((EgSource *) lfirst(lc))->rls;
 	}
-	MemoryContextSwitchTo(old);
 	if (step->kind == EG_STEP_MODEL)
 		WorkloadModelId(step, &input_ids[0], reusable, to_compute);
 	else
 		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
 					   step->sources, reusable, &step->id);
-	step->reusable = reusable;
+	step->key = step->id;
+	WorkloadResolveReads(step, reusable);
+}
+
+/*
+ * After the step computed: its read set beyond its key's relations
+ * (EgSource *s, as it read them; stable: unchanged while it ran) gives its
+ * id, and the relations it read with the caller's rights join its lineage.
+ */
+void
+workload_set_reads(EgStep *step, List *reads, List *rights, bool stable)
+{
+	MemoryContext old = MemoryContextSwitchTo(WorkloadContext);
+
+	step->lineage = list_concat_unique_oid(step->lineage, rights);
+	MemoryContextSwitchTo(old);
+	if (!stable)
+		step->unstable = true;
+	WorkloadUseReads(step, reads, step->reusable && stable);
 }
 
 /* True if two column lists have the same names, types, typmods and collations. */
@@ -355,7 +437,6 @@ workload_reanalyze(EgWorkload *wl, EgStep *step)
 	old = MemoryContextSwitchTo(WorkloadContext);
 	step->info->volatile_reason = info->volatile_reason ? pstrdup(info->volatile_reason) : NULL;
 	step->info->settings_dependent = info->settings_dependent;
-	step->info->role_dependent = info->role_dependent;
 	MemoryContextSwitchTo(old);
 }
 
@@ -382,7 +463,7 @@ WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
 
 	step->ninputs = list_length(names);
 	step->inputs = palloc(sizeof(int) * Max(step->ninputs, 1));
-	step->lineage = step->info ? list_copy(step->info->relids) : NIL;
+	step->lineage = step->info ? list_copy(step->info->rights) : NIL;
 	step->lineage_funcs = step->info ? list_copy(step->info->called)
 		: list_make1_oid(step->train);
 	foreach(lc, names)
@@ -407,6 +488,7 @@ WorkloadCopyInfo(const EgQueryInfo *src)
 	foreach(lc, src->inputs)
 		info->inputs = lappend(info->inputs, pstrdup((char *) lfirst(lc)));
 	info->relids = list_copy(src->relids);
+	info->rights = list_copy(src->rights);
 	info->funcids = list_copy(src->funcids);
 	info->called = list_copy(src->called);
 	info->volatile_reason = src->volatile_reason ? pstrdup(src->volatile_reason) : NULL;

@@ -34,15 +34,24 @@ typedef struct EgStep
 	int			ninputs;
 	int		   *inputs;			/* indexes of input steps */
 	List	   *columns;		/* output columns (EgColumn *) */
-	List	   *lineage;		/* base relations it derives from (Oid) */
+	List	   *lineage;		/* relations it and its ancestors read with
+								 * the caller's rights (Oid): their read sets
+								 * join it once known */
 	List	   *lineage_funcs;	/* functions it and its ancestors call (Oid) */
 	/* identity as of the last refresh */
 	EgId		id;
-	List	   *sources;		/* EgSource * of the relations it reads */
+	EgId		key;			/* its id from what it names (ident.c); the
+								 * id when its read set adds nothing */
+	List	   *sources;		/* EgSource * of the relations it names */
+	List	   *reads;			/* EgSource * of its read set beyond those
+								 * (readset.c): from its last computation,
+								 * or a stored artifact's that still holds */
+	bool		reads_moved;	/* artifacts of its key are known, but what
+								 * their functions read changed since */
 	bool		reusable;		/* own, inputs' and sources' reusability */
 	bool		unstable;		/* data changed while it ran: never reuse */
-	bool		role_bound;		/* its id covers the calling role (RLS, or
-								 * functions reading as the caller, here or
+	bool		role_bound;		/* its id covers the calling role (row-level
+								 * security on a relation read, here or
 								 * upstream) */
 } EgStep;
 
@@ -61,6 +70,7 @@ extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute);
 extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
+extern void workload_set_reads(EgStep *step, List *reads, List *rights, bool stable);
 
 /* Live step tables of this session: step name -> artifact id. */
 extern bool workload_live_lookup(const char *step, const EgId *id);

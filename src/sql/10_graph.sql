@@ -16,7 +16,8 @@ CREATE TABLE artifact (
     stored_bytes    int8 NOT NULL DEFAULT 0, -- its chunks compressed, each counted in full
     quality         float8 CHECK (quality BETWEEN 0 AND 1),
     materialized    bool NOT NULL DEFAULT false,
-    lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every base table it derives from
+    lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every relation it derives from that its
+                                            -- steps read with the caller's rights
     lineage_funcids oid[] NOT NULL DEFAULT '{}',  -- every function it and its ancestors call
     role            oid,                    -- the role its id covers (its content depends
                                             -- on the role's rights), or NULL
@@ -25,9 +26,13 @@ CREATE TABLE artifact (
     utility         float8,                 -- at the last materializer run
     status          text,                   -- why it is kept or not
     first_seen      timestamptz NOT NULL DEFAULT clock_timestamp(),
-    last_used       timestamptz NOT NULL DEFAULT clock_timestamp()
+    last_used       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    key             artifact_id,            -- its id from what its step names; NULL for sources
+    read_relids     oid[] NOT NULL DEFAULT '{}'  -- its read set beyond those (its id covers
+                                            -- their versions): what its functions read
 );
 CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
+CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}';
 
 -- Operations: the (hyper-)edges; one per derived artifact, since the id of
 -- an artifact already determines the operation that made it.

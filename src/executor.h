@@ -1,0 +1,40 @@
+/*
+ * executor.h - what eg.run and eg.explain share: the state of a run, and
+ * preparing and planning it (executor.c).
+ */
+#ifndef EG_EXECUTOR_H
+#define EG_EXECUTOR_H
+
+#include "fmgr.h"
+#include "utils/array.h"
+
+#include "graph.h"
+#include "planner.h"
+#include "workload.h"
+
+/* Everything a run (or an explain) knows about the workload. */
+typedef struct RunState
+{
+	EgWorkload *wl;
+	int			n;
+	bool	   *used;			/* needed by the targets (ancestors included) */
+	bool	   *readable;		/* caller may read the whole lineage */
+	GraphInfo  *graph;
+	PlanVertex *vertices;
+	EgAction   *actions;
+	/* execution results */
+	EgAction   *done;			/* action taken; EG_ACT_PRUNED: none (yet) */
+	double	   *seconds;
+	int64	   *rows;
+	int64	   *bytes;
+	double	   *quality;
+	Oid		   *relids;
+	List	   *failed;			/* EgId *s whose load failed, and those a bad
+								 * chunk took out of the store with them */
+} RunState;
+
+extern RunState *exec_prepare(ArrayType *targets);
+extern void exec_plan(RunState *rs);
+extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
+
+#endif							/* EG_EXECUTOR_H */
