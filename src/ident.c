@@ -488,8 +488,8 @@ IdentHashFunctions(IdentHash *h, List *funcids)
  *     fail; whether it applies is in the source id already (IdentSource);
  *   session_replication_role: decides which triggers and rules fire on
  *     writes, and steps are read-only;
- *   role, session_authorization: rights and row-level security cover the
- *     role (IdentSource, ident_query_id);
+ *   role, session_authorization: rights are checked before every load, and
+ *     row-level security covers the role (IdentSource);
  *   gin_fuzzy_search_limit: makes GIN index scans return a random subset,
  *     so a step reading a table while it is set is not reusable at all
  *     (ident_query.c);
