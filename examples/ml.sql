@@ -148,14 +148,18 @@ def ml_relation(name):
     plan = plpy.prepare("SELECT $1::regclass::text AS r", ["text"])
     return plpy.execute(plan, [name])[0]["r"]
 
+# The built-in types of features by oid, as format_type names them.
+ML_TYPE_NAMES = {21: 'smallint', 23: 'integer', 20: 'bigint', 700: 'real',
+                 701: 'double precision', 1700: 'numeric', 16: 'boolean',
+                 1005: 'smallint[]', 1007: 'integer[]', 1016: 'bigint[]',
+                 1021: 'real[]', 1022: 'double precision[]', 1231: 'numeric[]'}
+
 def ml_columns(rel):
-    """[(name, type)] of the relation's columns, in order."""
-    plan = plpy.prepare(
-        "SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS type "
-        "FROM pg_catalog.pg_attribute a "
-        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped "
-        "ORDER BY a.attnum", ["text"])
-    return [(r["name"], r["type"]) for r in plpy.execute(plan, [rel])]
+    """[(name, type)] of the relation's columns, in order: from an empty
+    result of the relation itself, not from the catalogs (a step whose
+    functions read a catalog is never reused, as eg cannot track it)."""
+    res = plpy.execute("SELECT * FROM %s LIMIT 0" % rel)
+    return [(n, ML_TYPE_NAMES.get(t, 'other')) for n, t in zip(res.colnames(), res.coltypes())]
 
 def ml_float(name, typ):
     q = plpy.quote_ident(name)

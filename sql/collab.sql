@@ -115,3 +115,8 @@ SET client_min_messages = warning;
 DROP SCHEMA collab CASCADE;
 DROP OWNED BY regress_collab_1, regress_collab_2, regress_collab_3;
 DROP ROLE regress_collab_1, regress_collab_2, regress_collab_3;
+-- the suites after this one start from an empty graph and store
+DELETE FROM eg.workload;
+DELETE FROM eg.store_artifact;
+DELETE FROM eg.chunk;
+DELETE FROM eg.artifact;

@@ -192,7 +192,51 @@ SELECT materialized AS stored_at_first_run FROM eg.artifact WHERE step = 's' AND
   AND read_relids = ARRAY['rs_new'::regclass::oid];
 SELECT rs_run('SELECT rs_newv() AS v') AS second_run;
 
--- 7. rights from read sets, not from the role: roles with the same grants
+-- 7. functions find tables by name: a table of that name found first
+-- (created earlier in the search path), and new inheritance children or
+-- partitions, are other reads, never matched with the old ones
+CREATE SCHEMA rs_early;
+SET search_path = rs_early, public;
+CREATE TABLE public.rs_sh (v int);
+INSERT INTO public.rs_sh VALUES (1);
+CREATE FUNCTION public.rs_shv() RETURNS int LANGUAGE sql STABLE AS 'SELECT sum(v)::int FROM rs_sh';
+SELECT rs_run('SELECT rs_shv() AS v') AS first, rs_run('SELECT rs_shv() AS v') AS second;
+CREATE TABLE rs_early.rs_sh (v int);
+INSERT INTO rs_early.rs_sh VALUES (2);
+SELECT rs_run('SELECT rs_shv() AS v') AS after_shadowing;
+SELECT v AS shadowed FROM s;
+RESET search_path;
+DROP SCHEMA rs_early CASCADE;
+CREATE TABLE rs_par (v int);
+CREATE TABLE rs_kid1 () INHERITS (rs_par);
+INSERT INTO rs_kid1 VALUES (1);
+CREATE TABLE rs_pd (k int, v int) PARTITION BY LIST (k);
+CREATE TABLE rs_pd1 PARTITION OF rs_pd FOR VALUES IN (1);
+INSERT INTO rs_pd VALUES (1, 10);
+CREATE FUNCTION rs_sums() RETURNS text LANGUAGE sql STABLE
+    AS 'SELECT (SELECT sum(v) FROM rs_par) || '','' || (SELECT sum(v) FROM rs_pd)';
+SELECT rs_run('SELECT rs_sums() AS v') AS first, rs_run('SELECT rs_sums() AS v') AS second;
+CREATE TABLE rs_kid2 () INHERITS (rs_par);
+INSERT INTO rs_kid2 VALUES (100);
+SELECT rs_run('SELECT rs_sums() AS v') AS new_child;
+SELECT v FROM s;
+CREATE TABLE rs_pd2 PARTITION OF rs_pd FOR VALUES IN (2);
+INSERT INTO rs_pd VALUES (2, 1000);
+SELECT rs_run('SELECT rs_sums() AS v') AS new_partition;
+SELECT v FROM s;
+-- a table dropped and created again: the old read set names a relation
+-- that is gone; it matches nothing, and the new one is reused
+CREATE TABLE rs_cycle (v int);
+INSERT INTO rs_cycle VALUES (5);
+CREATE FUNCTION rs_cyclev() RETURNS int LANGUAGE sql STABLE AS 'SELECT v FROM rs_cycle';
+SELECT rs_run('SELECT rs_cyclev() AS v') AS first;
+DROP TABLE rs_cycle;
+CREATE TABLE rs_cycle (v int);
+INSERT INTO rs_cycle VALUES (6);
+SELECT rs_run('SELECT rs_cyclev() AS v') AS recreated, rs_run('SELECT rs_cyclev() AS v') AS then_reused;
+SELECT v FROM s;
+
+-- 8. rights from read sets, not from the role: roles with the same grants
 -- share a step whose function reads a table; a role that may not read that
 -- table recomputes and fails as plain SQL does; row-level security on a
 -- table a function reads keeps roles apart.  Each role in a session of its
@@ -252,6 +296,32 @@ UPDATE rs_secret SET v = 'changed';
 SET ROLE regress_rs_c;
 SELECT rs_run('SELECT id, rs_peek(1) AS v FROM rs_pts') AS c_after_update;
 SELECT DISTINCT v FROM s;
+RESET ROLE;
+-- "$user" in the search path: the same function finds each role's own table
+CREATE SCHEMA regress_rs_a AUTHORIZATION regress_rs_a;
+CREATE SCHEMA regress_rs_b AUTHORIZATION regress_rs_b;
+CREATE TABLE regress_rs_a.rs_mine (v text);
+CREATE TABLE regress_rs_b.rs_mine (v text);
+INSERT INTO regress_rs_a.rs_mine VALUES ('a-own');
+INSERT INTO regress_rs_b.rs_mine VALUES ('b-own');
+GRANT SELECT ON regress_rs_a.rs_mine TO regress_rs_a, regress_rs_b;
+GRANT SELECT ON regress_rs_b.rs_mine TO regress_rs_a, regress_rs_b;
+CREATE FUNCTION rs_minev() RETURNS text LANGUAGE plpgsql STABLE
+    AS 'BEGIN RETURN (SELECT v FROM rs_mine); END';
+GRANT EXECUTE ON FUNCTION rs_minev() TO regress_rs_a, regress_rs_b;
+\c
+SET client_min_messages = warning;
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SET ROLE regress_rs_a;
+SELECT rs_run('SELECT rs_minev() AS v') AS a_runs;
+SELECT v FROM s;
+\c
+SET client_min_messages = warning;
+SET eg.reuse = all_load;
+SET ROLE regress_rs_b;
+SELECT rs_run('SELECT rs_minev() AS v') AS b_computes_its_own;
+SELECT v FROM s;
 RESET ROLE;
 -- row-level security on the table the function reads
 ALTER TABLE rs_lk ADD COLUMN owner_name text;

@@ -1,5 +1,5 @@
 /*
- * executor.c - eg.run and eg.explain.
+ * executor.c - eg.run, and what eg.explain shares with it (executor.h).
  *
  * A run refreshes the ids of the workload's steps (data versions may have
  * moved since they were defined), asks the graph what it knows of them,
@@ -387,8 +387,9 @@ ExecOperationRecorded(RunState *rs, EgStep *step, bytea *warm)
 /*
  * Run a step's operation; returns its read set beyond what its id covers.
  * When eg began to track one of those relations only now, it has no
- * version from before the step: the step runs once more, now that every
- * change is seen, rather than staying not reusable.
+ * version from before the step: at READ COMMITTED the step runs once more,
+ * now that every change is seen, rather than staying not reusable (at
+ * REPEATABLE READ its snapshot would not see the tracker either).
  */
 static ReadSet *
 ExecOperationWithReads(RunState *rs, EgStep *step, bytea *warm)
@@ -397,7 +398,7 @@ ExecOperationWithReads(RunState *rs, EgStep *step, bytea *warm)
 
 	ExecOperationRecorded(rs, step, warm);
 	reads = readset_take(ExecCovered(rs, step));
-	if (!reads->stable && reads->first_seen)
+	if (!reads->stable && reads->first_seen && !IsolationUsesXactSnapshot())
 	{
 		ExecDropTemp(step->name, EG_SPI_CALLER);
 		ExecOperationRecorded(rs, step, warm);

@@ -13,7 +13,7 @@
 
 /* Why a step's result can never be reused, in words. */
 static const char *
-ExecWhyNotReusable(RunState *rs, EgStep *step)
+ExplainWhyNotReusable(RunState *rs, EgStep *step)
 {
 	ListCell   *lc;
 
@@ -46,7 +46,7 @@ ExecWhyNotReusable(RunState *rs, EgStep *step)
 
 /* Why the planner chose what it chose for step i, in words. */
 static char *
-ExecReason(RunState *rs, int i)
+ExplainReason(RunState *rs, int i)
 {
 	EgStep	   *step = rs->wl->steps[i];
 	PlanVertex *v = &rs->vertices[i];
@@ -66,10 +66,15 @@ ExecReason(RunState *rs, int i)
 				: "pruned: not needed for the requested steps";
 		case EG_ACT_COMPUTE:
 			if (!step->reusable)
-				return psprintf("computed: not reusable (%s)", ExecWhyNotReusable(rs, step));
+				return psprintf("computed: not reusable (%s)", ExplainWhyNotReusable(rs, step));
 			if (step->has_warm && !rs->graph[i].known)
 				return psprintf("computed: warm start from model %s (quality %.3f)",
 								eg_id_to_hex(&step->warm_id), step->warm_quality);
+			if (!rs->graph[i].known && OidIsValid(step->reads_untracked))
+				return get_rel_name(step->reads_untracked)
+					? psprintf("computed: when it last ran, its functions read \"%s\", "
+							   "whose changes eg cannot track", get_rel_name(step->reads_untracked))
+					: "computed: when it last ran, its functions read a table that no longer exists";
 			if (!rs->graph[i].known && step->reads_moved)
 				return "computed: what its functions read changed since it was stored";
 			if (!rs->graph[i].known)
@@ -111,7 +116,7 @@ eg_explain(PG_FUNCTION_ARGS)
 		nulls[3] = rs->graph[i].compute_seconds < 0;
 		values[4] = Float8GetDatum(rs->vertices[i].load);
 		nulls[4] = rs->vertices[i].load < 0;
-		values[5] = CStringGetTextDatum(ExecReason(rs, i));
+		values[5] = CStringGetTextDatum(ExplainReason(rs, i));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	eg_spi_finish();

@@ -188,8 +188,11 @@ static EgStmt graph_stmts[GS_COUNT] = {
 	[GS_STORED_MODELS_0_2] = EG_STMT(
 		GRAPH_STORED_MODELS("a.id AS key"), SPI_OK_SELECT, 2, OIDOID, TEXTOID),
 	[GS_READ_SETS] = EG_STMT(
-		"SELECT read_relids, id FROM eg.artifact "
-		"WHERE key = $1::eg.artifact_id AND read_relids <> '{}' ORDER BY read_relids",
+		"SELECT read_relids, id FROM ("
+		" SELECT read_relids, id, last_used FROM eg.artifact"
+		" WHERE key = $1::eg.artifact_id AND read_relids <> '{}'"
+		" ORDER BY last_used DESC LIMIT 16) a "
+		"ORDER BY max(last_used) OVER (PARTITION BY read_relids) DESC, read_relids, last_used DESC",
 		SPI_OK_SELECT, 1, TEXTOID),
 	[GS_MATERIALIZED_IDS] = EG_STMT(
 		"SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
@@ -586,8 +589,8 @@ graph_forget_unstored(List *ids)
 }
 
 /*
- * True if the caller may use an artifact of this lineage: read every base
- * table it derives from and execute every function it (or an ancestor)
+ * True if the caller may use an artifact of this lineage: read every
+ * relation it derives from and execute every function it (or an ancestor)
  * calls, as computing it would require.  by_id: the artifact was named by
  * its id (eg.restore, the views), not found by computing the caller's own
  * lineage id; then it is refused if its id covers another role (role)
@@ -721,8 +724,9 @@ graph_has_read_sets(void)
 }
 
 /*
- * The read sets recorded for artifacts of key (GraphReadSet *): each set
- * of relations once, with the ids of the artifacts that read it.
+ * The read sets recorded for the latest artifacts of key (GraphReadSet *):
+ * each set of relations once, with the ids of the artifacts that read it,
+ * the set of the latest artifact first.
  */
 List *
 graph_read_sets(const EgId *key)

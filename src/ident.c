@@ -24,11 +24,14 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
@@ -256,25 +259,49 @@ IdentHashRls(IdentHash *h, Oid relid, Snapshot snapshot)
 	IdentHashTuptable(h);
 }
 
+/* Hash the inheritance children (partitions) of relid, if it has any. */
+static void
+IdentHashChildren(IdentHash *h, Oid relid)
+{
+	List	   *all;
+	ListCell   *lc;
+
+	if (!has_subclass(relid))
+		return;
+	all = find_all_inheritors(relid, NoLock, NULL);
+	list_sort(all, list_oid_cmp);
+	IdentHashString(h, "children");
+	foreach(lc, all)
+		IdentHashBytes(h, &lfirst_oid(lc), sizeof(Oid));
+}
+
 /*
  * The source artifact a relation is now (or was as of snapshot): a view
- * by its definition, a table by its data version.  Installs eg's tracker
- * on a table that has none yet.  One that no longer exists (a scratch
- * table a step's function dropped) is not reusable.
+ * by its definition, a table by its data version and, with inheritance
+ * children or partitions, which ones it has (a new one holds rows a query
+ * of the parent reads).  Installs eg's tracker on a table that has none
+ * yet.  Locks the relation as a query would, so that it cannot go away
+ * meanwhile.  One that no longer exists (a scratch table a step's function
+ * dropped) or another session's temp table is not reusable.
  */
 static EgSource *
 IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 {
 	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
-	char		kind = get_rel_relkind(relid);
-	bool		view = kind == RELKIND_VIEW;
+	char		kind;
+	bool		view;
 	IdentHash	h;
 
+	LockRelationOid(relid, AccessShareLock);
+	kind = get_rel_relkind(relid);
+	view = kind == RELKIND_VIEW;
 	src->relid = relid;
-	src->reusable = kind == '\0' ? false
+	src->reusable = kind == '\0' || isOtherTempNamespace(get_rel_namespace(relid)) ? false
 		: view ? relid >= FirstNormalObjectId : track_relation(relid);
 	IdentHashBegin(&h, "source");
 	IdentHashBytes(&h, &relid, sizeof(relid));
+	if (src->reusable)
+		IdentHashChildren(&h, relid);
 	if (src->reusable && view)
 	{
 		Datum		values[1] = {ObjectIdGetDatum(relid)};
@@ -545,7 +572,10 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 /*
  * The id of a step whose functions read relations beyond what key (its id
  * from what it names) covers: key and those relations' source ids (reads,
- * EgSource *s sorted by relid).  Without such reads the id is the key.
+ * EgSource *s sorted by relid), and whether the caller's search_path finds
+ * each by its name: a function names tables, so another schema's table of
+ * that name ("$user", pg_temp, one created earlier in the path) must not
+ * match.  Without such reads the id is the key.
  */
 void
 ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
@@ -563,9 +593,12 @@ ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
 	foreach(lc, reads)
 	{
 		EgSource   *src = (EgSource *) lfirst(lc);
+		/* found by its name here, as a function naming it would find it */
+		bool		visible = src->reusable && RelationIsVisible(src->relid);
 
 		IdentHashBytes(&h, &src->relid, sizeof(Oid));
 		IdentHashBytes(&h, src->id.bytes, EG_ID_LEN);
+		IdentHashBytes(&h, &visible, sizeof(visible));
 		reusable &= src->reusable;
 	}
 	IdentHashFinish(&h, reusable, out);

@@ -16,8 +16,8 @@
  * volatile functions, now() and friends, privilege checks such as
  * has_table_privilege(), TABLESAMPLE without REPEATABLE, tables eg cannot
  * track (foreign tables, catalogs, sequences) - is a reason the step is not
- * reusable.  User-defined functions that may read tables with the caller's
- * rights make its id cover the role (ident.c).
+ * reusable.  What the functions it calls read while it computes is its
+ * read set (readset.c).
  *
  * A step is settings dependent (its id then covers the settings that change
  * results, ident.c) when a setting may change one of its values: it calls a

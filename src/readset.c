@@ -16,8 +16,9 @@
  *
  * The versions are taken as of a snapshot registered before the step
  * started and again after it: if they differ, a relation changed while the
- * step ran (or eg only now started to track it), so the step's result is
- * the caller's answer but is not reused.  Relations eg cannot track
+ * step ran (or eg only now started to track it: executor.c then runs the
+ * step once more at READ COMMITTED), so the step's result is the caller's
+ * answer but is not reused.  Relations eg cannot track
  * (catalogs, foreign tables, eg's own) make the step not reusable.
  *
  * What eg cannot see: data a function reads without the executor (files,
@@ -121,7 +122,7 @@ readset_stop(void)
 ReadSet *
 readset_take(List *covered)
 {
-	ReadSet    *rs = palloc0(sizeof(ReadSet));
+	ReadSet    *set = palloc0(sizeof(ReadSet));
 	List	   *extra = NIL;
 	ListCell   *lc;
 	List	   *before;
@@ -129,7 +130,7 @@ readset_take(List *covered)
 			   *lb;
 
 	Assert(!Recording);
-	rs->stable = true;
+	set->stable = true;
 	foreach(lc, RecordRelids)
 		if (!list_member_oid(covered, lfirst_oid(lc)))
 			extra = lappend_oid(extra, lfirst_oid(lc));
@@ -137,26 +138,33 @@ readset_take(List *covered)
 	foreach(lc, RecordRights)
 		if (list_member_oid(extra, lfirst_oid(lc)) &&
 			SearchSysCacheExists1(RELOID, ObjectIdGetDatum(lfirst_oid(lc))))
-			rs->rights = lappend_oid(rs->rights, lfirst_oid(lc));
+			set->rights = lappend_oid(set->rights, lfirst_oid(lc));
 	list_sort(extra, list_oid_cmp);
-	list_sort(rs->rights, list_oid_cmp);
+	list_sort(set->rights, list_oid_cmp);
 	if (extra != NIL)
 	{
-		rs->sources = ident_sources(extra);
+		set->sources = ident_sources(extra);
 		before = ident_sources_as_of(extra, RecordBefore);
-		forboth(la, before, lb, rs->sources)
+		forboth(la, before, lb, set->sources)
 		{
 			EgSource   *then = (EgSource *) lfirst(la);
 			EgSource   *now = (EgSource *) lfirst(lb);
 
 			/* an untrackable one makes the step not reusable anyway */
 			if (now->reusable)
-				rs->stable &= then->reusable && eg_id_equal(&then->id, &now->id);
+				set->stable &= then->reusable && eg_id_equal(&then->id, &now->id);
 		}
-		rs->first_seen = track_installs() != RecordInstalls;
+		set->first_seen = track_installs() != RecordInstalls;
+		/*
+		 * At REPEATABLE READ the snapshot cannot see the tracker's first
+		 * log row, so both versions agree although changes made before it
+		 * went unseen: not reusable.
+		 */
+		if (set->first_seen && IsolationUsesXactSnapshot())
+			set->stable = false;
 	}
 	UnregisterSnapshot(RecordBefore);
 	RecordBefore = NULL;
 	RecordRelids = RecordRights = NIL;
-	return rs;
+	return set;
 }

@@ -260,6 +260,7 @@ WorkloadUseReads(EgStep *step, List *reads, bool reusable)
 {
 	ListCell   *lc;
 
+	list_free_deep(step->reads);
 	step->reads = WorkloadCopySources(reads);
 	foreach(lc, step->reads)
 	{
@@ -274,41 +275,49 @@ WorkloadUseReads(EgStep *step, List *reads, bool reusable)
  * A step's read set is known only once it computed.  Before that, its id
  * is that of a stored artifact with the same key whose read set has the
  * same versions now (as the step read the same relations then, it would
- * read them again); else its key.  A read set that held a relation eg
- * cannot track makes the step not reusable, naming it.
+ * read them again); else its key.  Only the latest few artifacts of a key
+ * can match (a data version never comes back), and one whose read set
+ * eg cannot track matches none: if it is the latest, explain names it.
  */
 static void
-WorkloadResolveReads(EgStep *step, bool reusable)
+WorkloadResolveReads(EgStep *step, bool reusable, bool to_compute)
 {
-	List	   *sets = reusable ? graph_read_sets(&step->key) : NIL;
-	List	   *untrackable = NIL;
+	List	   *sets = reusable && !to_compute ? graph_read_sets(&step->key) : NIL;
 	ListCell   *lc;
 
+	list_free_deep(step->reads);
 	step->reads = NIL;
 	step->id = step->key;
 	step->reusable = reusable;
-	step->reads_moved = false;
+	step->reads_moved = sets != NIL;
+	step->reads_untracked = InvalidOid;
 	foreach(lc, sets)
 	{
 		GraphReadSet *set = (GraphReadSet *) lfirst(lc);
 		List	   *sources = ident_sources(set->relids);
 		ListCell   *ls;
 		EgId		id;
+		bool		trackable = true;
 
-		ident_reads_id(&step->key, sources, true, &id);
 		foreach(ls, sources)
-			if (!((EgSource *) lfirst(ls))->reusable)
-				untrackable = sources;
+		{
+			if (((EgSource *) lfirst(ls))->reusable)
+				continue;
+			if (lc == list_head(sets) && trackable)
+				step->reads_untracked = ((EgSource *) lfirst(ls))->relid;
+			trackable = false;
+		}
+		if (!trackable)
+			continue;
+		ident_reads_id(&step->key, sources, true, &id);
 		foreach(ls, set->ids)
 			if (eg_id_equal(&id, (EgId *) lfirst(ls)))
 			{
 				WorkloadUseReads(step, sources, true);
+				step->reads_moved = false;
 				return;
 			}
 	}
-	if (untrackable != NIL)
-		WorkloadUseReads(step, untrackable, false);
-	step->reads_moved = sets != NIL;
 }
 
 /*
@@ -336,6 +345,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 		reusable &= wl->steps[step->inputs[i]]->reusable;
 		step->role_bound |= wl->steps[step->inputs[i]]->role_bound;
 	}
+	list_free_deep(step->sources);
 	step->sources = WorkloadCopySources(step->info ? ident_sources(step->info->relids) : NIL);
 	foreach(lc, step->sources)
 	{
@@ -348,7 +358,7 @@ workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 		ident_query_id(step->info, workload_kind_name(step->kind), input_ids,
 					   step->sources, reusable, &step->id);
 	step->key = step->id;
-	WorkloadResolveReads(step, reusable);
+	WorkloadResolveReads(step, reusable, to_compute);
 }
 
 /*

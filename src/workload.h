@@ -48,6 +48,8 @@ typedef struct EgStep
 								 * or a stored artifact's that still holds */
 	bool		reads_moved;	/* artifacts of its key are known, but what
 								 * their functions read changed since */
+	Oid			reads_untracked;	/* the latest artifact of its key read
+									 * this relation, which eg cannot track */
 	bool		reusable;		/* own, inputs' and sources' reusability */
 	bool		unstable;		/* data changed while it ran: never reuse */
 	bool		role_bound;		/* its id covers the calling role (row-level

@@ -19,8 +19,8 @@ CREATE TABLE artifact (
     lineage_relids  oid[] NOT NULL DEFAULT '{}',  -- every relation it derives from that its
                                             -- steps read with the caller's rights
     lineage_funcids oid[] NOT NULL DEFAULT '{}',  -- every function it and its ancestors call
-    role            oid,                    -- the role its id covers (its content depends
-                                            -- on the role's rights), or NULL
+    role            oid,                    -- the role its id covers (row-level security on
+                                            -- a relation it read), or NULL
     potential       float8 NOT NULL DEFAULT 0,    -- best quality of a model it leads to
     recreation_seconds float8,              -- recompute it and its ancestors (each once)
     utility         float8,                 -- at the last materializer run
