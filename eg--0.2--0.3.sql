@@ -16,12 +16,13 @@ CREATE EVENT TRIGGER eg_before_drop ON ddl_command_start
 
 REVOKE ALL ON FUNCTION _before_drop() FROM PUBLIC;
 
--- Read sets: an artifact's key (its id from what its step names) and the
--- relations its functions read beyond those.  0.2 recorded none, so an
+-- Read sets: an artifact's key (its id from what its step names), the
+-- relations its functions read and the functions they called beyond those.  0.2 recorded none, so an
 -- artifact of 0.2 keeps its id as its key (a step calling a function that
 -- is not IMMUTABLE had the role in its id then, so it is computed once
 -- more; an IMMUTABLE function reads no table, as PostgreSQL requires).
 ALTER TABLE artifact ADD COLUMN key artifact_id,
-    ADD COLUMN read_relids oid[] NOT NULL DEFAULT '{}';
+    ADD COLUMN read_relids oid[] NOT NULL DEFAULT '{}',
+    ADD COLUMN read_funcids oid[] NOT NULL DEFAULT '{}';
 UPDATE artifact SET key = id WHERE kind <> 'source';
-CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}';
+CREATE INDEX artifact_key ON artifact (key);

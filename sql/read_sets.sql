@@ -236,7 +236,38 @@ INSERT INTO rs_cycle VALUES (6);
 SELECT rs_run('SELECT rs_cyclev() AS v') AS recreated, rs_run('SELECT rs_cyclev() AS v') AS then_reused;
 SELECT v FROM s;
 
--- 8. rights from read sets, not from the role: roles with the same grants
+-- 8. functions called by functions: their definitions count too, whether
+-- PL/pgSQL calls them in a simple expression or a query inlines them
+CREATE FUNCTION rs_in1(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x * 10';
+CREATE FUNCTION rs_in2(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+CREATE FUNCTION rs_outer(x int) RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    a int := rs_in1(x);
+BEGIN
+    RETURN a + (SELECT max(rs_in2(id)) FROM rs_pts);
+END $$;
+SELECT eg.begin();
+SELECT eg.dataset('s1', 'SELECT rs_outer(1) AS v') IS NOT NULL AS defined;
+SELECT eg.dataset('s2', 'SELECT rs_outer(2) AS v') IS NOT NULL AS defined;
+DROP TABLE IF EXISTS s1, s2;
+SELECT step, action FROM eg.run();
+DROP TABLE s1, s2;
+SELECT step, action FROM eg.run();
+-- the inner function of a simple expression (s2 ran it in the same
+-- transaction as s1, where PL/pgSQL prepared the expression once)
+CREATE OR REPLACE FUNCTION rs_in1(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x * 100';
+DROP TABLE s1, s2;
+SELECT step, action FROM eg.run();
+SELECT (SELECT v FROM s1) AS v1, (SELECT v FROM s2) AS v2, rs_outer(1) AS plain1, rs_outer(2) AS plain2;
+-- the inlined one
+CREATE OR REPLACE FUNCTION rs_in2(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 2';
+DROP TABLE s1, s2;
+SELECT step, action FROM eg.run();
+SELECT (SELECT v FROM s1) AS v1, (SELECT v FROM s2) AS v2, rs_outer(1) AS plain1, rs_outer(2) AS plain2;
+DROP TABLE s1, s2;
+SELECT step, action FROM eg.run();
+
+-- 9. rights from read sets, not from the role: roles with the same grants
 -- share a step whose function reads a table; a role that may not read that
 -- table recomputes and fails as plain SQL does; row-level security on a
 -- table a function reads keeps roles apart.  Each role in a session of its
@@ -296,6 +327,26 @@ UPDATE rs_secret SET v = 'changed';
 SET ROLE regress_rs_c;
 SELECT rs_run('SELECT id, rs_peek(1) AS v FROM rs_pts') AS c_after_update;
 SELECT DISTINCT v FROM s;
+RESET ROLE;
+-- EXECUTE on a function a function calls: a role without it recomputes,
+-- and fails as plain SQL does
+CREATE FUNCTION rs_gated(x int) RETURNS int LANGUAGE sql STABLE SECURITY DEFINER AS 'SELECT x + 7';
+REVOKE EXECUTE ON FUNCTION rs_gated(int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rs_gated(int) TO regress_rs_a;
+CREATE FUNCTION rs_calls_gated(x int) RETURNS int LANGUAGE plpgsql STABLE
+    AS 'BEGIN RETURN (SELECT rs_gated(x)); END';
+\c
+SET client_min_messages = warning;
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SET ROLE regress_rs_a;
+SELECT rs_run('SELECT rs_calls_gated(1) AS v') AS a_runs;
+\c
+SET client_min_messages = warning;
+SET eg.reuse = all_load;
+SET ROLE regress_rs_b;
+SELECT rs_try($$SELECT rs_run('SELECT rs_calls_gated(1) AS v')$$) AS b_fails;
+SELECT rs_try('SELECT rs_calls_gated(1)') AS plain_sql;
 RESET ROLE;
 -- "$user" in the search path: the same function finds each role's own table
 CREATE SCHEMA regress_rs_a AUTHORIZATION regress_rs_a;

@@ -353,6 +353,13 @@ ExecOperation(RunState *rs, EgStep *step, bytea *warm)
 						   3, types, values, warm ? "   " : "  n", SPI_OK_UTILITY, EG_SPI_CALLER);
 }
 
+/* The user functions a step's id covers without its read set: those it names. */
+static List *
+ExecCoveredFuncs(EgStep *step)
+{
+	return step->info ? step->info->funcids : list_make1_oid(step->train);
+}
+
 /* The relations a step's id covers without its read set: named ones, inputs' tables. */
 static List *
 ExecCovered(RunState *rs, EgStep *step)
@@ -397,12 +404,12 @@ ExecOperationWithReads(RunState *rs, EgStep *step, bytea *warm)
 	ReadSet    *reads;
 
 	ExecOperationRecorded(rs, step, warm);
-	reads = readset_take(ExecCovered(rs, step));
+	reads = readset_take(ExecCovered(rs, step), ExecCoveredFuncs(step));
 	if (!reads->stable && reads->first_seen && !IsolationUsesXactSnapshot())
 	{
 		ExecDropTemp(step->name, EG_SPI_CALLER);
 		ExecOperationRecorded(rs, step, warm);
-		reads = readset_take(ExecCovered(rs, step));
+		reads = readset_take(ExecCovered(rs, step), ExecCoveredFuncs(step));
 	}
 	return reads;
 }
@@ -444,8 +451,9 @@ ExecCompute(RunState *rs, EgStep *step)
 		step->unstable = true;
 		workload_refresh_id(rs->wl, step, true);
 	}
-	workload_set_reads(step, reads->sources, reads->rights,
-					   reads->stable && (reads->sources == NIL || graph_has_read_sets()));
+	/* a schema of eg 0.2 cannot record a read set */
+	workload_set_reads(step, reads, reads->stable &&
+					   ((reads->sources == NIL && reads->funcs == NIL) || graph_has_read_sets()));
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
 	if (step->quality_of)
@@ -584,20 +592,23 @@ ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
 }
 
 /*
- * The lineage of step i for the graph (gs[j] filled for j < i): what it
- * read with the caller's rights (read sets of its computations included),
- * what its inputs' lineages hold, and what the graph knew of the artifact.
+ * The lineage of step i for the graph (gs[j] filled for j < i): the
+ * relations (funcs: the functions) it read (called) with the caller's
+ * rights, read sets of its computations included, what its inputs'
+ * lineages hold, and what the graph knew of the artifact.
  */
 static List *
-ExecLineage(RunState *rs, GraphStep *gs, int i)
+ExecLineage(RunState *rs, GraphStep *gs, int i, bool funcs)
 {
 	EgStep	   *step = rs->wl->steps[i];
-	List	   *lineage = list_copy(step->lineage);
+	List	   *lineage = list_copy(funcs ? step->lineage_funcs : step->lineage);
 
 	if (rs->done[i] != EG_ACT_COMPUTE && rs->graph[i].known)
-		lineage = list_concat_unique_oid(lineage, rs->graph[i].lineage);
+		lineage = list_concat_unique_oid(lineage, funcs ? rs->graph[i].lineage_funcs
+										 : rs->graph[i].lineage);
 	for (int p = 0; p < step->ninputs; p++)
-		lineage = list_concat_unique_oid(lineage, gs[step->inputs[p]].lineage);
+		lineage = list_concat_unique_oid(lineage, funcs ? gs[step->inputs[p]].lineage_funcs
+										 : gs[step->inputs[p]].lineage);
 	list_sort(lineage, list_oid_cmp);
 	return lineage;
 }
@@ -656,8 +667,9 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
 			g->source_names = lappend(g->source_names, relname ? relname : "?");
 		}
-		g->lineage = ExecLineage(rs, gs, i);
-		g->lineage_funcs = step->lineage_funcs;
+		g->read_funcs = step->read_funcs;
+		g->lineage = ExecLineage(rs, gs, i, false);
+		g->lineage_funcs = ExecLineage(rs, gs, i, true);
 		g->role = step->role_bound ? GetUserId() : InvalidOid;
 		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
 			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];

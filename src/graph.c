@@ -149,8 +149,8 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
 		SPI_OK_INSERT, 4, TEXTOID, TEXTOID, BOOLOID, OIDOID),
 	[GS_MERGE_ARTIFACT] = EG_STMT(
-		GRAPH_MERGE_ARTIFACT(", key, read_relids", ", $16::eg.artifact_id, $17"),
-		SPI_OK_INSERT, 17, GRAPH_MERGE_ARTIFACT_TYPES, TEXTOID, OIDARRAYOID),
+		GRAPH_MERGE_ARTIFACT(", key, read_relids, read_funcids", ", $16::eg.artifact_id, $17, $18"),
+		SPI_OK_INSERT, 18, GRAPH_MERGE_ARTIFACT_TYPES, TEXTOID, OIDARRAYOID, OIDARRAYOID),
 	[GS_MERGE_ARTIFACT_0_2] = EG_STMT(
 		GRAPH_MERGE_ARTIFACT("", ""),
 		SPI_OK_INSERT, 15, GRAPH_MERGE_ARTIFACT_TYPES),
@@ -188,11 +188,12 @@ static EgStmt graph_stmts[GS_COUNT] = {
 	[GS_STORED_MODELS_0_2] = EG_STMT(
 		GRAPH_STORED_MODELS("a.id AS key"), SPI_OK_SELECT, 2, OIDOID, TEXTOID),
 	[GS_READ_SETS] = EG_STMT(
-		"SELECT read_relids, id FROM ("
-		" SELECT read_relids, id, last_used FROM eg.artifact"
-		" WHERE key = $1::eg.artifact_id AND read_relids <> '{}'"
+		"SELECT read_relids, read_funcids, id FROM ("
+		" SELECT read_relids, read_funcids, id, last_used FROM eg.artifact"
+		" WHERE key = $1::eg.artifact_id AND (read_relids <> '{}' OR read_funcids <> '{}')"
 		" ORDER BY last_used DESC LIMIT 16) a "
-		"ORDER BY max(last_used) OVER (PARTITION BY read_relids) DESC, read_relids, last_used DESC",
+		"ORDER BY max(last_used) OVER (PARTITION BY read_relids, read_funcids) DESC, "
+		"read_relids, read_funcids, last_used DESC",
 		SPI_OK_SELECT, 1, TEXTOID),
 	[GS_MATERIALIZED_IDS] = EG_STMT(
 		"SELECT id FROM eg.artifact WHERE materialized ORDER BY first_seen, id",
@@ -405,8 +406,8 @@ GraphMergeSource(const EgSource *src, const char *name)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Datum		values[17];
-	char		nulls[17];
+	Datum		values[18];
+	char		nulls[18];
 	Datum		opvalues[5];
 	char		opnulls[5] = {' ', ' ', ' ', ' ', ' '};
 
@@ -435,6 +436,7 @@ GraphMergeStep(const GraphStep *s)
 	nulls[14] = OidIsValid(s->role) ? ' ' : 'n';
 	values[15] = GraphIdDatum(&s->key);
 	values[16] = GraphOidArray(s->reads);
+	values[17] = GraphOidArray(s->read_funcs);
 	eg_spi_exec(&graph_stmts[graph_has_read_sets() ? GS_MERGE_ARTIFACT : GS_MERGE_ARTIFACT_0_2],
 				values, nulls, false);
 
@@ -720,13 +722,13 @@ bool
 graph_has_read_sets(void)
 {
 	return get_attnum(get_relname_relid("artifact", get_namespace_oid("eg", false)),
-					  "read_relids") != InvalidAttrNumber;
+					  "read_funcids") != InvalidAttrNumber;
 }
 
 /*
  * The read sets recorded for the latest artifacts of key (GraphReadSet *):
- * each set of relations once, with the ids of the artifacts that read it,
- * the set of the latest artifact first.
+ * each set of relations and functions once, with the ids of the artifacts
+ * that read it, the set of the latest artifact first.
  */
 List *
 graph_read_sets(const EgId *key)
@@ -742,12 +744,14 @@ graph_read_sets(const EgId *key)
 	for (uint64 r = 0; r < nrows; r++)
 	{
 		List	   *relids = GraphOids(r, "read_relids");
+		List	   *funcids = GraphOids(r, "read_funcids");
 		GraphReadSet *set = sets != NIL ? llast(sets) : NULL;
 
-		if (set == NULL || !equal(set->relids, relids))
+		if (set == NULL || !equal(set->relids, relids) || !equal(set->funcids, funcids))
 		{
 			set = palloc0(sizeof(GraphReadSet));
 			set->relids = relids;
+			set->funcids = funcids;
 			sets = lappend(sets, set);
 		}
 		set->ids = lappend(set->ids, eg_id_copy(DatumGetEgId(eg_spi_get_notnull(r, "id"))));

@@ -43,6 +43,7 @@ typedef struct GraphStep
 	EgId		id;
 	EgId		key;			/* its id from what it names (ident.c) */
 	List	   *reads;			/* Oid: its read set beyond those (readset.c) */
+	List	   *read_funcs;		/* Oid: functions it called beyond those */
 	bool		reusable;
 	EgAction	action;			/* what the run did with it */
 	bool		used;			/* part of what the targets needed */
@@ -118,10 +119,11 @@ extern void graph_set_utilities(const GraphUtility *u, int n);
 extern void graph_set_materializer_seconds(int64 workload, double seconds);
 extern List *graph_stored_models(Oid train, const EgId *input, bool best_only);
 
-/* The relations some artifacts of one key read, and those artifacts. */
+/* What some artifacts of one key read and called, and those artifacts. */
 typedef struct GraphReadSet
 {
 	List	   *relids;			/* Oid, sorted */
+	List	   *funcids;		/* Oid, sorted: the functions they called */
 	List	   *ids;			/* EgId * */
 } GraphReadSet;
 

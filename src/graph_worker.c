@@ -158,6 +158,7 @@ GraphPutStep(StringInfo buf, const GraphStep *s)
 	GraphPutOids(buf, s->lineage);
 	GraphPutOids(buf, s->lineage_funcs);
 	GraphPutOids(buf, s->reads);
+	GraphPutOids(buf, s->read_funcs);
 }
 
 /* Read one step written by GraphPutStep into *s. */
@@ -185,6 +186,7 @@ GraphGetStep(StringInfo buf, GraphStep *s)
 	s->lineage = GraphGetOids(buf);
 	s->lineage_funcs = GraphGetOids(buf);
 	s->reads = GraphGetOids(buf);
+	s->read_funcs = GraphGetOids(buf);
 }
 
 /* Read the run written by graph_record_in_worker. */

@@ -570,20 +570,23 @@ ident_query_id(const EgQueryInfo *info, const char *kind,
 }
 
 /*
- * The id of a step whose functions read relations beyond what key (its id
- * from what it names) covers: key and those relations' source ids (reads,
- * EgSource *s sorted by relid), and whether the caller's search_path finds
- * each by its name: a function names tables, so another schema's table of
- * that name ("$user", pg_temp, one created earlier in the path) must not
- * match.  Without such reads the id is the key.
+ * The id of a step whose functions read relations or call functions beyond
+ * what key (its id from what it names) covers: key, those relations'
+ * source ids (reads, EgSource *s sorted by relid) and whether the caller's
+ * search_path finds each by its name (a function names tables, so another
+ * schema's table of that name - "$user", pg_temp, one created earlier in
+ * the path - must not match), and those functions' definitions (funcs,
+ * sorted; one that no longer exists makes it not reusable).  Without such
+ * reads the id is the key.
  */
 void
-ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
+ident_reads_id(const EgId *key, List *reads, List *funcs, bool reusable, EgId *out)
 {
 	IdentHash	h;
 	ListCell   *lc;
+	List	   *existing = NIL;
 
-	if (reads == NIL && reusable)
+	if (reads == NIL && funcs == NIL && reusable)
 	{
 		*out = *key;
 		return;
@@ -593,7 +596,6 @@ ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
 	foreach(lc, reads)
 	{
 		EgSource   *src = (EgSource *) lfirst(lc);
-		/* found by its name here, as a function naming it would find it */
 		bool		visible = src->reusable && RelationIsVisible(src->relid);
 
 		IdentHashBytes(&h, &src->relid, sizeof(Oid));
@@ -601,6 +603,16 @@ ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out)
 		IdentHashBytes(&h, &visible, sizeof(visible));
 		reusable &= src->reusable;
 	}
+	IdentHashString(&h, "functions");
+	foreach(lc, funcs)
+	{
+		if (SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(lfirst_oid(lc))))
+			existing = lappend_oid(existing, lfirst_oid(lc));
+		else
+			reusable = false;
+		IdentHashBytes(&h, &lfirst_oid(lc), sizeof(Oid));
+	}
+	IdentHashFunctions(&h, existing);
 	IdentHashFinish(&h, reusable, out);
 }
 

@@ -64,7 +64,8 @@ extern bool ident_sources_equal(List *a, List *b);
 extern void ident_query_id(const EgQueryInfo *info, const char *kind,
 						   const EgId *input_ids, List *sources,
 						   bool reusable, EgId *out);
-extern void ident_reads_id(const EgId *key, List *reads, bool reusable, EgId *out);
+extern void ident_reads_id(const EgId *key, List *reads, List *funcs, bool reusable,
+						   EgId *out);
 extern void ident_model_key(Oid train, Jsonb *params, const EgId *input_id,
 							uint8 *key);
 extern void ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable,

@@ -21,6 +21,13 @@
  * answer but is not reused.  Relations eg cannot track
  * (catalogs, foreign tables, eg's own) make the step not reusable.
  *
+ * The user-defined functions a step's functions call are recorded too
+ * (their definitions join the id, and loading needs EXECUTE on them): those
+ * the executor prepares a call of (object_access_hook, OAT_FUNCTION_EXECUTE,
+ * chained) and those a plan uses or has inlined (its invalItems); what
+ * escapes both is found in the bodies of the functions called
+ * (readset_funcs.c).
+ *
  * What eg cannot see: data a function reads without the executor (files,
  * large objects, other databases through dblink, catalog caches) - see
  * docs/read-sets.md.
@@ -28,9 +35,10 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/objectaccess.h"
+#include "catalog/pg_proc.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
-#include "parser/parsetree.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -39,7 +47,8 @@
 #include "readset.h"
 #include "track.h"
 
-static ExecutorCheckPerms_hook_type PrevCheckPerms = NULL;
+static ExecutorStart_hook_type PrevExecutorStart = NULL;
+static object_access_hook_type PrevObjectAccess = NULL;
 
 /* The recording in progress (between readset_start and readset_stop). */
 static bool Recording = false;
@@ -47,43 +56,89 @@ static MemoryContext RecordContext = NULL;
 static Oid	RecordUser = InvalidOid;
 static List *RecordRelids = NIL;	/* every relation read */
 static List *RecordRights = NIL;	/* those read with the caller's rights */
+static List *RecordFuncs = NIL;		/* user functions called */
+static List *RecordFuncRights = NIL;	/* those called with the caller's rights */
+static List *RecordHashes = NIL;	/* PROCOID hash values of plans' functions */
+static List *RecordHashRights = NIL;	/* those of plans run as the caller */
 static Snapshot RecordBefore = NULL;	/* what the step could see at most */
 static uint64 RecordInstalls = 0;	/* track_installs() at the start */
 
-/* ExecutorCheckPerms_hook: note the relations of a query's range table. */
-static bool
-ReadsetCheckPerms(List *rangeTable, bool ereport_on_violation)
+/* Append oid to *list in the recording's context, once; rights: to *rights too. */
+static void
+ReadsetNote(List **list, List **rights, Oid oid, bool as_caller)
 {
-	if (Recording)
-	{
-		MemoryContext old = MemoryContextSwitchTo(RecordContext);
-		ListCell   *lc;
+	MemoryContext old = MemoryContextSwitchTo(RecordContext);
 
-		foreach(lc, rangeTable)
-		{
-			RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
-
-			if (rte->rtekind != RTE_RELATION)
-				continue;
-			RecordRelids = list_append_unique_oid(RecordRelids, rte->relid);
-			/* the tables under a view are checked as the view's owner */
-			if (rte->requiredPerms != 0 && !OidIsValid(rte->checkAsUser) &&
-				GetUserId() == RecordUser)
-				RecordRights = list_append_unique_oid(RecordRights, rte->relid);
-		}
-		MemoryContextSwitchTo(old);
-	}
-	if (PrevCheckPerms)
-		return PrevCheckPerms(rangeTable, ereport_on_violation);
-	return true;
+	*list = list_append_unique_oid(*list, oid);
+	if (as_caller)
+		*rights = list_append_unique_oid(*rights, oid);
+	MemoryContextSwitchTo(old);
 }
 
-/* Install the hook (from _PG_init). */
+/* Note the relations and functions of a plan about to run. */
+static void
+ReadsetNotePlan(PlannedStmt *stmt)
+{
+	bool		as_caller = GetUserId() == RecordUser;
+	ListCell   *lc;
+
+	foreach(lc, stmt->rtable)
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+
+		/* the tables under a view are checked as the view's owner */
+		if (rte->rtekind == RTE_RELATION)
+			ReadsetNote(&RecordRelids, &RecordRights, rte->relid,
+						as_caller && rte->requiredPerms != 0 && !OidIsValid(rte->checkAsUser));
+	}
+	/* functions the plan calls or inlined, user-defined ones among them */
+	foreach(lc, stmt->invalItems)
+	{
+		PlanInvalItem *item = (PlanInvalItem *) lfirst(lc);
+		MemoryContext old;
+
+		if (item->cacheId != PROCOID)
+			continue;
+		old = MemoryContextSwitchTo(RecordContext);
+		RecordHashes = lappend_int(RecordHashes, (int) item->hashValue);
+		if (as_caller)
+			RecordHashRights = lappend_int(RecordHashRights, (int) item->hashValue);
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* ExecutorStart_hook: note what a query reads and calls while recording. */
+static void
+ReadsetExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	if (Recording)
+		ReadsetNotePlan(queryDesc->plannedstmt);
+	if (PrevExecutorStart)
+		PrevExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/* object_access_hook: note the user functions the executor prepares to call. */
+static void
+ReadsetObjectAccess(ObjectAccessType access, Oid classId, Oid objectId,
+					int subId, void *arg)
+{
+	if (Recording && access == OAT_FUNCTION_EXECUTE && classId == ProcedureRelationId &&
+		objectId >= FirstNormalObjectId)
+		ReadsetNote(&RecordFuncs, &RecordFuncRights, objectId, GetUserId() == RecordUser);
+	if (PrevObjectAccess)
+		PrevObjectAccess(access, classId, objectId, subId, arg);
+}
+
+/* Install the hooks (from _PG_init). */
 void
 readset_init(void)
 {
-	PrevCheckPerms = ExecutorCheckPerms_hook;
-	ExecutorCheckPerms_hook = ReadsetCheckPerms;
+	PrevExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = ReadsetExecutorStart;
+	PrevObjectAccess = object_access_hook;
+	object_access_hook = ReadsetObjectAccess;
 }
 
 /*
@@ -100,7 +155,8 @@ readset_start(void)
 	Assert(!Recording);
 	RecordContext = CurrentMemoryContext;
 	RecordUser = GetUserId();
-	RecordRelids = RecordRights = NIL;
+	RecordRelids = RecordRights = RecordFuncs = RecordFuncRights = NIL;
+	RecordHashes = RecordHashRights = NIL;
 	RecordBefore = RegisterSnapshot(snap);
 	RecordInstalls = track_installs();
 	Recording = true;
@@ -114,13 +170,50 @@ readset_stop(void)
 }
 
 /*
+ * The user functions the step called beyond covered_funcs (those its id
+ * covers already), into set: sorted, and those called with the caller's
+ * rights.  A function gone meanwhile makes the step not reusable.
+ */
+static void
+ReadsetTakeFuncs(ReadSet *set, List *covered_funcs)
+{
+	List	   *called;
+	List	   *rights;
+	ListCell   *lc;
+
+	/* covered ones too: their bodies may call others */
+	if (!readset_funcs_resolve(list_concat_unique_oid(list_copy(covered_funcs), RecordFuncs),
+							   RecordFuncRights, RecordHashes, RecordHashRights,
+							   &called, &rights))
+		set->stable = false;
+	foreach(lc, called)
+	{
+		Oid			oid = lfirst_oid(lc);
+
+		if (list_member_oid(covered_funcs, oid))
+			continue;
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(oid)))
+			set->stable = false;
+		else
+		{
+			set->funcs = lappend_oid(set->funcs, oid);
+			if (list_member_oid(rights, oid))
+				set->func_rights = lappend_oid(set->func_rights, oid);
+		}
+	}
+	list_sort(set->funcs, list_oid_cmp);
+	list_sort(set->func_rights, list_oid_cmp);
+}
+
+/*
  * The step's read set beyond covered (relids its id covers already: what
- * its query names, its input steps' tables), with the sources' ids as of
- * now, and whether they are what the step saw.  Installs eg's tracker on
- * the tables that have none yet.
+ * its query names, its input steps' tables) and covered_funcs (functions
+ * its id covers), with the sources' ids as of now, and whether they are
+ * what the step saw.  Installs eg's tracker on the tables that have none
+ * yet.
  */
 ReadSet *
-readset_take(List *covered)
+readset_take(List *covered, List *covered_funcs)
 {
 	ReadSet    *set = palloc0(sizeof(ReadSet));
 	List	   *extra = NIL;
@@ -163,8 +256,10 @@ readset_take(List *covered)
 		if (set->first_seen && IsolationUsesXactSnapshot())
 			set->stable = false;
 	}
+	ReadsetTakeFuncs(set, covered_funcs);
 	UnregisterSnapshot(RecordBefore);
 	RecordBefore = NULL;
-	RecordRelids = RecordRights = NIL;
+	RecordRelids = RecordRights = RecordFuncs = RecordFuncRights = NIL;
+	RecordHashes = RecordHashRights = NIL;
 	return set;
 }

@@ -254,12 +254,19 @@ WorkloadCopySources(List *sources)
 	return copy;
 }
 
-/* Adopt reads as the step's read set and derive its id from its key. */
+/*
+ * Adopt reads and funcs as the step's read set and the functions its
+ * functions called, and derive its id from its key.
+ */
 static void
-WorkloadUseReads(EgStep *step, List *reads, bool reusable)
+WorkloadUseReads(EgStep *step, List *reads, List *funcs, bool reusable)
 {
 	ListCell   *lc;
+	MemoryContext old = MemoryContextSwitchTo(WorkloadContext);
 
+	list_free(step->read_funcs);
+	step->read_funcs = list_copy(funcs);
+	MemoryContextSwitchTo(old);
 	list_free_deep(step->reads);
 	step->reads = WorkloadCopySources(reads);
 	foreach(lc, step->reads)
@@ -267,7 +274,7 @@ WorkloadUseReads(EgStep *step, List *reads, bool reusable)
 		reusable &= ((EgSource *) lfirst(lc))->reusable;
 		step->role_bound |= ((EgSource *) lfirst(lc))->rls;
 	}
-	ident_reads_id(&step->key, step->reads, reusable, &step->id);
+	ident_reads_id(&step->key, step->reads, step->read_funcs, reusable, &step->id);
 	step->reusable = reusable;
 }
 
@@ -287,6 +294,8 @@ WorkloadResolveReads(EgStep *step, bool reusable, bool to_compute)
 
 	list_free_deep(step->reads);
 	step->reads = NIL;
+	list_free(step->read_funcs);
+	step->read_funcs = NIL;
 	step->id = step->key;
 	step->reusable = reusable;
 	step->reads_moved = sets != NIL;
@@ -309,11 +318,11 @@ WorkloadResolveReads(EgStep *step, bool reusable, bool to_compute)
 		}
 		if (!trackable)
 			continue;
-		ident_reads_id(&step->key, sources, true, &id);
+		ident_reads_id(&step->key, sources, set->funcids, true, &id);
 		foreach(ls, set->ids)
 			if (eg_id_equal(&id, (EgId *) lfirst(ls)))
 			{
-				WorkloadUseReads(step, sources, true);
+				WorkloadUseReads(step, sources, set->funcids, true);
 				step->reads_moved = false;
 				return;
 			}
@@ -362,20 +371,21 @@ workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute)
 }
 
 /*
- * After the step computed: its read set beyond its key's relations
- * (EgSource *s, as it read them; stable: unchanged while it ran) gives its
- * id, and the relations it read with the caller's rights join its lineage.
+ * After the step computed: its read set beyond its key's relations and
+ * functions (readset.c; stable: unchanged while it ran) gives its id, and
+ * what it read and called with the caller's rights joins its lineage.
  */
 void
-workload_set_reads(EgStep *step, List *reads, List *rights, bool stable)
+workload_set_reads(EgStep *step, const ReadSet *set, bool stable)
 {
 	MemoryContext old = MemoryContextSwitchTo(WorkloadContext);
 
-	step->lineage = list_concat_unique_oid(step->lineage, rights);
+	step->lineage = list_concat_unique_oid(step->lineage, set->rights);
+	step->lineage_funcs = list_concat_unique_oid(step->lineage_funcs, set->func_rights);
 	MemoryContextSwitchTo(old);
 	if (!stable)
 		step->unstable = true;
-	WorkloadUseReads(step, reads, step->reusable && stable);
+	WorkloadUseReads(step, set->sources, set->funcs, step->reusable && stable);
 }
 
 /* True if two column lists have the same names, types, typmods and collations. */

@@ -7,6 +7,7 @@
 
 #include "eg.h"
 #include "ident.h"
+#include "readset.h"
 
 typedef enum EgStepKind
 {
@@ -46,6 +47,8 @@ typedef struct EgStep
 	List	   *reads;			/* EgSource * of its read set beyond those
 								 * (readset.c): from its last computation,
 								 * or a stored artifact's that still holds */
+	List	   *read_funcs;		/* user functions its functions called beyond
+								 * those it names (Oid), as reads */
 	bool		reads_moved;	/* artifacts of its key are known, but what
 								 * their functions read changed since */
 	Oid			reads_untracked;	/* the latest artifact of its key read
@@ -72,7 +75,7 @@ extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute);
 extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
-extern void workload_set_reads(EgStep *step, List *reads, List *rights, bool stable);
+extern void workload_set_reads(EgStep *step, const ReadSet *set, bool stable);
 
 /* Live step tables of this session: step name -> artifact id. */
 extern bool workload_live_lookup(const char *step, const EgId *id);

@@ -28,11 +28,13 @@ CREATE TABLE artifact (
     first_seen      timestamptz NOT NULL DEFAULT clock_timestamp(),
     last_used       timestamptz NOT NULL DEFAULT clock_timestamp(),
     key             artifact_id,            -- its id from what its step names; NULL for sources
-    read_relids     oid[] NOT NULL DEFAULT '{}'  -- its read set beyond those (its id covers
+    read_relids     oid[] NOT NULL DEFAULT '{}',  -- its read set beyond those (its id covers
                                             -- their versions): what its functions read
+    read_funcids    oid[] NOT NULL DEFAULT '{}'   -- the user functions its functions called
+                                            -- (its id covers their definitions)
 );
 CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
-CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}';
+CREATE INDEX artifact_key ON artifact (key);
 
 -- Operations: the (hyper-)edges; one per derived artifact, since the id of
 -- an artifact already determines the operation that made it.
