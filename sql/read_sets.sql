@@ -157,7 +157,7 @@ CREATE FUNCTION rs_vsum() RETURNS float8 LANGUAGE sql STABLE
 SELECT rs_run('SELECT rs_vsum() AS t') AS first, rs_run('SELECT rs_vsum() AS t') AS second;
 SELECT (SELECT array_agg(relname::text ORDER BY relname) FROM pg_class WHERE oid = ANY (read_relids)) AS read_set
 FROM eg.artifact WHERE key IN (SELECT key FROM eg.artifact WHERE step = 's') AND read_relids <> '{}'
-GROUP BY read_relids;
+GROUP BY read_relids ORDER BY 1;
 UPDATE rs_x SET x = x + 1 WHERE id = 2;
 SELECT rs_run('SELECT rs_vsum() AS t') AS after_update, rs_diff('SELECT rs_vsum() AS t') AS differ;
 

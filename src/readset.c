@@ -100,9 +100,10 @@ ReadsetNotePlan(PlannedStmt *stmt)
 		if (item->cacheId != PROCOID)
 			continue;
 		old = MemoryContextSwitchTo(RecordContext);
-		RecordHashes = lappend_int(RecordHashes, (int) item->hashValue);
+		/* a function's query runs once per call: note each value once */
+		RecordHashes = list_append_unique_int(RecordHashes, (int) item->hashValue);
 		if (as_caller)
-			RecordHashRights = lappend_int(RecordHashRights, (int) item->hashValue);
+			RecordHashRights = list_append_unique_int(RecordHashRights, (int) item->hashValue);
 		MemoryContextSwitchTo(old);
 	}
 }
