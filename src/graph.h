@@ -7,6 +7,7 @@
 #define EG_GRAPH_H
 
 #include "datatype/timestamp.h"
+#include "utils/array.h"
 
 #include "eg.h"
 #include "planner.h"
@@ -111,6 +112,9 @@ extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int 
 							  TimestampTz started, double seconds, double saved);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_forget_unstored(List *ids);
+extern List *graph_oid_list(ArrayType *arr);
+
+/* graph_rights.c */
 extern bool graph_may_use(List *relids, List *funcids, Oid role, bool by_id,
 						  GraphDenied *why);
 extern List *graph_materialized_ids(void);

@@ -73,6 +73,10 @@ extern void workload_check_idle(const char *what);
 extern void workload_set_running(bool running);
 extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
+extern MemoryContext workload_memory(void);
+
+/* workload_id.c: a step's sources, reusability and id */
+extern void workload_check_exists(EgStep *step);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute);
 extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
 extern void workload_set_reads(EgStep *step, const ReadSet *set, bool stable);
