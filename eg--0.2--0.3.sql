@@ -25,4 +25,4 @@ ALTER TABLE artifact ADD COLUMN key artifact_id,
     ADD COLUMN read_relids oid[] NOT NULL DEFAULT '{}',
     ADD COLUMN read_funcids oid[] NOT NULL DEFAULT '{}';
 UPDATE artifact SET key = id WHERE kind <> 'source';
-CREATE INDEX artifact_key ON artifact (key);
+CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}' OR read_funcids <> '{}';

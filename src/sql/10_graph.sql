@@ -34,7 +34,7 @@ CREATE TABLE artifact (
                                             -- (its id covers their definitions)
 );
 CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
-CREATE INDEX artifact_key ON artifact (key);
+CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}' OR read_funcids <> '{}';
 
 -- Operations: the (hyper-)edges; one per derived artifact, since the id of
 -- an artifact already determines the operation that made it.
