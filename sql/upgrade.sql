@@ -362,3 +362,38 @@ ORDER BY object, property, side;
 
 \c :regress_db
 DROP DATABASE regress_eg_upgrade;
+
+-- ---------------------------------------------------------------- before the update
+-- The library of this version on a 0.2 schema (installed, not yet updated):
+-- a schema that cannot record read sets neither stores nor reuses a step
+-- whose function reads a table its query does not name (graph_has_read_sets),
+-- so an UPDATE of that table cannot be missed; a step without one is
+-- stored and reused.
+CREATE DATABASE regress_eg_upgrade_rs;
+\c regress_eg_upgrade_rs
+CREATE EXTENSION eg VERSION '0.2';
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SET client_min_messages = warning;
+CREATE TABLE up_lk (k int, v text);
+INSERT INTO up_lk VALUES (1, 'old');
+CREATE TABLE up_pts (id int);
+INSERT INTO up_pts SELECT generate_series(1, 3);
+CREATE FUNCTION up_get(kk int) RETURNS text LANGUAGE plpgsql STABLE
+    AS $$BEGIN RETURN (SELECT v FROM up_lk WHERE k = kk); END$$;
+CREATE FUNCTION up_run() RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    DROP TABLE IF EXISTS pg_temp.up_r, pg_temp.up_p;
+    PERFORM eg.begin();
+    PERFORM eg.dataset('up_r', 'SELECT id, up_get(1) AS v FROM up_pts');
+    PERFORM eg.dataset('up_p', 'SELECT id FROM up_pts');
+    RETURN QUERY SELECT step || ' ' || action FROM eg.run();
+END $$;
+SELECT up_run();
+SELECT step, reusable, materialized FROM eg.artifacts WHERE kind <> 'source' ORDER BY step;
+SELECT up_run();
+UPDATE up_lk SET v = 'new';
+SELECT up_run();
+SELECT DISTINCT v FROM up_r;
+\c :regress_db
+DROP DATABASE regress_eg_upgrade_rs;

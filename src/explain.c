@@ -44,6 +44,18 @@ ExplainWhyNotReusable(RunState *rs, EgStep *step)
 	return "unknown";
 }
 
+/* The reason for a step last seen reading relid, which eg cannot track. */
+static char *
+ExplainUntracked(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+
+	if (name == NULL)
+		return "computed: when it last ran, its functions read a table that no longer exists";
+	return psprintf("computed: when it last ran, its functions read \"%s\", "
+					"whose changes eg cannot track", name);
+}
+
 /* Why the planner chose what it chose for step i, in words. */
 static char *
 ExplainReason(RunState *rs, int i)
@@ -71,10 +83,7 @@ ExplainReason(RunState *rs, int i)
 				return psprintf("computed: warm start from model %s (quality %.3f)",
 								eg_id_to_hex(&step->warm_id), step->warm_quality);
 			if (!rs->graph[i].known && OidIsValid(step->reads_untracked))
-				return get_rel_name(step->reads_untracked)
-					? psprintf("computed: when it last ran, its functions read \"%s\", "
-							   "whose changes eg cannot track", get_rel_name(step->reads_untracked))
-					: "computed: when it last ran, its functions read a table that no longer exists";
+				return ExplainUntracked(step->reads_untracked);
 			if (!rs->graph[i].known && step->reads_moved)
 				return "computed: what its functions read changed since it was stored";
 			if (!rs->graph[i].known)

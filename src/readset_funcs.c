@@ -33,7 +33,10 @@
 /*
  * Add to *funcs (and *rights, for hash values in as_caller) the user
  * functions whose PROCOID hash value is among hashes.  The planner keeps
- * hash values only; a collision adds a function more.
+ * hash values only; a collision adds a function more.  pg_proc is read
+ * only for values no function of *funcs has (a plan that calls only the
+ * functions the step names needs none; a value of one of those is taken
+ * to be it, a chance of one in 2^32 per other function of the plan).
  */
 static void
 ReadsetFuncsOfHashes(List *hashes, List *as_caller, List **funcs, List **rights)
@@ -41,7 +44,23 @@ ReadsetFuncsOfHashes(List *hashes, List *as_caller, List **funcs, List **rights)
 	Relation	rel;
 	SysScanDesc scan;
 	HeapTuple	tup;
+	List	   *known = NIL;
+	List	   *unknown = NIL;
+	ListCell   *lc;
 
+	/* the functions known already (those the step names) need no scan */
+	foreach(lc, *funcs)
+	{
+		int			hash = (int) GetSysCacheHashValue1(PROCOID, ObjectIdGetDatum(lfirst_oid(lc)));
+
+		known = lappend_int(known, hash);
+		if (list_member_int(as_caller, hash))
+			*rights = list_append_unique_oid(*rights, lfirst_oid(lc));
+	}
+	foreach(lc, hashes)
+		if (!list_member_int(known, lfirst_int(lc)))
+			unknown = list_append_unique_int(unknown, lfirst_int(lc));
+	hashes = unknown;
 	if (hashes == NIL)
 		return;
 	rel = table_open(ProcedureRelationId, AccessShareLock);
@@ -54,8 +73,9 @@ ReadsetFuncsOfHashes(List *hashes, List *as_caller, List **funcs, List **rights)
 		if (oid < FirstNormalObjectId)
 			continue;
 		hash = (int) GetSysCacheHashValue1(PROCOID, ObjectIdGetDatum(oid));
-		if (list_member_int(hashes, hash))
-			*funcs = list_append_unique_oid(*funcs, oid);
+		if (!list_member_int(hashes, hash))
+			continue;
+		*funcs = list_append_unique_oid(*funcs, oid);
 		if (list_member_int(as_caller, hash))
 			*rights = list_append_unique_oid(*rights, oid);
 	}
