@@ -48,13 +48,16 @@ SELECT * FROM eg.run(NULL::text);
 -- none of the above changed the workload
 SELECT step, action FROM eg.explain();
 
--- a quality outside [0,1] fails the run, which changes nothing
+-- a quality outside [0,1] fails the run; only the steps before it are recorded
 SELECT eg.model('m', 'good_train', 'a') IS NOT NULL AS defined;
 SELECT eg.aggregate('q', 'SELECT 1.5 AS s FROM m', quality_of => 'm') IS NOT NULL AS defined;
-SELECT (SELECT count(*) FROM eg.workloads) AS runs, (SELECT count(*) FROM eg.artifacts) AS artifacts \gset
+SELECT (SELECT count(*) FROM eg.workloads) AS runs \gset
 SELECT * FROM eg.run();
-SELECT count(*) = :runs AS no_new_run FROM eg.workloads;
-SELECT count(*) = :artifacts AS no_new_artifact FROM eg.artifacts;
+SELECT count(*) - :runs AS new_runs FROM eg.workloads;
+SELECT string_agg(step || ' ' || action, ', ' ORDER BY ord) AS recorded
+FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads);
+SELECT a.quality AS m_quality FROM eg.artifacts a JOIN eg.workload_steps s ON s.artifact = a.id
+WHERE s.workload = (SELECT max(id) FROM eg.workloads) AND s.step = 'm';
 
 -- malformed ids
 SELECT 'xyz'::eg.artifact_id;
@@ -79,13 +82,16 @@ SELECT count(*) >= 0 AS can_see_view FROM eg.artifacts;
 RESET ROLE;
 DROP ROLE eg_nobody;
 
--- a step that fails at run time: the error names the step, nothing is kept
+-- a step that fails at run time: the error names the step; the steps
+-- before it are recorded, the session keeps no table
 SELECT eg.begin();
 SELECT eg.dataset('fine', 'SELECT a FROM e') IS NOT NULL AS defined;
 SELECT eg.dataset('boom', 'SELECT 1 / (a - a) AS x FROM fine') IS NOT NULL AS defined;
 SELECT (SELECT count(*) FROM eg.workloads) AS runs \gset
 SELECT * FROM eg.run();
-SELECT count(*) = :runs AS no_new_run FROM eg.workloads;
+SELECT count(*) - :runs AS new_runs FROM eg.workloads;
+SELECT string_agg(step || ' ' || action, ', ' ORDER BY ord) AS recorded
+FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads);
 SELECT count(*) AS leftover_tables FROM pg_class WHERE relname IN ('fine', 'boom') AND relpersistence = 't';
 -- and the workload still runs what does not fail
 SELECT step, action FROM eg.run('fine');

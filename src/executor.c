@@ -499,54 +499,80 @@ ExecErrorCallback(void *arg)
 	errcontext("eg.run step \"%s\"", ((EgStep *) arg)->name);
 }
 
-/* Execute the plan; replans when a load fails. */
-static void
-ExecRunPlan(RunState *rs)
+/* One step of the plan for eg_try_subxact: its action, and whether to replan. */
+typedef struct ExecStepArg
 {
+	RunState   *rs;
+	EgStep	   *step;
+	bool		replan;			/* out: its load failed */
+} ExecStepArg;
+
+/* Take step's planned action. */
+static void
+ExecStep(void *arg)
+{
+	ExecStepArg *a = (ExecStepArg *) arg;
+	RunState   *rs = a->rs;
+	EgStep	   *step = a->step;
+	int			i = step->index;
 	ErrorContextCallback errcb;
 
 	errcb.callback = ExecErrorCallback;
+	errcb.arg = step;
 	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	switch (rs->actions[i])
+	{
+		case EG_ACT_COMPUTE:
+			ExecCompute(rs, step);
+			break;
+		case EG_ACT_LOAD:
+			if (!ExecLoad(rs, step))
+			{
+				rs->vertices[i].load = -1;
+				a->replan = true;
+			}
+			break;
+		case EG_ACT_LIVE:
+			rs->relids[i] = RangeVarGetRelid(makeRangeVar("pg_temp", step->name, -1), NoLock, false);
+			rs->done[i] = EG_ACT_LIVE;
+			break;
+		case EG_ACT_PRUNED:
+			break;
+	}
+	error_context_stack = errcb.previous;
+}
+
+/*
+ * Execute the plan, each step in a subtransaction of its own; replans when
+ * a load fails.  Returns the error of the step that failed (the steps
+ * before it done), or NULL.
+ */
+static ErrorData *
+ExecRunPlan(RunState *rs)
+{
 	for (;;)
 	{
-		bool		replan = false;
+		ExecStepArg a = {rs, NULL, false};
 
 		exec_plan(rs);
-		for (int i = 0; i < rs->n && !replan; i++)
+		for (int i = 0; i < rs->n && !a.replan; i++)
 		{
-			EgStep	   *step = rs->wl->steps[i];
+			ErrorData  *edata;
 
-			if (rs->done[i] != EG_ACT_PRUNED)
+			if (rs->done[i] != EG_ACT_PRUNED || rs->actions[i] == EG_ACT_PRUNED)
 				continue;
-			errcb.arg = step;
-			error_context_stack = &errcb;
-			switch (rs->actions[i])
-			{
-				case EG_ACT_COMPUTE:
-					ExecCompute(rs, step);
-					break;
-				case EG_ACT_LOAD:
-					if (!ExecLoad(rs, step))
-					{
-						rs->vertices[i].load = -1;
-						replan = true;
-					}
-					break;
-				case EG_ACT_LIVE:
-					rs->relids[i] = RangeVarGetRelid(makeRangeVar("pg_temp", step->name, -1), NoLock, false);
-					rs->done[i] = EG_ACT_LIVE;
-					break;
-				case EG_ACT_PRUNED:
-					break;
-			}
-			error_context_stack = errcb.previous;
+			a.step = rs->wl->steps[i];
+			edata = eg_try_subxact(ExecStep, &a);
+			if (edata != NULL)
+				return edata;
 			if (rs->done[i] != EG_ACT_PRUNED && eg_progress)
 				ereport(NOTICE,
-						(errmsg("step \"%s\" %s in %.3f s", step->name,
+						(errmsg("step \"%s\" %s in %.3f s", a.step->name,
 								planner_action_name(rs->done[i]), rs->seconds[i])));
 		}
-		if (!replan)
-			break;
+		if (!a.replan)
+			return NULL;
 	}
 }
 
@@ -614,16 +640,15 @@ ExecLineage(RunState *rs, GraphStep *gs, int i, bool funcs)
 }
 
 /*
- * Merge the run into the graph; returns the workload's id in the graph.  At
- * REPEATABLE READ or SERIALIZABLE a background worker merges it, and
- * forgets the failed loads, in its own transaction (graph_worker.c): 0.
+ * The run's steps as the graph records them; *saved: the seconds that
+ * loading saved against computing.
  */
-static int64
-ExecRecord(RunState *rs, TimestampTz started, double seconds)
+static GraphStep *
+ExecGraphSteps(RunState *rs, double *saved)
 {
 	GraphStep  *gs = palloc0(sizeof(GraphStep) * rs->n);
-	double		saved = 0;
 
+	*saved = 0;
 	for (int i = 0; i < rs->n; i++)
 	{
 		EgStep	   *step = rs->wl->steps[i];
@@ -672,40 +697,128 @@ ExecRecord(RunState *rs, TimestampTz started, double seconds)
 		g->lineage_funcs = ExecLineage(rs, gs, i, true);
 		g->role = step->role_bound ? GetUserId() : InvalidOid;
 		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
-			saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
+			*saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}
 	/* qualities: an aggregate scores its model */
 	for (int i = 0; i < rs->n; i++)
 		if (rs->quality[i] >= 0)
 			gs[workload_find(rs->wl, rs->wl->steps[i]->quality_of)->index].quality = rs->quality[i];
 	ExecPotentialAndRecreation(rs, gs);
+	return gs;
+}
+
+/*
+ * Merge the run into the graph; returns the workload's id in the graph.  At
+ * REPEATABLE READ or SERIALIZABLE a background worker merges it, and
+ * forgets the failed loads, in its own transaction (graph_worker.c): 0.
+ */
+static int64
+ExecRecord(RunState *rs, TimestampTz started, double seconds)
+{
+	double		saved;
+	GraphStep  *gs = ExecGraphSteps(rs, &saved);
+
 	if (IsolationUsesXactSnapshot())
 	{
 		graph_record_in_worker(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
-							   Max(saved, 0), rs->failed);
+							   Max(saved, 0), rs->failed, NULL, 0);
 		return 0;
 	}
 	return graph_record_run(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
 							Max(saved, 0));
 }
 
+/* The run's computed, reusable tables: candidates for the store; sets *n. */
+static MatInput *
+ExecCandidates(RunState *rs, int *n)
+{
+	MatInput   *cands = palloc(sizeof(MatInput) * rs->n);
+
+	*n = 0;
+	for (int i = 0; i < rs->n; i++)
+	{
+		if (rs->done[i] != EG_ACT_COMPUTE || !rs->wl->steps[i]->reusable)
+			continue;
+		cands[*n].id = rs->wl->steps[i]->id;
+		cands[*n].relid = rs->relids[i];
+		(*n)++;
+	}
+	return cands;
+}
+
+/* What ExecSaveCompleted needs, for eg_try_subxact. */
+typedef struct ExecSaveArg
+{
+	RunState   *rs;
+	TimestampTz started;
+	double		seconds;
+} ExecSaveArg;
+
+/*
+ * Record the steps a failed run completed, and offer its computed tables
+ * to the materializer, from a background worker that commits: the user's
+ * transaction is about to abort (graph_worker.c).
+ */
+static void
+ExecSaveCompleted(void *arg)
+{
+	ExecSaveArg *a = (ExecSaveArg *) arg;
+	RunState   *rs = a->rs;
+	double		saved;
+	GraphStep  *gs = ExecGraphSteps(rs, &saved);
+	int			n = 0;
+	int			ncands;
+	MatInput   *cands = ExecCandidates(rs, &ncands);
+
+	for (int i = 0; i < rs->n; i++)
+		if (rs->done[i] != EG_ACT_PRUNED)
+			gs[n++] = gs[i];
+	if (eg_progress)
+		ereport(NOTICE,
+				(errmsg("eg.run failed: saving the %d step%s completed before the error",
+						n, n == 1 ? "" : "s")));
+	graph_record_in_worker(rs->wl->name, GetUserId(), gs, n, a->started, a->seconds,
+						   Max(saved, 0), rs->failed, cands, ncands);
+}
+
+/*
+ * After a step failed with edata, save what completed before it, unless
+ * there is nothing, or the run was cancelled (a cancel stops at once), or
+ * this transaction wrote the graph before (the worker would wait for it).
+ * Never an error: what goes wrong is a WARNING, and edata stays the error.
+ */
+static void
+ExecSave(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
+{
+	ExecSaveArg a = {rs, started, seconds};
+	bool		any = false;
+	ErrorData  *failed;
+
+	for (int i = 0; i < rs->n; i++)
+		any |= rs->done[i] != EG_ACT_PRUNED;
+	if (!any || edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		return;
+	if (graph_lock_held())
+	{
+		ereport(NOTICE,
+				(errmsg("the steps completed before the error are not saved"),
+				 errdetail("This transaction recorded a run before; its records end with it.")));
+		return;
+	}
+	failed = eg_try_subxact(ExecSaveCompleted, &a);
+	if (failed != NULL)
+		ereport(WARNING,
+				(errmsg("could not save the steps completed before the error: %s",
+						failed->message)));
+}
+
 /* Hand the run's computed, reusable tables to the materializer. */
 static void
 ExecMaterialize(RunState *rs, int64 workload)
 {
-	MatInput   *cands = palloc(sizeof(MatInput) * rs->n);
-	int			n = 0;
+	int			n;
+	MatInput   *cands = ExecCandidates(rs, &n);
 
-	for (int i = 0; i < rs->n; i++)
-	{
-		EgStep	   *step = rs->wl->steps[i];
-
-		if (rs->done[i] != EG_ACT_COMPUTE || !step->reusable)
-			continue;
-		cands[n].id = step->id;
-		cands[n].relid = rs->relids[i];
-		n++;
-	}
 	(void) materializer_run(cands, n, workload);
 }
 
@@ -724,12 +837,18 @@ ExecRun(FunctionCallInfo fcinfo)
 	TimestampTz started = GetCurrentTimestamp();
 	instr_time	start;
 	RunState   *rs;
+	ErrorData  *edata;
 
 	InitMaterializedSRF(fcinfo, 0);
 	INSTR_TIME_SET_CURRENT(start);
 	eg_spi_connect();
 	rs = exec_prepare(exec_targets(fcinfo));
-	ExecRunPlan(rs);
+	edata = ExecRunPlan(rs);
+	if (edata != NULL)
+	{
+		ExecSave(rs, started, ExecSince(start), edata);
+		ReThrowError(edata);
+	}
 	/*
 	 * The first write to eg's tables: graph_lock first.  At REPEATABLE READ
 	 * or SERIALIZABLE the worker that merges the run takes it (the run's

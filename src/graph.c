@@ -242,6 +242,17 @@ graph_lock(void)
 	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(GRAPH_LOCK_KEY));
 }
 
+/* Whether this transaction holds graph_lock (it wrote the graph already). */
+bool
+graph_lock_held(void)
+{
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (GRAPH_LOCK_KEY >> 32),
+						 (uint32) GRAPH_LOCK_KEY, 1);
+	return LockHeldByMe(&tag, ExclusiveLock);
+}
+
 /* The operation kind as eg.operation spells it. */
 static const char *
 GraphOpKindName(GraphOpKind kind)

@@ -10,6 +10,7 @@
 #include "utils/array.h"
 
 #include "eg.h"
+#include "materializer.h"
 #include "planner.h"
 #include "workload.h"
 
@@ -107,6 +108,7 @@ typedef struct GraphModel
 } GraphModel;
 
 extern void graph_lock(void);
+extern bool graph_lock_held(void);
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
 extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);
@@ -134,10 +136,10 @@ typedef struct GraphReadSet
 extern bool graph_has_read_sets(void);
 extern List *graph_read_sets(const EgId *key);
 
-/* graph_worker.c: merging a run from a background worker */
+/* graph_worker.c: merging a run (and storing its tables) from a background worker */
 extern void graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 								   TimestampTz started, double seconds, double saved,
-								   List *failed);
+								   List *failed, MatInput *cands, int ncands);
 extern PGDLLEXPORT void eg_graph_worker(Datum arg);
 
 #endif							/* EG_GRAPH_H */

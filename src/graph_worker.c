@@ -16,6 +16,12 @@
  * reader.  The session takes no graph_lock itself: the worker takes it, and
  * the session holds no row of eg's tables the worker could wait for.
  *
+ * The same worker saves what a failed run completed (executor.c): the
+ * user's transaction will abort, so the steps that ran before the failing
+ * one are recorded by the worker, and their tables, which only the session
+ * can read, are sent to it through a shared-memory queue (table_queue.c)
+ * for the materializer to run there, with the session's settings of eg.
+ *
  * The record is the run's whether or not the user's transaction commits
  * (README, isolation levels).  No worker free (max_worker_processes): the
  * run is not recorded, with a NOTICE; the worker failing: a WARNING in the
@@ -29,6 +35,8 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "storage/dsm.h"
+#include "storage/proc.h"
+#include "storage/shm_mq.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -36,6 +44,8 @@
 
 #include "graph.h"
 #include "ident.h"
+#include "spi.h"
+#include "table_queue.h"
 #include "worker.h"
 
 /* The worker gives up on a lock it waited for this long (a GUC value). */
@@ -43,6 +53,14 @@
 
 /* Room for the worker's error message in the segment. */
 #define GRAPH_WORKER_ERROR_LEN 1024
+
+/* Bytes of the queue that hands the run's tables over. */
+#define GRAPH_WORKER_QUEUE_SIZE (1024 * 1024)
+
+/* eg's settings the materializer reads: the worker takes the session's. */
+static const char *const GraphWorkerSettings[] = {
+	"eg.budget", "eg.materializer", "eg.alpha", "eg.compression_level"
+};
 
 /* What the worker did (GraphWorkerShared.state). */
 typedef enum GraphWorkerState
@@ -57,6 +75,8 @@ typedef struct GraphWorkerShared
 {
 	GraphWorkerState state;
 	char		error[GRAPH_WORKER_ERROR_LEN];
+	int			ntables;		/* tables to receive through the queue */
+	Size		queue;			/* offset of the queue, if ntables > 0 */
 	int			len;			/* bytes of data */
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } GraphWorkerShared;
@@ -70,6 +90,7 @@ typedef struct GraphWorkerRun
 	double		seconds;
 	double		saved;
 	List	   *failed;			/* EgId * */
+	const char *settings[lengthof(GraphWorkerSettings)];
 	int			n;
 	GraphStep  *steps;
 } GraphWorkerRun;
@@ -209,6 +230,8 @@ GraphGetRun(StringInfo buf)
 		GraphGetId(buf, id);
 		run->failed = lappend(run->failed, id);
 	}
+	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
+		run->settings[i] = GraphGetString(buf);
 	run->n = (int) pq_getmsgint(buf, 4);
 	run->steps = palloc0(sizeof(GraphStep) * Max(run->n, 1));
 	for (int i = 0; i < run->n; i++)
@@ -217,22 +240,39 @@ GraphGetRun(StringInfo buf)
 	return run;
 }
 
+/* Send the run's tables to the worker through the queue, then the end. */
+static void
+GraphSendTables(GraphWorkerShared *shared, dsm_segment *seg,
+				BackgroundWorkerHandle *handle, MatInput *cands, int ncands)
+{
+	shm_mq_handle *mqh = shm_mq_attach((shm_mq *) ((char *) shared + shared->queue),
+									   seg, handle);
+
+	for (int i = 0; i < ncands; i++)
+		if (!tq_send_table(mqh, &cands[i].id, cands[i].relid))
+			break;
+	tq_send_end(mqh);
+	shm_mq_detach(mqh);
+}
+
 /*
  * Merge a finished run into the graph from a background worker and wait
- * for it to commit: graph_record_run's arguments (role: the run's), and the
- * failed loads to forget (EgId *).  For transactions at REPEATABLE READ or
- * SERIALIZABLE; the caller holds no graph_lock.  Never an error of the
+ * for it to commit: graph_record_run's arguments (role: the run's), the
+ * failed loads to forget (EgId *), and the run's computed tables for the
+ * materializer to consider there (cands; ncands 0: the materializer does
+ * not run).  The caller holds no graph_lock.  Never an error of the
  * worker's: a NOTICE if no worker could start, a WARNING if it failed.
  */
 void
 graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 					   TimestampTz started, double seconds, double saved,
-					   List *failed)
+					   List *failed, MatInput *cands, int ncands)
 {
 	StringInfoData buf;
 	dsm_segment *seg;
-	GraphWorkerShared *shared;
-	bool		ran;
+	GraphWorkerShared *shared = NULL;
+	BackgroundWorkerHandle *handle = NULL;
+	Size		queue;
 	ListCell   *lc;
 
 	initStringInfo(&buf);
@@ -244,25 +284,34 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 	pq_sendint32(&buf, list_length(failed));
 	foreach(lc, failed)
 		GraphPutId(&buf, (EgId *) lfirst(lc));
+	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
+		GraphPutString(&buf, GetConfigOption(GraphWorkerSettings[i], false, false));
 	pq_sendint32(&buf, n);
 	for (int i = 0; i < n; i++)
 		GraphPutStep(&buf, &steps[i]);
 
-	seg = dsm_create(add_size(offsetof(GraphWorkerShared, data), buf.len),
+	queue = MAXALIGN(add_size(offsetof(GraphWorkerShared, data), buf.len));
+	seg = dsm_create(add_size(queue, ncands > 0 ? GRAPH_WORKER_QUEUE_SIZE : 0),
 					 DSM_CREATE_NULL_IF_MAXSEGMENTS);
 	if (seg != NULL)
 	{
 		shared = dsm_segment_address(seg);
 		shared->state = GWS_NEW;
 		shared->error[0] = '\0';
+		shared->ntables = ncands;
+		shared->queue = queue;
 		shared->len = buf.len;
 		memcpy(shared->data, buf.data, buf.len);
 		pfree(buf.data);
+		if (ncands > 0)
+			shm_mq_set_sender(shm_mq_create((char *) shared + queue, GRAPH_WORKER_QUEUE_SIZE),
+							  MyProc);
+		handle = worker_start("eg graph", "eg graph recording a run", "eg_graph_worker",
+							  UInt32GetDatum(dsm_segment_handle(seg)));
 	}
-	ran = seg != NULL &&
-		worker_run("eg graph", "eg graph recording a run", "eg_graph_worker",
-				   UInt32GetDatum(dsm_segment_handle(seg)));
-	if (!ran)
+	if (handle != NULL && ncands > 0)
+		GraphSendTables(shared, seg, handle, cands, ncands);
+	if (handle == NULL || !worker_wait(handle))
 	{
 		ereport(NOTICE,
 				(errmsg("the run was not recorded in the experiment graph"),
@@ -282,6 +331,33 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 				 errdetail("The background worker recording it exited early."),
 				 errhint("The server log of the \"eg graph\" worker has more.")));
 	dsm_detach(seg);
+}
+
+/* Worker: receive the run's tables into temp tables of its own. */
+static MatInput *
+GraphReceiveTables(GraphWorkerShared *shared, dsm_segment *seg, int *n)
+{
+	shm_mq	   *mq = (shm_mq *) ((char *) shared + shared->queue);
+	shm_mq_handle *mqh;
+	MatInput   *cands = palloc(sizeof(MatInput) * Max(shared->ntables, 1));
+
+	*n = 0;
+	if (shared->ntables == 0)
+		return cands;
+	shm_mq_set_receiver(mq, MyProc);
+	mqh = shm_mq_attach(mq, seg, NULL);
+	eg_spi_connect();
+	while (*n < shared->ntables)
+	{
+		cands[*n].relid = tq_receive_table(mqh, psprintf("eg_run_table_%d", *n),
+										   &cands[*n].id);
+		if (!OidIsValid(cands[*n].relid))
+			break;
+		(*n)++;
+	}
+	eg_spi_finish();
+	shm_mq_detach(mqh);
+	return cands;
 }
 
 /* Worker: merge the run in segment arg into the graph, then commit. */
@@ -310,6 +386,9 @@ eg_graph_worker(Datum arg)
 	{
 		StringInfoData buf;
 		GraphWorkerRun *run;
+		MatInput   *cands;
+		int			ncands;
+		int64		workload;
 
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
@@ -317,10 +396,15 @@ eg_graph_worker(Datum arg)
 		buf.len = buf.maxlen = shared->len;
 		buf.cursor = 0;
 		run = GraphGetRun(&buf);
+		for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
+			SetConfigOption(GraphWorkerSettings[i], run->settings[i], PGC_SUSET, PGC_S_SESSION);
+		cands = GraphReceiveTables(shared, seg, &ncands);
 		graph_lock();
 		graph_forget_unstored(run->failed);
-		(void) graph_record_run(run->name, run->role, run->steps, run->n,
-								run->started, run->seconds, run->saved);
+		workload = graph_record_run(run->name, run->role, run->steps, run->n,
+									run->started, run->seconds, run->saved);
+		if (shared->ntables > 0)
+			(void) materializer_run(cands, ncands, workload);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 		shared->state = GWS_DONE;

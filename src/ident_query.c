@@ -37,7 +37,6 @@
 #include "postgres.h"
 
 #include "access/gin.h"
-#include "access/xact.h"
 #include "catalog/heap.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
@@ -50,12 +49,12 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
-#include "utils/resowner.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
 #include "ident.h"
 #include "ident_internal.h"
+#include "spi.h"
 
 /* Collected while walking an analysed query. */
 typedef struct IdentWalk
@@ -256,6 +255,23 @@ IdentAnalyseOnce(SelectStmt *stmt, const char *query)
 	return parse_analyze_fixedparams(raw, query, NULL, 0, NULL);
 }
 
+/* IdentAnalyse's attempt without stand-ins, for eg_try_subxact. */
+typedef struct IdentAttempt
+{
+	SelectStmt *stmt;
+	const char *query;
+	Query	   *analysed;
+} IdentAttempt;
+
+/* Analyse a copy of the statement (analysis may scribble on its input). */
+static void
+IdentAnalyseCopy(void *arg)
+{
+	IdentAttempt *a = (IdentAttempt *) arg;
+
+	a->analysed = IdentAnalyseOnce(copyObject(a->stmt), a->query);
+}
+
 /*
  * Parse-analyse a step's SELECT.  A string constant naming an input step
  * where a regclass is taken names the step's table, which need not exist
@@ -266,38 +282,16 @@ IdentAnalyseOnce(SelectStmt *stmt, const char *query)
 static Query *
 IdentAnalyse(SelectStmt *stmt, const char *query, List *inputs)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	Query	   *volatile analysed = NULL;
+	IdentAttempt a = {stmt, query, NULL};
+	ErrorData  *edata;
 
 	if (inputs == NIL)
 		return IdentAnalyseOnce(stmt, query);
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		/* analysis may scribble on its input: keep stmt for the retry */
-		analysed = IdentAnalyseOnce(copyObject(stmt), query);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		if (edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
-			ReThrowError(edata);
-	}
-	PG_END_TRY();
-	if (analysed != NULL)
-		return analysed;
+	edata = eg_try_subxact(IdentAnalyseCopy, &a);
+	if (edata == NULL)
+		return a.analysed;
+	if (edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
+		ReThrowError(edata);
 	(void) IdentStepStringsWalker((Node *) stmt, inputs);
 	return IdentAnalyseOnce(stmt, query);
 }

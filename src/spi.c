@@ -21,10 +21,12 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 #include "eg.h"
@@ -247,4 +249,38 @@ void
 eg_spi_free_result(void)
 {
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Run fn(arg) in a subtransaction of its own.  Returns NULL when it
+ * succeeded (the subtransaction is then part of the caller's), else the
+ * error it raised, copied into the caller's memory context, after rolling
+ * the subtransaction back: the caller rethrows it or goes on.  The caller's
+ * memory context and resource owner are current again either way.
+ */
+ErrorData *
+eg_try_subxact(void (*fn) (void *arg), void *arg)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return edata;
 }

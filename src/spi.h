@@ -61,4 +61,7 @@ extern void eg_spi_free_result(void);
 extern int	eg_spi_pin_search_path(void);
 extern void eg_spi_unpin_search_path(int nest);
 
+/* Run a function in a subtransaction; its error, or NULL. */
+extern ErrorData *eg_try_subxact(void (*fn) (void *arg), void *arg);
+
 #endif							/* EG_SPI_H */

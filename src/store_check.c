@@ -48,7 +48,6 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -423,6 +422,25 @@ CheckChunkUsers(CheckState *cs, const uint8 *key, const char *problem,
 	eg_spi_free_result();
 }
 
+/* CheckFetchChunk's read, for eg_try_subxact. */
+typedef struct CheckFetch
+{
+	const uint8 *key;
+	bytea	   *data;			/* NULL: the chunk is gone */
+} CheckFetch;
+
+/* Read the chunk's data (detoasted) into the current context. */
+static void
+CheckFetchData(void *arg)
+{
+	CheckFetch *f = (CheckFetch *) arg;
+	Datum		args[1] = {StoreKeyDatum(f->key)};
+
+	if (CheckExec(&check_stmts[CK_CHUNK_DATA], args) == 1)
+		f->data = DatumGetByteaPCopy(eg_spi_get_notnull(0, "data"));
+	eg_spi_free_result();
+}
+
 /*
  * Read chunk key's data (detoasted, in the current context) in a
  * subtransaction; NULL with *err set if it cannot be read or is gone.
@@ -430,43 +448,21 @@ CheckChunkUsers(CheckState *cs, const uint8 *key, const char *problem,
 static bytea *
 CheckFetchChunk(const uint8 *key, char **err)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	Datum		args[1] = {StoreKeyDatum(key)};
-	bytea	   *volatile data = NULL;
+	CheckFetch	f = {key, NULL};
+	ErrorData  *edata = eg_try_subxact(CheckFetchData, &f);
 
 	*err = NULL;
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
+	if (edata != NULL)
 	{
-		if (CheckExec(&check_stmts[CK_CHUNK_DATA], args) == 1)
-			data = DatumGetByteaPCopy(eg_spi_get_notnull(0, "data"));
-		else
-			*err = "the chunk went away during the check";
-		eg_spi_free_result();
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
 		if (edata->sqlerrcode != ERRCODE_DATA_CORRUPTED &&
 			edata->sqlerrcode != ERRCODE_INDEX_CORRUPTED)
 			ReThrowError(edata);
 		*err = psprintf("its data cannot be read: %s", edata->message);
-		data = NULL;
+		return NULL;
 	}
-	PG_END_TRY();
-	return data;
+	if (f.data == NULL)
+		*err = "the chunk went away during the check";
+	return f.data;
 }
 
 /*

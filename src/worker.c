@@ -22,13 +22,11 @@
 
 /*
  * Start worker function (of this library) with argument arg, connected to
- * this database, and wait until it exits.  False if no worker could be
- * started (max_worker_processes reached, or not under a postmaster) or the
- * postmaster died; true once it exited, whatever it did.  Interruptible:
- * a cancel while waiting is an error here; the worker goes on.
+ * this database; its handle, or NULL if no worker could be started
+ * (max_worker_processes reached, or not under a postmaster).
  */
-bool
-worker_run(const char *type, const char *name, const char *function, Datum arg)
+BackgroundWorkerHandle *
+worker_start(const char *type, const char *name, const char *function, Datum arg)
 {
 	BackgroundWorker worker;
 	BackgroundWorkerHandle *handle;
@@ -45,8 +43,28 @@ worker_run(const char *type, const char *name, const char *function, Datum arg)
 	memcpy(worker.bgw_extra, &MyDatabaseId, sizeof(Oid));
 	worker.bgw_notify_pid = MyProcPid;
 	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
-		return false;
+		return NULL;
+	return handle;
+}
+
+/*
+ * Wait until a worker started by worker_start exits: true once it did,
+ * whatever it did, false if the postmaster died.  Interruptible: a cancel
+ * while waiting is an error here; the worker goes on.
+ */
+bool
+worker_wait(BackgroundWorkerHandle *handle)
+{
 	return WaitForBackgroundWorkerShutdown(handle) == BGWH_STOPPED;
+}
+
+/* worker_start, then worker_wait; false if either failed. */
+bool
+worker_run(const char *type, const char *name, const char *function, Datum arg)
+{
+	BackgroundWorkerHandle *handle = worker_start(type, name, function, arg);
+
+	return handle != NULL && worker_wait(handle);
 }
 
 /* In a worker started by worker_run: take signals, connect to the database. */

@@ -5,6 +5,11 @@
 #ifndef EG_WORKER_H
 #define EG_WORKER_H
 
+#include "postmaster/bgworker.h"
+
+extern BackgroundWorkerHandle *worker_start(const char *type, const char *name,
+											const char *function, Datum arg);
+extern bool worker_wait(BackgroundWorkerHandle *handle);
 extern bool worker_run(const char *type, const char *name, const char *function,
 					   Datum arg);
 extern void worker_connect(void);

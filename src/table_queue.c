@@ -1,0 +1,265 @@
+/*
+ * table_queue.c - handing a session's temp tables to a background worker.
+ *
+ * A step's table is a temp table: only its session can read it.  When the
+ * materializer must run outside the session's transaction (the steps that
+ * completed before a step failed are stored by a worker that commits,
+ * graph_worker.c), the session sends each table's rows through a
+ * shared-memory queue and the worker writes them into a temp table of its
+ * own, which the store then reads as usual.
+ *
+ * The messages, in order, per table: a header (TQ_TABLE, the artifact id,
+ * the live columns: name, type, typmod, collation), one message per row (a
+ * MinimalTuple of those columns, out-of-line values inlined, since the
+ * receiver cannot read the sender's TOAST table), and an empty message; a
+ * last header of kind TQ_END closes the stream.  A receiver that sees the
+ * queue detached before TQ_END fails: a table is never half received.
+ */
+#include "postgres.h"
+
+#include "access/detoast.h"
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "spi.h"
+#include "table_queue.h"
+
+/* The kind of a header message. */
+#define TQ_TABLE	'T'
+#define TQ_END		'Z'
+
+/* Whether a column's values mean the same in another backend. */
+static bool
+TqTransferable(Form_pg_attribute att)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(att->atttypid));
+	Oid			nsp;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", att->atttypid);
+	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+	ReleaseSysCache(tup);
+	/* anonymous record types are registered per backend, temp types too */
+	return att->atttypid != RECORDOID && att->atttypid != RECORDARRAYOID &&
+		!isAnyTempNamespace(nsp);
+}
+
+/* The live columns of a tuple descriptor, as a descriptor of their own. */
+static TupleDesc
+TqLiveColumns(TupleDesc desc, int *map)
+{
+	int			n = 0;
+	TupleDesc	live;
+
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			map[n++] = i;
+	live = CreateTemplateTupleDesc(n);
+	for (int j = 0; j < n; j++)
+		TupleDescCopyEntry(live, j + 1, desc, map[j] + 1);
+	return live;
+}
+
+/* Send one message; false if the receiver is gone. */
+static bool
+TqSend(shm_mq_handle *mqh, const void *data, Size len)
+{
+	return shm_mq_send(mqh, len, data, false, true) == SHM_MQ_SUCCESS;
+}
+
+/* Send a table's header: its artifact id and columns. */
+static bool
+TqSendHeader(shm_mq_handle *mqh, const EgId *id, TupleDesc live)
+{
+	StringInfoData buf;
+	bool		ok;
+
+	initStringInfo(&buf);
+	pq_sendbyte(&buf, TQ_TABLE);
+	pq_sendbytes(&buf, (const char *) id->bytes, EG_ID_LEN);
+	pq_sendint32(&buf, live->natts);
+	for (int i = 0; i < live->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(live, i);
+
+		pq_sendstring(&buf, NameStr(att->attname));
+		pq_sendint32(&buf, att->atttypid);
+		pq_sendint32(&buf, att->atttypmod);
+		pq_sendint32(&buf, att->attcollation);
+	}
+	ok = TqSend(mqh, buf.data, buf.len);
+	pfree(buf.data);
+	return ok;
+}
+
+/*
+ * Send relation relid's rows as artifact id; false if the receiver went
+ * away.  A table with a column another backend cannot read is not sent.
+ */
+bool
+tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int		   *map = palloc(sizeof(int) * Max(desc->natts, 1));
+	TupleDesc	live = TqLiveColumns(desc, map);
+	Datum	   *values = palloc(sizeof(Datum) * Max(live->natts, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(live->natts, 1));
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "eg table queue row",
+												 ALLOCSET_DEFAULT_SIZES);
+	Snapshot	snapshot;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	bool		ok = true;
+
+	for (int j = 0; j < live->natts; j++)
+		ok &= TqTransferable(TupleDescAttr(live, j));
+	if (!ok || !TqSendHeader(mqh, id, live))
+	{
+		table_close(rel, AccessShareLock);
+		return !ok;
+	}
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = table_beginscan(rel, snapshot, 0, NULL);
+	slot = table_slot_create(rel, NULL);
+	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		MemoryContext old = MemoryContextSwitchTo(rowcxt);
+		MinimalTuple mt;
+
+		slot_getallattrs(slot);
+		for (int j = 0; j < live->natts; j++)
+		{
+			Datum		v = slot->tts_values[map[j]];
+
+			nulls[j] = slot->tts_isnull[map[j]];
+			if (!nulls[j] && TupleDescAttr(live, j)->attlen == -1 &&
+				VARATT_IS_EXTERNAL(DatumGetPointer(v)))
+				v = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
+			values[j] = v;
+		}
+		mt = heap_form_minimal_tuple(live, values, nulls);
+		ok = TqSend(mqh, mt, mt->t_len);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+		CHECK_FOR_INTERRUPTS();
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	MemoryContextDelete(rowcxt);
+	return ok && TqSend(mqh, "", 0);
+}
+
+/* Send the end of the stream. */
+void
+tq_send_end(shm_mq_handle *mqh)
+{
+	char		end = TQ_END;
+
+	(void) TqSend(mqh, &end, 1);
+}
+
+/* Receive one message; an error if the sender went away. */
+static void *
+TqReceive(shm_mq_handle *mqh, Size *len)
+{
+	void	   *data;
+
+	if (shm_mq_receive(mqh, len, &data, false) != SHM_MQ_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the session handing over its tables went away")));
+	return data;
+}
+
+/* CREATE TEMP TABLE name with the columns of a header in buf; its oid. */
+static Oid
+TqCreateTable(StringInfo buf, const char *name)
+{
+	int			natts = (int) pq_getmsgint(buf, 4);
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TEMP TABLE %s (", quote_identifier(name));
+	for (int i = 0; i < natts; i++)
+	{
+		const char *col = pq_getmsgstring(buf);
+		Oid			typid = (Oid) pq_getmsgint(buf, 4);
+		int32		typmod = (int32) pq_getmsgint(buf, 4);
+		Oid			collid = (Oid) pq_getmsgint(buf, 4);
+
+		appendStringInfo(&sql, "%s%s %s", i > 0 ? ", " : "", quote_identifier(col),
+						 format_type_with_typemod(typid, typmod));
+		if (OidIsValid(collid) && collid != get_typcollation(typid))
+			appendStringInfo(&sql, " COLLATE %s", generate_collation_name(collid));
+	}
+	appendStringInfoChar(&sql, ')');
+	(void) eg_spi_exec_sql(sql.data, 0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_CALLER);
+	pfree(sql.data);
+	return RangeVarGetRelid(makeRangeVar("pg_temp", pstrdup(name), -1), NoLock, false);
+}
+
+/*
+ * Receive the next table into a new temp table of this backend called
+ * name; returns its oid and sets *id, or InvalidOid at the end of the
+ * stream.  The caller has SPI connected.
+ */
+Oid
+tq_receive_table(shm_mq_handle *mqh, const char *name, EgId *id)
+{
+	StringInfoData buf;
+	Size		len;
+	Relation	rel;
+	Oid			relid;
+	TupleTableSlot *slot;
+	BulkInsertState bistate;
+	CommandId	cid;
+
+	buf.data = TqReceive(mqh, &len);
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 0;
+	if (pq_getmsgbyte(&buf) != TQ_TABLE)
+		return InvalidOid;
+	memcpy(id->bytes, pq_getmsgbytes(&buf, EG_ID_LEN), EG_ID_LEN);
+	relid = TqCreateTable(&buf, name);
+	CommandCounterIncrement();
+	rel = table_open(relid, RowExclusiveLock);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
+	bistate = GetBulkInsertState();
+	cid = GetCurrentCommandId(true);
+	for (;;)
+	{
+		MinimalTuple mt = TqReceive(mqh, &len);
+
+		if (len == 0)
+			break;
+		ExecStoreMinimalTuple(mt, slot, false);
+		table_tuple_insert(rel, slot, cid, 0, bistate);
+		ExecClearTuple(slot);
+		CHECK_FOR_INTERRUPTS();
+	}
+	FreeBulkInsertState(bistate);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, NoLock);
+	CommandCounterIncrement();
+	return relid;
+}
