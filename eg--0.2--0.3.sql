@@ -2,7 +2,8 @@
 --
 -- 0.3: DROP EXTENSION eg (without CASCADE) removes the eg_track triggers
 -- eg put on users' tables (an event trigger before the drop, track.c);
--- artifacts record their read sets (readset.c).
+-- artifacts record their read sets (readset.c); eg.aggregate takes
+-- deterministic, as eg.dataset does.
 
 \echo Use "ALTER EXTENSION eg UPDATE TO '0.3'" to load this file. \quit
 
@@ -26,3 +27,11 @@ ALTER TABLE artifact ADD COLUMN key artifact_id,
     ADD COLUMN read_funcids oid[] NOT NULL DEFAULT '{}';
 UPDATE artifact SET key = id WHERE kind <> 'source';
 CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}' OR read_funcids <> '{}';
+
+-- eg.aggregate(..., deterministic): a new parameter, so a new function.
+DROP FUNCTION aggregate(text, text, text);
+CREATE FUNCTION aggregate(step text, query text, quality_of text DEFAULT NULL,
+                          deterministic bool DEFAULT NULL)
+    RETURNS artifact_id
+    AS 'MODULE_PATHNAME', 'eg_aggregate' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION aggregate(text, text, text, bool) IS 'define a small result; with quality_of, its first value scores that model step';

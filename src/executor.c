@@ -32,9 +32,11 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "tcop/tcopprot.h"
 #include "nodes/makefuncs.h"
 #include "portability/instr_time.h"
 #include "utils/acl.h"
+#include "utils/backend_status.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -82,6 +84,11 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 		int			nelems;
 
 		deconstruct_array(targets, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+		if (nelems == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("no steps given"),
+					 errhint("Name the steps to run, or give no argument to run every step.")));
 		for (int e = 0; e < nelems; e++)
 		{
 			EgStep	   *step;
@@ -251,13 +258,16 @@ ExecReadQuality(EgStep *step, Oid relid)
 	EgColumn   *col = (EgColumn *) linitial(step->columns);
 	bool		isnull;
 	double		q;
+	uint64		rows = ExecSql(psprintf("SELECT CAST(%s AS float8) AS quality FROM pg_temp.%s LIMIT 2",
+										quote_identifier(col->name), quote_identifier(step->name)),
+							   SPI_OK_SELECT);
 
-	if (ExecSql(psprintf("SELECT CAST(%s AS float8) AS quality FROM pg_temp.%s LIMIT 1",
-						 quote_identifier(col->name), quote_identifier(step->name)),
-				SPI_OK_SELECT) == 0)
+	if (rows != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("quality step \"%s\" returned no rows", step->name)));
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("quality step \"%s\" must return one row", step->name),
+				 errdetail(rows == 0 ? "It returned none." : "It returned more than one."),
+				 errhint("Aggregate its rows into one, e.g. with avg().")));
 	q = DatumGetFloat8(eg_spi_get(0, "quality", &isnull));
 	if (isnull || isnan(q) || q < 0 || q > 1)
 		ereport(ERROR,
@@ -414,6 +424,19 @@ ExecOperationWithReads(RunState *rs, EgStep *step, bytea *warm)
 	return reads;
 }
 
+/* Error if a model step's train function returned NULL. */
+static void
+ExecCheckModel(EgStep *step)
+{
+	if (ExecSql(psprintf("SELECT 1 FROM pg_temp.%s WHERE model IS NULL",
+						 quote_identifier(step->name)), SPI_OK_SELECT) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("train function %s returned NULL for model step \"%s\"",
+						format_procedure(step->train), step->name),
+				 errhint("A train function returns the trained model as bytea.")));
+}
+
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
 static void
 ExecCompute(RunState *rs, EgStep *step)
@@ -432,6 +455,8 @@ ExecCompute(RunState *rs, EgStep *step)
 		workload_refresh_id(rs->wl, step, true);
 	before = step->sources;
 	reads = ExecOperationWithReads(rs, step, warm);
+	if (step->kind == EG_STEP_MODEL)
+		ExecCheckModel(step);
 
 	/*
 	 * The next steps must run as the same role, and their names resolve as
@@ -543,6 +568,43 @@ ExecStep(void *arg)
 	error_context_stack = errcb.previous;
 }
 
+/* A model step's training call in words: train('input step', params). */
+static char *
+ExecModelCall(RunState *rs, EgStep *step)
+{
+	char	   *fname = get_func_name(step->train);
+
+	if (fname == NULL)
+		return psprintf("%u(%s)", step->train, rs->wl->steps[step->inputs[0]]->name);
+	return psprintf("%s(%s, %s)",
+					FunctionIsVisible(step->train) ? quote_identifier(fname)
+					: quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
+												 fname),
+					quote_literal_cstr(rs->wl->steps[step->inputs[0]]->name),
+					quote_literal_cstr(DatumGetCString(DirectFunctionCall1(jsonb_out,
+																		   JsonbPGetDatum(step->params)))));
+}
+
+/*
+ * Show in pg_stat_activity which step runs: the ordinal-th of total to
+ * run, and what it does (eg.run restores the statement's text at its end).
+ */
+static void
+ExecReportStep(RunState *rs, EgStep *step, int ordinal, int total)
+{
+	const char *what;
+
+	if (rs->actions[step->index] == EG_ACT_LOAD)
+		what = "loading it from the store";
+	else if (step->kind == EG_STEP_MODEL)
+		what = ExecModelCall(rs, step);
+	else
+		what = step->query;
+	pgstat_report_activity(STATE_RUNNING,
+						   psprintf("eg.run: step \"%s\" (%d/%d): %s", step->name,
+									ordinal, total, what));
+}
+
 /*
  * Execute the plan, each step in a subtransaction of its own; replans when
  * a load fails.  Returns the error of the step that failed (the steps
@@ -554,8 +616,13 @@ ExecRunPlan(RunState *rs)
 	for (;;)
 	{
 		ExecStepArg a = {rs, NULL, false};
+		int			total = 0;
+		int			ordinal = 0;
 
 		exec_plan(rs);
+		for (int i = 0; i < rs->n; i++)
+			total += rs->done[i] == EG_ACT_PRUNED && rs->actions[i] != EG_ACT_PRUNED &&
+				rs->actions[i] != EG_ACT_LIVE;
 		for (int i = 0; i < rs->n && !a.replan; i++)
 		{
 			ErrorData  *edata;
@@ -563,6 +630,8 @@ ExecRunPlan(RunState *rs)
 			if (rs->done[i] != EG_ACT_PRUNED || rs->actions[i] == EG_ACT_PRUNED)
 				continue;
 			a.step = rs->wl->steps[i];
+			if (rs->actions[i] != EG_ACT_LIVE)
+				ExecReportStep(rs, a.step, ++ordinal, total);
 			edata = eg_try_subxact(ExecStep, &a);
 			if (edata != NULL)
 				return edata;
@@ -669,9 +738,7 @@ ExecGraphSteps(RunState *rs, double *saved)
 		g->opkind = step->kind == EG_STEP_MODEL ? GRAPH_OP_TRAIN : GRAPH_OP_QUERY;
 		g->train = step->kind == EG_STEP_MODEL ? step->train : InvalidOid;
 		g->definition = step->kind == EG_STEP_MODEL
-			? psprintf("%s(%s, %s)", format_procedure(step->train),
-					   rs->wl->steps[step->inputs[0]]->name,
-					   DatumGetCString(DirectFunctionCall1(jsonb_out, JsonbPGetDatum(step->params))))
+			? ExecModelCall(rs, step)
 			: step->query;
 		g->key = step->key;
 		g->reads = NIL;
@@ -893,6 +960,7 @@ eg_run(PG_FUNCTION_ARGS)
 	}
 	PG_FINALLY();
 	{
+		pgstat_report_activity(STATE_RUNNING, debug_query_string);
 		workload_set_running(false);
 		track_retry_busy();		/* the next run tries busy tables again */
 	}

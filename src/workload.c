@@ -3,8 +3,9 @@
  *
  * eg.begin/dataset/aggregate/model only record steps; nothing runs until
  * eg.run.  Each step may read earlier steps by name, so definition order is
- * a topological order and a cycle cannot be written; a name must be new in
- * its workload and a step cannot read itself.  Everything is checked when
+ * a topological order and a cycle cannot be written; a step cannot read
+ * itself.  A name defined again replaces its step (workload_redefine.c),
+ * which keeps the order topological.  Everything is checked when
  * the step is defined (query analysis, train function signature), so a bad
  * step fails at once and leaves the workload as it was.
  *
@@ -23,6 +24,7 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
+#include "parser/parse_coerce.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -128,11 +130,24 @@ WorkloadCheckName(EgWorkload *wl, const char *name)
 				(errcode(ERRCODE_NAME_TOO_LONG),
 				 errmsg("step name \"%s\" is too long", name),
 				 errdetail("Step names become table names, at most %d bytes.", WORKLOAD_MAX_NAME)));
-	if (workload_find(wl, name) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("step \"%s\" is already defined in this workload", name),
-				 errhint("Use another name, or start a new workload with eg.begin().")));
+}
+
+/*
+ * NOTICE if a relation of this name is on the search_path, other than a
+ * temp table (which the step's table replaces): later steps read the step
+ * under that name, not the relation.
+ */
+static void
+WorkloadCheckShadow(const char *name)
+{
+	Oid			relid = RelnameGetRelid(name);
+	Oid			nsp = OidIsValid(relid) ? get_rel_namespace(relid) : InvalidOid;
+
+	if (OidIsValid(relid) && !isTempNamespace(nsp))
+		ereport(NOTICE,
+				(errmsg("step \"%s\" hides relation %s from the steps after it", name,
+						quote_qualified_identifier(get_namespace_name(nsp), name)),
+				 errhint("Later steps read the step by this name; to read the relation, qualify it with its schema.")));
 }
 
 /* The shapes (names and columns) of the workload's steps, for analysis. */
@@ -224,10 +239,16 @@ workload_reanalyze(EgWorkload *wl, EgStep *step)
 	MemoryContextSwitchTo(old);
 }
 
-/* Append a new step (already checked) to the workload; returns its id. */
+/*
+ * Add a step (already checked, its inputs linked) to the workload: a new
+ * name is appended, a known one replaced (workload_redefine.c); returns
+ * its id.
+ */
 static EgId *
-WorkloadAppend(EgWorkload *wl, EgStep *step)
+WorkloadAdd(EgWorkload *wl, EgStep *step)
 {
+	if (workload_find(wl, step->name) != NULL)
+		return workload_redefine(wl, step);
 	step->index = wl->nsteps;
 	workload_refresh_id(wl, step, false);
 	if (wl->steps == NULL)
@@ -239,8 +260,8 @@ WorkloadAppend(EgWorkload *wl, EgStep *step)
 }
 
 /* Resolve input step names to indexes and collect the lineage. */
-static void
-WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
+void
+workload_link_inputs(EgWorkload *wl, EgStep *step, List *names)
 {
 	ListCell   *lc;
 	int			i = 0;
@@ -261,8 +282,8 @@ WorkloadLinkInputs(EgWorkload *wl, EgStep *step, List *names)
 }
 
 /* A deep copy of a query analysis in the current memory context. */
-static EgQueryInfo *
-WorkloadCopyInfo(const EgQueryInfo *src)
+EgQueryInfo *
+workload_copy_info(const EgQueryInfo *src)
 {
 	EgQueryInfo *info = palloc(sizeof(EgQueryInfo));
 	ListCell   *lc;
@@ -288,6 +309,51 @@ WorkloadCopyInfo(const EgQueryInfo *src)
 	return info;
 }
 
+/* Whether the steps called names, or the steps they read, include target. */
+static bool
+WorkloadReads(EgWorkload *wl, List *names, const EgStep *target)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		EgStep	   *in = workload_find(wl, (char *) lfirst(lc));
+
+		if (in == target)
+			return true;
+		for (int p = 0; p < in->ninputs; p++)
+			if (WorkloadReads(wl, list_make1(wl->steps[in->inputs[p]]->name), target))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Error unless an aggregate scoring model step quality_of reads it (or a
+ * step that does) and its first column is a number: the quality.
+ */
+static void
+WorkloadCheckQuality(EgWorkload *wl, const char *name, EgQueryInfo *info,
+					 const char *quality_of)
+{
+	EgColumn   *first = info->columns ? (EgColumn *) linitial(info->columns) : NULL;
+
+	if (!WorkloadReads(wl, info->inputs, workload_find(wl, quality_of)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("step \"%s\" does not read model step \"%s\" that it scores", name,
+						quality_of),
+				 errhint("A quality_of step computes the model's quality from it, e.g. SELECT ml.auc(m.model, ...) FROM %s m.",
+						 quote_identifier(quality_of))));
+	if (first == NULL || TypeCategory(getBaseType(first->type)) != TYPCATEGORY_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the first column of step \"%s\" must be a number: the quality of \"%s\"",
+						name, quality_of),
+				 first ? errdetail("Column \"%s\" is of type %s.", first->name,
+								   format_type_be(first->type)) : 0));
+}
+
 /* Define a query step (dataset or aggregate). */
 static EgId *
 WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic,
@@ -302,6 +368,7 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 
 	workload_check_idle(kind == EG_STEP_DATASET ? "eg.dataset()" : "eg.aggregate()");
 	WorkloadCheckName(wl, name);
+	WorkloadCheckShadow(name);
 	if (quality_of != NULL)
 	{
 		EgStep	   *model = workload_find(wl, quality_of);
@@ -314,6 +381,8 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 							   quality_of)));
 	}
 	info = ident_analyze_query(query, WorkloadShapes(wl), name);
+	if (quality_of != NULL)
+		WorkloadCheckQuality(wl, name, info, quality_of);
 
 	old = MemoryContextSwitchTo(WorkloadContext);
 	step = palloc0(sizeof(EgStep));
@@ -322,11 +391,11 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 	step->query = pstrdup(query);
 	step->deterministic = deterministic;
 	step->quality_of = quality_of ? pstrdup(quality_of) : NULL;
-	step->info = WorkloadCopyInfo(info);
+	step->info = workload_copy_info(info);
 	step->columns = step->info->columns;
-	WorkloadLinkInputs(wl, step, step->info->inputs);
+	workload_link_inputs(wl, step, step->info->inputs);
 	MemoryContextSwitchTo(old);
-	return WorkloadAppend(wl, step);
+	return WorkloadAdd(wl, step);
 }
 
 /* The memory context of the session's workload, made on first use. */
@@ -380,14 +449,18 @@ eg_dataset(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(eg_aggregate);
-/* eg.aggregate(step, query, quality_of): define an aggregate step. */
+/*
+ * eg.aggregate(step, query, quality_of, deterministic): define an aggregate
+ * step (eg 0.2's SQL declares no deterministic).
+ */
 Datum
 eg_aggregate(PG_FUNCTION_ARGS)
 {
 	WorkloadRequire(fcinfo, 0, "step name");
 	WorkloadRequire(fcinfo, 1, "query");
 	PG_RETURN_EGID(WorkloadAddQuery(EG_STEP_AGGREGATE, PG_GETARG_TEXT_PP(0),
-									PG_GETARG_TEXT_PP(1), -1,
+									PG_GETARG_TEXT_PP(1),
+									PG_NARGS() < 4 || PG_ARGISNULL(3) ? -1 : PG_GETARG_BOOL(3),
 									PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2))));
 }
 
@@ -438,6 +511,7 @@ eg_model(PG_FUNCTION_ARGS)
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	input = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	WorkloadCheckName(wl, name);
+	WorkloadCheckShadow(name);
 	WorkloadCheckTrain(PG_GETARG_OID(1));
 	in = workload_find(wl, input);
 	if (in == NULL)
@@ -469,9 +543,9 @@ eg_model(PG_FUNCTION_ARGS)
 		col->collation = InvalidOid;
 		step->columns = list_make1(col);
 	}
-	WorkloadLinkInputs(wl, step, list_make1(in->name));
+	workload_link_inputs(wl, step, list_make1(in->name));
 	MemoryContextSwitchTo(old);
-	PG_RETURN_EGID(WorkloadAppend(wl, step));
+	PG_RETURN_EGID(WorkloadAdd(wl, step));
 }
 
 PG_FUNCTION_INFO_V1(eg_steps);

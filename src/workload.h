@@ -74,6 +74,11 @@ extern void workload_set_running(bool running);
 extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern MemoryContext workload_memory(void);
+extern void workload_link_inputs(EgWorkload *wl, EgStep *step, List *names);
+extern EgQueryInfo *workload_copy_info(const EgQueryInfo *src);
+
+/* workload_redefine.c: a step defined again */
+extern EgId *workload_redefine(EgWorkload *wl, EgStep *step);
 
 /* workload_id.c: a step's sources, reusability and id */
 extern void workload_check_exists(EgStep *step);

@@ -9,10 +9,11 @@ CREATE FUNCTION dataset(step text, query text, deterministic bool DEFAULT NULL)
     AS 'MODULE_PATHNAME', 'eg_dataset' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION dataset(text, text, bool) IS 'define a step whose result is the rows of a SELECT';
 
-CREATE FUNCTION aggregate(step text, query text, quality_of text DEFAULT NULL)
+CREATE FUNCTION aggregate(step text, query text, quality_of text DEFAULT NULL,
+                          deterministic bool DEFAULT NULL)
     RETURNS artifact_id
     AS 'MODULE_PATHNAME', 'eg_aggregate' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION aggregate(text, text, text) IS 'define a small result; with quality_of, its first value scores that model step';
+COMMENT ON FUNCTION aggregate(text, text, text, bool) IS 'define a small result; with quality_of, its first value scores that model step';
 
 CREATE FUNCTION model(step text, train regproc, input text, params jsonb DEFAULT '{}',
                       warm_start bool DEFAULT false)
