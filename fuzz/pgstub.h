@@ -12,7 +12,7 @@
  *
  * An ERROR is a rejection, not a finding: FUZZ_TRY runs a statement and
  * catches one (PG_TRY underneath); fuzz_error_code() then says which.  An
- * elog (errcode left at XX000) is eg's "can't happen" (DESIGN.md, Style),
+ * elog (errcode left at XX000) is eg's "can't happen" (docs/design.md, Style),
  * so the harnesses of code that must return its verdict rather than throw
  * treat it as a finding.  FATAL and PANIC always are.
  */

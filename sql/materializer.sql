@@ -1,4 +1,4 @@
--- Materializer: the paper's utility (PAPER.md 4.2) computed by hand for
+-- Materializer: the paper's utility (docs/paper.md 4.2) computed by hand for
 -- each term, potential and recreation cost as the runs maintain them, the
 -- budget invariant over 200 random runs, storage_aware against heuristic on
 -- column-sharing artifacts, eviction by utility when the budget is lowered,

@@ -2,7 +2,7 @@
 -- EXPLAIN reasons, warm starts and eg.dot.
 SET eg.materializer = 'all';   -- keep every computed step: timings cannot change what is stored
 
--- the diamond of PAPER.md 5.6: linear double-counts A and loads D (15);
+-- the diamond of docs/paper.md 5.6: linear double-counts A and loads D (15);
 -- computing everything once costs 13
 SELECT m, eg.plan_graph($${"vertices": [
     {"id": "S", "compute": 0, "live": true}, {"id": "A", "compute": 10},

@@ -30,7 +30,7 @@
  * kept artifacts are looked at, with potentials and recreation costs kept
  * up to date in the graph by the executor.  Runs are serialised with the
  * graph's lock (graph_lock, a transaction-scoped advisory lock), so
- * concurrent sessions cannot together overshoot the budget (DESIGN.md
+ * concurrent sessions cannot together overshoot the budget (docs/design.md
  * invariant 4); the same lock orders every writer of the graph's rows.
  */
 #include "postgres.h"

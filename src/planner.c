@@ -12,7 +12,7 @@
  *    vertex the cheaper of loading and "compute + sum of the parents'
  *    costs"; a backward pass from the targets keeps the loads and
  *    computations they need.  O(V + E), but a shared ancestor is counted
- *    once per path (PAPER.md 5.6), so it can load where computing is
+ *    once per path (docs/paper.md 5.6), so it can load where computing is
  *    cheaper.
  *  - helix: the project-selection reduction of Helix - for every vertex an
  *    "available" and a "computed" project, "computed requires available"

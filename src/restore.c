@@ -2,12 +2,12 @@
  * restore.c - eg.restore: a stored artifact as a table of the caller's.
  *
  * Restoring is loading outside a workload, so the same rights apply as to a
- * load in eg.run (DESIGN.md invariant 3): the caller must be allowed to read
- * every base table and execute every function of the artifact's lineage, no
- * table of it may have row-level security for the caller, and an artifact
- * computed with another role's rights needs that role's privileges.  The
- * target may be a temp or a permanent table; it is created by the store
- * (store_get), as the caller.
+ * load in eg.run (docs/design.md invariant 3): the caller must be allowed to
+ * read every base table and execute every function of the artifact's
+ * lineage, no table of it may have row-level security for the caller, and
+ * an artifact computed with another role's rights needs that role's
+ * privileges.  The target may be a temp or a permanent table; it is created
+ * by the store (store_get), as the caller.
  */
 #include "postgres.h"
 

@@ -1,5 +1,5 @@
 /*
- * utility.c - the utility of keeping an artifact (PAPER.md 4.2, Eq. 2).
+ * utility.c - the utility of keeping an artifact (docs/paper.md 4.2, Eq. 2).
  *
  *   r_cs(v) = f(v) * C_r(v) / s(v)        (weighted cost-size ratio)
  *   U(v)    = alpha * p'(v) + (1 - alpha) * r_cs'(v),   0 if C_l(v) >= C_r(v)

@@ -1,5 +1,5 @@
 /*
- * utility.h - the paper's utility of keeping an artifact (PAPER.md 4.2).
+ * utility.h - the paper's utility of keeping an artifact (docs/paper.md 4.2).
  */
 #ifndef EG_UTILITY_H
 #define EG_UTILITY_H

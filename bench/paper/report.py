@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 OUT, LAST_MD, PLOTS, RESULTS_MD, LABEL = sys.argv[1:6]
 WS = ["W%d" % i for i in range(1, 9)]
 
-# The paper's figures (PAPER.md 7.3, the authors' result data).
+# The paper's figures (docs/paper.md 7.3, the authors' result data).
 PAPER_REPEAT = {"W1": (196.6, 201.8, 52.5), "W2": (207.7, 176.2, 7.1), "W3": (372.6, 292.6, 69.5)}
 PAPER_SEQ = {"KG (plain)": 1806, "HL (helix)": 1640, "CO (paper)": 928}
 PAPER_MAT = {"SA": (1023, 936, 910, 893), "HM": (1552, 1453, 1386, 1356),
