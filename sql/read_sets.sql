@@ -398,5 +398,10 @@ SELECT DISTINCT v FROM s;
 SELECT rs_run('SELECT id, rs_get(1) AS v FROM rs_pts') AS b_again;
 RESET ROLE;
 
+-- a word in a body is a function only where it is called: every PL/pgSQL
+-- body says BEGIN, which is not a call of eg.begin (it was taken for one)
+SELECT count(*) AS artifacts_reading_eg_begin FROM eg.artifact
+WHERE 'eg.begin(text)'::regprocedure = ANY (read_funcids);
+
 DROP OWNED BY regress_rs_a, regress_rs_b, regress_rs_c;
 DROP ROLE regress_rs_a, regress_rs_b, regress_rs_c;

@@ -8,8 +8,8 @@
  * transaction, and inlines an SQL function into it when planning it, once
  * per session.  Such calls are written in the calling function's body, so
  * the closure over the bodies of the PL/pgSQL and SQL functions called
- * takes every user function whose name appears in one of them: more than
- * is called (a variable named like a function, a branch not taken), which
+ * takes every user function whose name is followed by "(" in one of them:
+ * more than is called (a branch not taken, a name in a string), which
  * only makes the id cover more and a load ask for more rights; never less,
  * as a name a body computes is run by EXECUTE, through the executor.
  */
@@ -100,8 +100,9 @@ ReadsetFuncsNamed(const char *name, List **found)
 }
 
 /*
- * The user functions named in a function body: every identifier, folded to
- * lower case unless quoted, that names one.
+ * The user functions called in a function body: every identifier, folded
+ * to lower case unless quoted, that names one and is followed by "(" (a
+ * keyword, a variable or a column named like a function is no call).
  */
 static List *
 ReadsetFuncsInBody(const char *body)
@@ -132,7 +133,9 @@ ReadsetFuncsInBody(const char *body)
 			p++;
 			continue;
 		}
-		if (word.len > 0 && word.len < NAMEDATALEN)
+		while (isspace((unsigned char) *p))
+			p++;
+		if (*p == '(' && word.len > 0 && word.len < NAMEDATALEN)
 			ReadsetFuncsNamed(word.data, &found);
 		pfree(word.data);
 	}
