@@ -3,7 +3,8 @@
 -- 0.3: DROP EXTENSION eg (without CASCADE) removes the eg_track triggers
 -- eg put on users' tables (an event trigger before the drop, track.c);
 -- artifacts record their read sets (readset.c); eg.aggregate takes
--- deterministic, as eg.dataset does; eg.dot draws a legend.
+-- deterministic, as eg.dataset does; eg.dot draws a legend; operations
+-- record what their ids cover, for eg.explain to say what changed.
 
 \echo Use "ALTER EXTENSION eg UPDATE TO '0.3'" to load this file. \quit
 
@@ -125,3 +126,9 @@ BEGIN
     RETURN format(E'digraph eg {\n  rankdir=LR;\n  node [fontname="Helvetica", fontsize=10];\n'
                   '  edge [color="#666666"];\n%s\n%s}\n', body, coalesce(legend, ''));
 END $$;
+
+-- What an operation's id covers, so that eg.explain can say what changed
+-- since a step's last run (changes.c); operations of 0.2 have none.
+ALTER TABLE operation ADD COLUMN fingerprint bytea, ADD COLUMN facets text[];
+CREATE INDEX operation_fingerprint ON operation (fingerprint) WHERE fingerprint IS NOT NULL;
+CREATE INDEX workload_name ON workload (name, id);

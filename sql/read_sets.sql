@@ -50,7 +50,7 @@ SELECT rs_run('SELECT id, rs_get(1) AS v FROM rs_pts') AS first,
 SELECT read_relids = ARRAY['rs_lk'::regclass::oid] AS read_set_recorded, key <> id AS id_covers_it
 FROM eg.artifact WHERE step = 's';
 UPDATE rs_lk SET v = 'new' WHERE k = 1;
-SELECT action, reason FROM eg.explain();
+SELECT action, regexp_replace(reason, '\(\d\d:\d\d\)', '(T)') AS reason FROM eg.explain();
 SELECT rs_run('SELECT id, rs_get(1) AS v FROM rs_pts') AS after_update;
 SELECT v, rs_diff('SELECT id, rs_get(1) AS v FROM rs_pts') AS differ FROM s GROUP BY v;
 SELECT rs_run('SELECT id, rs_get(1) AS v FROM rs_pts') AS again;

@@ -44,6 +44,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "changes.h"
 #include "executor.h"
 #include "graph.h"
 #include "materializer.h"
@@ -763,6 +764,12 @@ ExecGraphSteps(RunState *rs, double *saved)
 		g->lineage = ExecLineage(rs, gs, i, false);
 		g->lineage_funcs = ExecLineage(rs, gs, i, true);
 		g->role = step->role_bound ? GetUserId() : InvalidOid;
+		g->facets = NIL;
+		if (rs->done[i] == EG_ACT_COMPUTE)
+		{
+			g->facets = changes_facets(rs->wl, step);
+			changes_fingerprint(step, g->fingerprint);
+		}
 		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
 			*saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
 	}

@@ -8,6 +8,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "changes.h"
 #include "executor.h"
 #include "spi.h"
 
@@ -84,10 +85,16 @@ ExplainReason(RunState *rs, int i)
 								eg_id_to_hex(&step->warm_id), step->warm_quality);
 			if (!rs->graph[i].known && OidIsValid(step->reads_untracked))
 				return ExplainUntracked(step->reads_untracked);
-			if (!rs->graph[i].known && step->reads_moved)
-				return "computed: what its functions read changed since it was stored";
 			if (!rs->graph[i].known)
-				return "computed: never run before";
+			{
+				char	   *changed = changes_since_last_run(rs->wl, step);
+
+				if (changed)
+					return changed;
+				return step->reads_moved ?
+					"computed: what its functions read changed since it was stored" :
+					"computed: never run before";
+			}
 			if (!rs->graph[i].materialized)
 				return "computed: not materialized";
 			if (!rs->readable[i])

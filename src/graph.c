@@ -74,6 +74,7 @@ typedef enum GraphStmtId
 	GS_MERGE_ARTIFACT,
 	GS_MERGE_ARTIFACT_0_2,
 	GS_MERGE_OPERATION,
+	GS_MERGE_OPERATION_0_2,
 	GS_ADD_LOAD_STATS,
 	GS_INSERT_WORKLOAD,
 	GS_INSERT_WORKLOAD_STEP,
@@ -153,6 +154,11 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		GRAPH_MERGE_ARTIFACT("", ""),
 		SPI_OK_INSERT, 15, GRAPH_MERGE_ARTIFACT_TYPES),
 	[GS_MERGE_OPERATION] = EG_STMT(
+		"INSERT INTO eg.operation (output, kind, inputs, definition, train, fingerprint, facets) "
+		"VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5, $6, $7) "
+		"ON CONFLICT (output) DO NOTHING",
+		SPI_OK_INSERT, 7, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, OIDOID, BYTEAOID, TEXTARRAYOID),
+	[GS_MERGE_OPERATION_0_2] = EG_STMT(
 		"INSERT INTO eg.operation (output, kind, inputs, definition, train) "
 		"VALUES ($1::eg.artifact_id, $2, $3::text[]::eg.artifact_id[], $4, $5) "
 		"ON CONFLICT (output) DO NOTHING",
@@ -411,14 +417,38 @@ GraphMergeSource(const EgSource *src, const char *name)
 	eg_spi_exec(&graph_stmts[GS_MERGE_SOURCE], values, NULL, false);
 }
 
+/* A bytea of len bytes. */
+static bytea *
+GraphBytes(const uint8 *bytes, int len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), bytes, len);
+	return b;
+}
+
+/* A text[] of a list of strings. */
+static Datum
+GraphTextArray(List *strings)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(strings), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, strings)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 /* Upsert the artifact of one step and, when new, its operation. */
 static void
 GraphMergeStep(const GraphStep *s)
 {
 	Datum		values[18];
 	char		nulls[18];
-	Datum		opvalues[5];
-	char		opnulls[5] = {' ', ' ', ' ', ' ', ' '};
+	Datum		opvalues[7];
+	char		opnulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = GraphIdDatum(&s->id);
@@ -455,7 +485,11 @@ GraphMergeStep(const GraphStep *s)
 	opvalues[3] = CStringGetTextDatum(s->definition);
 	opvalues[4] = ObjectIdGetDatum(s->train);
 	opnulls[4] = OidIsValid(s->train) ? ' ' : 'n';
-	eg_spi_exec(&graph_stmts[GS_MERGE_OPERATION], opvalues, opnulls, false);
+	opvalues[5] = PointerGetDatum(GraphBytes(s->fingerprint, PG_SHA256_DIGEST_LENGTH));
+	opvalues[6] = GraphTextArray(s->facets);
+	opnulls[5] = opnulls[6] = s->facets != NIL ? ' ' : 'n';
+	eg_spi_exec(&graph_stmts[graph_has_read_sets() ? GS_MERGE_OPERATION : GS_MERGE_OPERATION_0_2],
+				opvalues, opnulls, false);
 }
 
 /*

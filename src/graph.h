@@ -67,6 +67,10 @@ typedef struct GraphStep
 	List	   *lineage;		/* Oid */
 	List	   *lineage_funcs;	/* Oid */
 	Oid			role;			/* the role its id covers, or InvalidOid */
+	List	   *facets;			/* char *: what its id covers, key then value
+								 * (changes.c); NIL: not recorded */
+	uint8		fingerprint[PG_SHA256_DIGEST_LENGTH];	/* with facets: how its
+														 * last run is found */
 } GraphStep;
 
 /* What the caller lacks to use an artifact (graph_may_use). */

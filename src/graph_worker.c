@@ -180,6 +180,9 @@ GraphPutStep(StringInfo buf, const GraphStep *s)
 	GraphPutOids(buf, s->lineage_funcs);
 	GraphPutOids(buf, s->reads);
 	GraphPutOids(buf, s->read_funcs);
+	pq_sendint32(buf, list_length(s->facets));
+	foreach(lc, s->facets)
+		GraphPutString(buf, (const char *) lfirst(lc));
 }
 
 /* Read one step written by GraphPutStep into *s. */
@@ -187,6 +190,7 @@ static void
 GraphGetStep(StringInfo buf, GraphStep *s)
 {
 	int			nsources;
+	int			nfacets;
 
 	memcpy(s, pq_getmsgbytes(buf, sizeof(GraphStep)), sizeof(GraphStep));
 	s->step = GraphGetString(buf);
@@ -208,6 +212,10 @@ GraphGetStep(StringInfo buf, GraphStep *s)
 	s->lineage_funcs = GraphGetOids(buf);
 	s->reads = GraphGetOids(buf);
 	s->read_funcs = GraphGetOids(buf);
+	nfacets = (int) pq_getmsgint(buf, 4);
+	s->facets = NIL;
+	for (int i = 0; i < nfacets; i++)
+		s->facets = lappend(s->facets, GraphGetString(buf));
 }
 
 /* Read the run written by graph_record_in_worker. */

@@ -528,22 +528,39 @@ IdentHashFunctions(IdentHash *h, List *funcids)
  *   any other setting read through current_setting() in the step (which
  *     makes it not reusable) or inside a function (see README).
  */
+static const char *const IdentSettingNames[] = {
+	"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits",
+	"lc_monetary", "lc_numeric", "lc_time", "bytea_output", "search_path",
+	"default_text_search_config",
+	/* added in 0.3 (issue 16) */
+	"xmloption", "xmlbinary", "timezone_abbreviations", "array_nulls",
+	"lc_messages", "client_encoding", "standard_conforming_strings",
+	"quote_all_identifiers", "transform_null_equals"
+};
+
 static void
 IdentHashSettings(IdentHash *h)
 {
-	static const char *const names[] = {
-		"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits",
-		"lc_monetary", "lc_numeric", "lc_time", "bytea_output", "search_path",
-		"default_text_search_config",
-		/* added in 0.3 (issue 16) */
-		"xmloption", "xmlbinary", "timezone_abbreviations", "array_nulls",
-		"lc_messages", "client_encoding", "standard_conforming_strings",
-		"quote_all_identifiers", "transform_null_equals"
-	};
-
 	IdentHashString(h, "settings");
-	for (int i = 0; i < lengthof(names); i++)
-		IdentHashString(h, GetConfigOption(names[i], true, false));
+	for (int i = 0; i < lengthof(IdentSettingNames); i++)
+		IdentHashString(h, GetConfigOption(IdentSettingNames[i], true, false));
+}
+
+/* The settings a settings-dependent step's id covers: their names, count in *n. */
+const char *const *
+ident_setting_names(int *n)
+{
+	*n = lengthof(IdentSettingNames);
+	return IdentSettingNames;
+}
+
+/* The digest of a user-defined function's definition, as ids cover it. */
+void
+ident_function_digest(Oid funcid, uint8 *digest)
+{
+	eg_spi_connect();
+	IdentFunctionDigest(funcid, 0, digest);
+	eg_spi_finish();
 }
 
 /*

@@ -71,5 +71,7 @@ extern void ident_model_key(Oid train, Jsonb *params, const EgId *input_id,
 extern void ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable,
 						   EgId *out);
 extern bool ident_function_is_user_defined(Oid funcid);
+extern void ident_function_digest(Oid funcid, uint8 *digest);
+extern const char *const *ident_setting_names(int *n);
 
 #endif							/* EG_IDENT_H */

@@ -43,9 +43,12 @@ CREATE TABLE operation (
     kind        text NOT NULL CHECK (kind IN ('query', 'train')),
     inputs      artifact_id[] NOT NULL,     -- input steps (warm start: then the model it started from), then sources
     definition  text NOT NULL,              -- the query, or train function and params
-    train       oid                         -- train: the function (for warm starts)
+    train       oid,                        -- train: the function (for warm starts)
+    fingerprint bytea,                      -- the query's, or the train call's (changes.c)
+    facets      text[]                      -- what its id covers: key, value, key, value, ...
 );
 CREATE INDEX operation_train ON operation (train, (inputs[1])) WHERE train IS NOT NULL;
+CREATE INDEX operation_fingerprint ON operation (fingerprint) WHERE fingerprint IS NOT NULL;
 
 -- Workloads: every run.
 CREATE TABLE workload (
@@ -58,6 +61,7 @@ CREATE TABLE workload (
     seconds_saved   float8 NOT NULL,
     materializer_seconds float8             -- the materializer's own cost
 );
+CREATE INDEX workload_name ON workload (name, id);
 
 CREATE TABLE workload_step (
     workload    int8 NOT NULL REFERENCES workload ON DELETE CASCADE,
