@@ -12,7 +12,14 @@
  * (evicted since the plan was made, or a corrupt chunk) makes the rest of
  * the workload be planned again, with what already ran now live.  Finally
  * the run is merged into the graph (failed loads unmarked, unless stored
- * again meanwhile) and the materializer decides what to keep.
+ * again meanwhile) and the materializer decides what to keep
+ * (executor_record.c).
+ *
+ * Each step runs in a subtransaction of its own, and pg_stat_activity
+ * shows which.  When one fails, the steps before it are saved by a
+ * background worker (graph_worker.c: recorded, their tables offered to
+ * the materializer), since the user's transaction is about to abort; then
+ * the step's error is raised again as it was.
  *
  * Executing updates no row of the graph (removing a damaged artifact from
  * the store aside); everything the run learnt is written after it takes
@@ -32,22 +39,20 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "tcop/tcopprot.h"
 #include "nodes/makefuncs.h"
 #include "portability/instr_time.h"
+#include "tcop/tcopprot.h"
 #include "utils/acl.h"
-#include "utils/backend_status.h"
 #include "utils/array.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-#include "changes.h"
 #include "executor.h"
 #include "graph.h"
-#include "materializer.h"
 #include "planner.h"
 #include "readset.h"
 #include "spi.h"
@@ -569,23 +574,6 @@ ExecStep(void *arg)
 	error_context_stack = errcb.previous;
 }
 
-/* A model step's training call in words: train('input step', params). */
-static char *
-ExecModelCall(RunState *rs, EgStep *step)
-{
-	char	   *fname = get_func_name(step->train);
-
-	if (fname == NULL)
-		return psprintf("%u(%s)", step->train, rs->wl->steps[step->inputs[0]]->name);
-	return psprintf("%s(%s, %s)",
-					FunctionIsVisible(step->train) ? quote_identifier(fname)
-					: quote_qualified_identifier(get_namespace_name(get_func_namespace(step->train)),
-												 fname),
-					quote_literal_cstr(rs->wl->steps[step->inputs[0]]->name),
-					quote_literal_cstr(DatumGetCString(DirectFunctionCall1(jsonb_out,
-																		   JsonbPGetDatum(step->params)))));
-}
-
 /*
  * Show in pg_stat_activity which step runs: the ordinal-th of total to
  * run, and what it does (eg.run restores the statement's text at its end).
@@ -598,7 +586,7 @@ ExecReportStep(RunState *rs, EgStep *step, int ordinal, int total)
 	if (rs->actions[step->index] == EG_ACT_LOAD)
 		what = "loading it from the store";
 	else if (step->kind == EG_STEP_MODEL)
-		what = ExecModelCall(rs, step);
+		what = exec_model_call(rs, step);
 	else
 		what = step->query;
 	pgstat_report_activity(STATE_RUNNING,
@@ -646,256 +634,6 @@ ExecRunPlan(RunState *rs)
 	}
 }
 
-/*
- * For the materializer's utility: each step's potential (the best quality
- * of a model at or below it in this workload; the graph keeps the maximum
- * over all workloads) and recreation cost (compute seconds summed over its
- * ancestor set, each ancestor once).  Steps never computed cost what the
- * graph measured earlier, or nothing.
- */
-static void
-ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
-{
-	int			n = rs->n;
-	Bitmapset **anc = palloc0(sizeof(Bitmapset *) * n);
-	double	   *cost = palloc(sizeof(double) * n);
-
-	for (int i = 0; i < n; i++)
-	{
-		EgStep	   *step = rs->wl->steps[i];
-
-		gs[i].potential = step->kind != EG_STEP_MODEL ? 0
-			: Max(gs[i].quality, Max(rs->graph[i].quality, 0));
-		cost[i] = rs->done[i] == EG_ACT_COMPUTE ? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
-		anc[i] = bms_make_singleton(i);
-		for (int p = 0; p < step->ninputs; p++)
-			anc[i] = bms_add_members(anc[i], anc[step->inputs[p]]);
-	}
-	for (int i = n - 1; i >= 0; i--)
-	{
-		int			j = -1;
-
-		for (int p = 0; p < rs->wl->steps[i]->ninputs; p++)
-		{
-			GraphStep  *parent = &gs[rs->wl->steps[i]->inputs[p]];
-
-			parent->potential = Max(parent->potential, gs[i].potential);
-		}
-		gs[i].recreation = 0;
-		while ((j = bms_next_member(anc[i], j)) >= 0)
-			gs[i].recreation += cost[j];
-	}
-}
-
-/*
- * The lineage of step i for the graph (gs[j] filled for j < i): the
- * relations (funcs: the functions) it read (called) with the caller's
- * rights, read sets of its computations included, what its inputs'
- * lineages hold, and what the graph knew of the artifact.
- */
-static List *
-ExecLineage(RunState *rs, GraphStep *gs, int i, bool funcs)
-{
-	EgStep	   *step = rs->wl->steps[i];
-	List	   *lineage = list_copy(funcs ? step->lineage_funcs : step->lineage);
-
-	if (rs->done[i] != EG_ACT_COMPUTE && rs->graph[i].known)
-		lineage = list_concat_unique_oid(lineage, funcs ? rs->graph[i].lineage_funcs
-										 : rs->graph[i].lineage);
-	for (int p = 0; p < step->ninputs; p++)
-		lineage = list_concat_unique_oid(lineage, funcs ? gs[step->inputs[p]].lineage_funcs
-										 : gs[step->inputs[p]].lineage);
-	list_sort(lineage, list_oid_cmp);
-	return lineage;
-}
-
-/*
- * The run's steps as the graph records them; *saved: the seconds that
- * loading saved against computing.
- */
-static GraphStep *
-ExecGraphSteps(RunState *rs, double *saved)
-{
-	GraphStep  *gs = palloc0(sizeof(GraphStep) * rs->n);
-
-	*saved = 0;
-	for (int i = 0; i < rs->n; i++)
-	{
-		EgStep	   *step = rs->wl->steps[i];
-		GraphStep  *g = &gs[i];
-		ListCell   *lc;
-		int			k = 0;
-
-		g->step = step->name;
-		g->kind = step->kind;
-		g->id = step->id;
-		g->reusable = step->reusable;
-		g->action = rs->done[i];
-		g->used = rs->used[i];
-		g->seconds = rs->seconds[i];
-		g->rows = rs->rows[i];
-		g->logical_bytes = rs->bytes[i];
-		g->quality = -1;
-		g->opkind = step->kind == EG_STEP_MODEL ? GRAPH_OP_TRAIN : GRAPH_OP_QUERY;
-		g->train = step->kind == EG_STEP_MODEL ? step->train : InvalidOid;
-		g->definition = step->kind == EG_STEP_MODEL
-			? ExecModelCall(rs, step)
-			: step->query;
-		g->key = step->key;
-		g->reads = NIL;
-		foreach(lc, step->reads)
-			g->reads = lappend_oid(g->reads, ((EgSource *) lfirst(lc))->relid);
-		g->sources = list_concat_copy(step->sources, step->reads);
-		g->ninputs = step->ninputs + (step->has_warm ? 1 : 0) + list_length(g->sources);
-		g->inputs = palloc(sizeof(EgId) * Max(g->ninputs, 1));
-		for (int p = 0; p < step->ninputs; p++)
-			g->inputs[k++] = rs->wl->steps[step->inputs[p]]->id;
-		if (step->has_warm)
-			g->inputs[k++] = step->warm_id;
-		g->source_names = NIL;
-		foreach(lc, g->sources)
-		{
-			char	   *relname = get_rel_name(((EgSource *) lfirst(lc))->relid);
-
-			g->inputs[k++] = ((EgSource *) lfirst(lc))->id;
-			g->source_names = lappend(g->source_names, relname ? relname : "?");
-		}
-		g->read_funcs = step->read_funcs;
-		g->lineage = ExecLineage(rs, gs, i, false);
-		g->lineage_funcs = ExecLineage(rs, gs, i, true);
-		g->role = step->role_bound ? GetUserId() : InvalidOid;
-		g->facets = NIL;
-		if (rs->done[i] == EG_ACT_COMPUTE)
-		{
-			g->facets = changes_facets(rs->wl, step);
-			changes_fingerprint(step, g->fingerprint);
-		}
-		if (rs->used[i] && rs->done[i] != EG_ACT_COMPUTE)
-			*saved += Max(rs->graph[i].compute_seconds, 0) - rs->seconds[i];
-	}
-	/* qualities: an aggregate scores its model */
-	for (int i = 0; i < rs->n; i++)
-		if (rs->quality[i] >= 0)
-			gs[workload_find(rs->wl, rs->wl->steps[i]->quality_of)->index].quality = rs->quality[i];
-	ExecPotentialAndRecreation(rs, gs);
-	return gs;
-}
-
-/*
- * Merge the run into the graph; returns the workload's id in the graph.  At
- * REPEATABLE READ or SERIALIZABLE a background worker merges it, and
- * forgets the failed loads, in its own transaction (graph_worker.c): 0.
- */
-static int64
-ExecRecord(RunState *rs, TimestampTz started, double seconds)
-{
-	double		saved;
-	GraphStep  *gs = ExecGraphSteps(rs, &saved);
-
-	if (IsolationUsesXactSnapshot())
-	{
-		graph_record_in_worker(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
-							   Max(saved, 0), rs->failed, NULL, 0);
-		return 0;
-	}
-	return graph_record_run(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
-							Max(saved, 0));
-}
-
-/* The run's computed, reusable tables: candidates for the store; sets *n. */
-static MatInput *
-ExecCandidates(RunState *rs, int *n)
-{
-	MatInput   *cands = palloc(sizeof(MatInput) * rs->n);
-
-	*n = 0;
-	for (int i = 0; i < rs->n; i++)
-	{
-		if (rs->done[i] != EG_ACT_COMPUTE || !rs->wl->steps[i]->reusable)
-			continue;
-		cands[*n].id = rs->wl->steps[i]->id;
-		cands[*n].relid = rs->relids[i];
-		(*n)++;
-	}
-	return cands;
-}
-
-/* What ExecSaveCompleted needs, for eg_try_subxact. */
-typedef struct ExecSaveArg
-{
-	RunState   *rs;
-	TimestampTz started;
-	double		seconds;
-} ExecSaveArg;
-
-/*
- * Record the steps a failed run completed, and offer its computed tables
- * to the materializer, from a background worker that commits: the user's
- * transaction is about to abort (graph_worker.c).
- */
-static void
-ExecSaveCompleted(void *arg)
-{
-	ExecSaveArg *a = (ExecSaveArg *) arg;
-	RunState   *rs = a->rs;
-	double		saved;
-	GraphStep  *gs = ExecGraphSteps(rs, &saved);
-	int			n = 0;
-	int			ncands;
-	MatInput   *cands = ExecCandidates(rs, &ncands);
-
-	for (int i = 0; i < rs->n; i++)
-		if (rs->done[i] != EG_ACT_PRUNED)
-			gs[n++] = gs[i];
-	if (eg_progress)
-		ereport(NOTICE,
-				(errmsg("eg.run failed: saving the %d step%s completed before the error",
-						n, n == 1 ? "" : "s")));
-	graph_record_in_worker(rs->wl->name, GetUserId(), gs, n, a->started, a->seconds,
-						   Max(saved, 0), rs->failed, cands, ncands);
-}
-
-/*
- * After a step failed with edata, save what completed before it, unless
- * there is nothing, or the run was cancelled (a cancel stops at once), or
- * this transaction wrote the graph before (the worker would wait for it).
- * Never an error: what goes wrong is a WARNING, and edata stays the error.
- */
-static void
-ExecSave(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
-{
-	ExecSaveArg a = {rs, started, seconds};
-	bool		any = false;
-	ErrorData  *failed;
-
-	for (int i = 0; i < rs->n; i++)
-		any |= rs->done[i] != EG_ACT_PRUNED;
-	if (!any || edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-		return;
-	if (graph_lock_held())
-	{
-		ereport(NOTICE,
-				(errmsg("the steps completed before the error are not saved"),
-				 errdetail("This transaction recorded a run before; its records end with it.")));
-		return;
-	}
-	failed = eg_try_subxact(ExecSaveCompleted, &a);
-	if (failed != NULL)
-		ereport(WARNING,
-				(errmsg("could not save the steps completed before the error: %s",
-						failed->message)));
-}
-
-/* Hand the run's computed, reusable tables to the materializer. */
-static void
-ExecMaterialize(RunState *rs, int64 workload)
-{
-	int			n;
-	MatInput   *cands = ExecCandidates(rs, &n);
-
-	(void) materializer_run(cands, n, workload);
-}
-
 /* The targets argument of eg.run/eg.explain (NULL = all steps). */
 ArrayType *
 exec_targets(FunctionCallInfo fcinfo)
@@ -920,7 +658,7 @@ ExecRun(FunctionCallInfo fcinfo)
 	edata = ExecRunPlan(rs);
 	if (edata != NULL)
 	{
-		ExecSave(rs, started, ExecSince(start), edata);
+		exec_save(rs, started, ExecSince(start), edata);
 		ReThrowError(edata);
 	}
 	/*
@@ -931,7 +669,7 @@ ExecRun(FunctionCallInfo fcinfo)
 	if (!IsolationUsesXactSnapshot())
 		graph_lock();
 	graph_forget_unstored(rs->failed);
-	ExecMaterialize(rs, ExecRecord(rs, started, ExecSince(start)));
+	exec_materialize(rs, exec_record(rs, started, ExecSince(start)));
 
 	for (int i = 0; i < rs->n; i++)
 	{

@@ -37,4 +37,10 @@ extern RunState *exec_prepare(ArrayType *targets);
 extern void exec_plan(RunState *rs);
 extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
 
+/* executor_record.c: what a run leaves behind */
+extern char *exec_model_call(RunState *rs, EgStep *step);
+extern int64 exec_record(RunState *rs, TimestampTz started, double seconds);
+extern void exec_materialize(RunState *rs, int64 workload);
+extern void exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata);
+
 #endif							/* EG_EXECUTOR_H */
