@@ -75,6 +75,19 @@ SELECT step, action FROM eg.run();
 ROLLBACK;
 SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'fr\_rr_' ORDER BY step;
 
+-- a type created in the same transaction: the worker cannot see it yet,
+-- so the table using it is recorded but not stored (it was a WARNING and
+-- nothing saved); the other completed step is stored
+BEGIN;
+CREATE TYPE fr_mood AS ENUM ('calm', 'busy');
+SELECT eg.begin('fr_type');
+SELECT eg.dataset('fr_ty1', 'SELECT id, ''calm''::fr_mood AS m FROM fr_src WHERE k = 1') IS NOT NULL AS defined;
+SELECT eg.dataset('fr_ty2', 'SELECT id FROM fr_src WHERE k = 2') IS NOT NULL AS defined;
+SELECT eg.dataset('fr_ty3', 'SELECT 1 / (count(*) - count(*)) FROM fr_ty1') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+ROLLBACK;
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'fr\_ty_' ORDER BY step;
+
 -- a failure in the first step: nothing completed, nothing recorded
 SELECT count(*) AS runs FROM eg.workloads \gset
 SELECT eg.begin('fr_first');

@@ -53,6 +53,13 @@ SELECT eg.model('rd_m', 'rd_train', 'rd_b', '{"depth": 2}') IS NOT NULL AS defin
 SELECT eg.dataset('rd_m', 'SELECT 1 AS x');
 SELECT step, action FROM eg.run('rd_q');
 SELECT convert_from(model, 'UTF8') AS params FROM rd_m;
+-- a step between the model and its score: defined again, the score must
+-- still read the model, and its first column stay a number
+SELECT eg.dataset('rd_x', 'SELECT 0.5::float8 AS q, length(model) AS l FROM rd_m') IS NOT NULL AS defined;
+SELECT eg.aggregate('rd_q', 'SELECT q FROM rd_x', quality_of => 'rd_m') IS NOT NULL AS defined;
+SELECT eg.dataset('rd_x', 'SELECT 0.7::float8 AS q FROM rd_a LIMIT 1');
+SELECT eg.dataset('rd_x', 'SELECT ''high''::text AS q, length(model) AS l FROM rd_m');
+SELECT step, inputs FROM eg.steps() WHERE step IN ('rd_x', 'rd_q');
 SELECT inputs FROM eg.steps() WHERE step = 'rd_m';
 
 DROP FUNCTION rd_train(regclass, jsonb, bytea);

@@ -243,9 +243,14 @@ ChangesPhrase(const char *key, const char *before, const char *now)
 		return before && now ? psprintf("input step \"%s\" changed", name)
 			: psprintf("it %s reads step \"%s\"", now ? "now" : "no longer", name);
 	if (strncmp(key, "read ", 5) == 0)
-		return before && now ? psprintf("%s, which its functions read, changed", key + 5)
+	{
+		bool		table = strncmp(key, "read table ", 11) == 0;
+
+		return before && now ?
+			psprintf("%s, which its functions %s, changed", key + 5, table ? "read" : "call")
 			: psprintf("its functions %s %s %s", now ? "now" : "no longer",
-					   strncmp(key, "read table ", 11) == 0 ? "read" : "call", key + 5);
+					   table ? "read" : "call", key + 5);
+	}
 	if (before && now)
 		return psprintf("%s changed", key);
 	return psprintf("it %s %s %s", now ? "now" : "no longer",

@@ -443,6 +443,20 @@ ExecCheckModel(EgStep *step)
 				 errhint("A train function returns the trained model as bytea.")));
 }
 
+/* True if the tables of the steps step reads still hold their results. */
+static bool
+ExecInputsLive(RunState *rs, EgStep *step)
+{
+	for (int p = 0; p < step->ninputs; p++)
+	{
+		EgStep	   *in = rs->wl->steps[step->inputs[p]];
+
+		if (!workload_live_lookup(in->name, &in->id))
+			return false;
+	}
+	return true;
+}
+
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
 static void
 ExecCompute(RunState *rs, EgStep *step)
@@ -476,8 +490,12 @@ ExecCompute(RunState *rs, EgStep *step)
 				 errmsg("step \"%s\" changed the current role or search_path", step->name),
 				 errhint("A step must not set role, session_authorization or search_path.")));
 
-	/* the data it read must not have moved while it ran */
-	if (step->info && !ident_sources_equal(before, ident_sources(step->info->relids)))
+	/*
+	 * The data it read must not have moved while it ran, nor the tables of
+	 * the steps it read (a function may write them)
+	 */
+	if ((step->info && !ident_sources_equal(before, ident_sources(step->info->relids))) ||
+		!ExecInputsLive(rs, step))
 	{
 		step->unstable = true;
 		workload_refresh_id(rs->wl, step, true);
@@ -589,9 +607,10 @@ ExecReportStep(RunState *rs, EgStep *step, int ordinal, int total)
 		what = exec_model_call(rs, step);
 	else
 		what = step->query;
-	pgstat_report_activity(STATE_RUNNING,
-						   psprintf("eg.run: step \"%s\" (%d/%d): %s", step->name,
-									ordinal, total, what));
+	if (debug_query_string != NULL)	/* else it could not be restored */
+		pgstat_report_activity(STATE_RUNNING,
+							   psprintf("eg.run: step \"%s\" (%d/%d): %s", step->name,
+										ordinal, total, what));
 }
 
 /*

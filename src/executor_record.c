@@ -9,6 +9,8 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "miscadmin.h"
+#include "tcop/tcopprot.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -203,9 +205,13 @@ ExecCandidates(RunState *rs, int *n)
 	*n = 0;
 	for (int i = 0; i < rs->n; i++)
 	{
-		if (rs->done[i] != EG_ACT_COMPUTE || !rs->wl->steps[i]->reusable)
+		EgStep	   *step = rs->wl->steps[i];
+
+		/* a table changed since (a later step's function wrote it) is not */
+		if (rs->done[i] != EG_ACT_COMPUTE || !step->reusable ||
+			!workload_live_lookup(step->name, &step->id))
 			continue;
-		cands[*n].id = rs->wl->steps[i]->id;
+		cands[*n].id = step->id;
 		cands[*n].relid = rs->relids[i];
 		(*n)++;
 	}
@@ -239,6 +245,10 @@ ExecSaveCompleted(void *arg)
 	for (int i = 0; i < rs->n; i++)
 		if (rs->done[i] != EG_ACT_PRUNED)
 			gs[n++] = gs[i];
+	if (debug_query_string != NULL)
+		pgstat_report_activity(STATE_RUNNING,
+							   psprintf("eg.run: saving the %d step%s completed before the error",
+										n, n == 1 ? "" : "s"));
 	if (eg_progress)
 		ereport(NOTICE,
 				(errmsg_plural("eg.run failed: saving the %d step completed before the error",
@@ -269,7 +279,7 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 	{
 		ereport(NOTICE,
 				(errmsg("the steps completed before the error are not saved"),
-				 errdetail("This transaction recorded a run before; its records end with it.")));
+				 errdetail("This transaction recorded a run before and holds eg's lock until it ends.")));
 		return;
 	}
 	failed = eg_try_subxact(ExecSaveCompleted, &a);

@@ -51,6 +51,12 @@
 /* The worker gives up on a lock it waited for this long (a GUC value). */
 #define GRAPH_WORKER_LOCK_TIMEOUT "60s"
 
+/*
+ * The same when it saves a failed run: the user waits for the error, and
+ * another session's open transaction may hold graph_lock for long.
+ */
+#define GRAPH_WORKER_SAVE_LOCK_TIMEOUT "5s"
+
 /* Room for the worker's error message in the segment. */
 #define GRAPH_WORKER_ERROR_LEN 1024
 
@@ -75,6 +81,7 @@ typedef struct GraphWorkerShared
 {
 	GraphWorkerState state;
 	char		error[GRAPH_WORKER_ERROR_LEN];
+	bool		saving;			/* a failed run's save (short lock waits) */
 	int			ntables;		/* tables to receive through the queue */
 	Size		queue;			/* offset of the queue, if ntables > 0 */
 	int			len;			/* bytes of data */
@@ -268,7 +275,8 @@ GraphSendTables(GraphWorkerShared *shared, dsm_segment *seg,
  * for it to commit: graph_record_run's arguments (role: the run's), the
  * failed loads to forget (EgId *), and the run's computed tables for the
  * materializer to consider there (cands; ncands 0: the materializer does
- * not run).  The caller holds no graph_lock.  Never an error of the
+ * not run; cands not NULL: a failed run is saved, and the worker waits for
+ * a lock at most GRAPH_WORKER_SAVE_LOCK_TIMEOUT).  The caller holds no graph_lock.  Never an error of the
  * worker's: a NOTICE if no worker could start, a WARNING if it failed.
  */
 void
@@ -306,6 +314,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 		shared = dsm_segment_address(seg);
 		shared->state = GWS_NEW;
 		shared->error[0] = '\0';
+		shared->saving = cands != NULL;
 		shared->ntables = ncands;
 		shared->queue = queue;
 		shared->len = buf.len;
@@ -326,6 +335,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 				 seg == NULL ?
 				 errdetail("No dynamic shared memory segment could be made for it.") :
 				 errdetail("No background worker could be started to record it."),
+				 cands != NULL ? errhint("Raise max_worker_processes.") :
 				 errhint("Raise max_worker_processes, or run at READ COMMITTED.")));
 		if (seg != NULL)
 			dsm_detach(seg);
@@ -389,7 +399,8 @@ eg_graph_worker(Datum arg)
 	SetConfigOption("default_transaction_isolation", "read committed",
 					PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
-	SetConfigOption("lock_timeout", GRAPH_WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("lock_timeout", shared->saving ? GRAPH_WORKER_SAVE_LOCK_TIMEOUT
+					: GRAPH_WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
 	PG_TRY();
 	{
 		StringInfoData buf;

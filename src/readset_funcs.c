@@ -99,10 +99,20 @@ ReadsetFuncsNamed(const char *name, List **found)
 	ReleaseSysCacheList(list);
 }
 
+/* True if the text of body before p, spaces skipped, ends with a ".". */
+static bool
+ReadsetAfterDot(const char *body, const char *p)
+{
+	while (p > body && isspace((unsigned char) p[-1]))
+		p--;
+	return p > body && p[-1] == '.';
+}
+
 /*
  * The user functions called in a function body: every identifier, folded
- * to lower case unless quoted, that names one and is followed by "(" (a
- * keyword, a variable or a column named like a function is no call).
+ * to lower case unless quoted, that names one and is followed by "(" or
+ * follows a "." (attribute notation, (r).f, calls f(r)); a keyword such as
+ * BEGIN is no call.
  */
 static List *
 ReadsetFuncsInBody(const char *body)
@@ -113,29 +123,28 @@ ReadsetFuncsInBody(const char *body)
 	while (*p)
 	{
 		StringInfoData word;
+		bool		after_dot;
 
+		if (*p != '"' && !isalpha((unsigned char) *p) && *p != '_' && !IS_HIGHBIT_SET(*p))
+		{
+			p++;
+			continue;
+		}
+		after_dot = ReadsetAfterDot(body, p);
+		initStringInfo(&word);
 		if (*p == '"')
 		{
-			initStringInfo(&word);
 			for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
 				appendStringInfoChar(&word, *p == '"' ? *++p : *p);
 			if (*p)
 				p++;
 		}
-		else if (isalpha((unsigned char) *p) || *p == '_' || IS_HIGHBIT_SET(*p))
-		{
-			initStringInfo(&word);
+		else
 			while (isalnum((unsigned char) *p) || *p == '_' || *p == '$' || IS_HIGHBIT_SET(*p))
 				appendStringInfoChar(&word, pg_tolower((unsigned char) *p++));
-		}
-		else
-		{
-			p++;
-			continue;
-		}
 		while (isspace((unsigned char) *p))
 			p++;
-		if (*p == '(' && word.len > 0 && word.len < NAMEDATALEN)
+		if ((*p == '(' || after_dot) && word.len > 0 && word.len < NAMEDATALEN)
 			ReadsetFuncsNamed(word.data, &found);
 		pfree(word.data);
 	}

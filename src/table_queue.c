@@ -23,6 +23,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
@@ -30,6 +31,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -44,20 +46,69 @@
 #define TQ_TABLE	'T'
 #define TQ_END		'Z'
 
-/* Whether a column's values mean the same in another backend. */
+static bool TqTransferableRow(Oid relid, int depth);
+
+/* True if a catalog row was written by this transaction (not committed yet). */
 static bool
-TqTransferable(Form_pg_attribute att)
+TqOwnRow(HeapTuple tup)
 {
-	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(att->atttypid));
-	Oid			nsp;
+	return TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetRawXmin(tup->t_data));
+}
+
+/*
+ * Whether values of type typid mean the same in another backend: not an
+ * anonymous record type (registered per backend) nor a type of a temp
+ * schema, and neither it nor a type it is made of (element, base, fields)
+ * created or altered by this transaction, which the other backend cannot
+ * see yet.
+ */
+static bool
+TqTransferableType(Oid typid, int depth)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	Form_pg_type typ;
+	bool		ok;
 
 	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for type %u", att->atttypid);
-	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	typ = (Form_pg_type) GETSTRUCT(tup);
+	ok = typid != RECORDOID && typid != RECORDARRAYOID && depth < 8 &&
+		!isAnyTempNamespace(typ->typnamespace) && !TqOwnRow(tup);
+	if (ok && OidIsValid(typ->typelem) && typ->typsubscript == F_ARRAY_SUBSCRIPT_HANDLER)
+		ok = TqTransferableType(typ->typelem, depth + 1);
+	if (ok && OidIsValid(typ->typbasetype))
+		ok = TqTransferableType(typ->typbasetype, depth + 1);
+	if (ok && OidIsValid(typ->typrelid))
+		ok = TqTransferableRow(typ->typrelid, depth + 1);
 	ReleaseSysCache(tup);
-	/* anonymous record types are registered per backend, temp types too */
-	return att->atttypid != RECORDOID && att->atttypid != RECORDARRAYOID &&
-		!isAnyTempNamespace(nsp);
+	return ok;
+}
+
+/* Whether a composite type's relation and fields are transferable. */
+static bool
+TqTransferableRow(Oid relid, int depth)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts;
+	bool		ok;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	natts = ((Form_pg_class) GETSTRUCT(tup))->relnatts;
+	ok = !TqOwnRow(tup);
+	ReleaseSysCache(tup);
+	for (int a = 1; ok && a <= natts; a++)
+	{
+		HeapTuple	att = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(a));
+
+		if (!HeapTupleIsValid(att))
+			continue;
+		ok = !TqOwnRow(att) && (((Form_pg_attribute) GETSTRUCT(att))->attisdropped ||
+								TqTransferableType(((Form_pg_attribute) GETSTRUCT(att))->atttypid,
+												   depth));
+		ReleaseSysCache(att);
+	}
+	return ok;
 }
 
 /* The live columns of a tuple descriptor, as a descriptor of their own. */
@@ -76,11 +127,14 @@ TqLiveColumns(TupleDesc desc, int *map)
 	return live;
 }
 
-/* Send one message; false if the receiver is gone. */
+/*
+ * Send one message; false if the receiver is gone.  Rows wait in the
+ * queue until a message that flushes (a table's header or end).
+ */
 static bool
-TqSend(shm_mq_handle *mqh, const void *data, Size len)
+TqSend(shm_mq_handle *mqh, const void *data, Size len, bool flush)
 {
-	return shm_mq_send(mqh, len, data, false, true) == SHM_MQ_SUCCESS;
+	return shm_mq_send(mqh, len, data, false, flush) == SHM_MQ_SUCCESS;
 }
 
 /* Send a table's header: its artifact id and columns. */
@@ -103,7 +157,7 @@ TqSendHeader(shm_mq_handle *mqh, const EgId *id, TupleDesc live)
 		pq_sendint32(&buf, att->atttypmod);
 		pq_sendint32(&buf, att->attcollation);
 	}
-	ok = TqSend(mqh, buf.data, buf.len);
+	ok = TqSend(mqh, buf.data, buf.len, true);
 	pfree(buf.data);
 	return ok;
 }
@@ -129,7 +183,7 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	bool		ok = true;
 
 	for (int j = 0; j < live->natts; j++)
-		ok &= TqTransferable(TupleDescAttr(live, j));
+		ok &= TqTransferableType(TupleDescAttr(live, j)->atttypid, 0);
 	if (!ok || !TqSendHeader(mqh, id, live))
 	{
 		table_close(rel, AccessShareLock);
@@ -156,7 +210,7 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 			values[j] = v;
 		}
 		mt = heap_form_minimal_tuple(live, values, nulls);
-		ok = TqSend(mqh, mt, mt->t_len);
+		ok = TqSend(mqh, mt, mt->t_len, false);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);
 		CHECK_FOR_INTERRUPTS();
@@ -166,7 +220,7 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
-	return ok && TqSend(mqh, "", 0);
+	return ok && TqSend(mqh, "", 0, true);
 }
 
 /* Send the end of the stream. */
@@ -175,7 +229,7 @@ tq_send_end(shm_mq_handle *mqh)
 {
 	char		end = TQ_END;
 
-	(void) TqSend(mqh, &end, 1);
+	(void) TqSend(mqh, &end, 1, true);
 }
 
 /* Receive one message; an error if the sender went away. */

@@ -18,17 +18,22 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/genam.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "common/hashfn.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
-#include "parser/parse_coerce.h"
 #include "miscadmin.h"
+#include "parser/parse_coerce.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -47,12 +52,29 @@
 static MemoryContext WorkloadContext = NULL;
 static EgWorkload *CurrentWorkload = NULL;
 
+/*
+ * What a step table is like when eg made it: a DDL statement on it (a
+ * column renamed, retyped or dropped, a child table, row-level security,
+ * its trigger disabled) changes one of these, DML fires its trigger.
+ */
+typedef struct LiveShape
+{
+	Oid			relfilenode;	/* a rewrite (ALTER COLUMN TYPE) changes it */
+	ItemPointerData class_tid;	/* any update of its pg_class row moves it */
+	TransactionId class_xmin;
+	uint32		columns;		/* hash of its live columns' names and types */
+	ItemPointerData trigger_tid;	/* its eg_live trigger's pg_trigger row: */
+	TransactionId trigger_xmin; /* disabling it moves it */
+	bool		trigger_on;		/* the trigger is there, enabled */
+} LiveShape;
+
 /* A live step table of this session. */
 typedef struct LiveEntry
 {
 	char		step[NAMEDATALEN];	/* hash key */
 	EgId		id;
 	Oid			relid;
+	LiveShape	shape;
 } LiveEntry;
 
 static HTAB *LiveTables = NULL;
@@ -150,15 +172,22 @@ WorkloadCheckShadow(const char *name)
 				 errhint("Later steps read the step by this name; to read the relation, qualify it with its schema.")));
 }
 
-/* The shapes (names and columns) of the workload's steps, for analysis. */
+/*
+ * The shapes (names and columns) of the workload's steps, for analysing
+ * step self's query: a step defined again does not see its old definition.
+ */
 static List *
-WorkloadShapes(EgWorkload *wl)
+WorkloadShapes(EgWorkload *wl, const char *self)
 {
 	List	   *shapes = NIL;
 
 	for (int i = 0; i < wl->nsteps; i++)
 	{
-		EgShape    *shape = palloc(sizeof(EgShape));
+		EgShape    *shape;
+
+		if (strcmp(wl->steps[i]->name, self) == 0)
+			continue;
+		shape = palloc(sizeof(EgShape));
 
 		shape->step = wl->steps[i]->name;
 		shape->columns = wl->steps[i]->columns;
@@ -329,16 +358,17 @@ WorkloadReads(EgWorkload *wl, List *names, const EgStep *target)
 }
 
 /*
- * Error unless an aggregate scoring model step quality_of reads it (or a
- * step that does) and its first column is a number: the quality.
+ * Error unless an aggregate step scoring model step quality_of reads it
+ * (reads_model: itself or through other steps) and the first column of
+ * its query (info) is a number: the quality.
  */
-static void
-WorkloadCheckQuality(EgWorkload *wl, const char *name, EgQueryInfo *info,
-					 const char *quality_of)
+void
+workload_check_quality(const char *name, EgQueryInfo *info, const char *quality_of,
+					   bool reads_model)
 {
 	EgColumn   *first = info->columns ? (EgColumn *) linitial(info->columns) : NULL;
 
-	if (!WorkloadReads(wl, info->inputs, workload_find(wl, quality_of)))
+	if (!reads_model)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("step \"%s\" does not read model step \"%s\" that it scores", name,
@@ -380,9 +410,10 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 					 errdetail(model ? "Step \"%s\" is not a model." : "There is no step \"%s\".",
 							   quality_of)));
 	}
-	info = ident_analyze_query(query, WorkloadShapes(wl), name);
+	info = ident_analyze_query(query, WorkloadShapes(wl, name), name);
 	if (quality_of != NULL)
-		WorkloadCheckQuality(wl, name, info, quality_of);
+		workload_check_quality(name, info, quality_of,
+							   WorkloadReads(wl, info->inputs, workload_find(wl, quality_of)));
 
 	old = MemoryContextSwitchTo(WorkloadContext);
 	step = palloc0(sizeof(EgStep));
@@ -596,6 +627,79 @@ WorkloadLiveTables(void)
 	return LiveTables;
 }
 
+/* The eg_live trigger of step table relid, into shape. */
+static void
+WorkloadLiveTrigger(Oid relid, LiveShape *shape)
+{
+	Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	ScanKeyInit(&key[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum("eg_live"));
+	scan = systable_beginscan(rel, TriggerRelidNameIndexId, true, NULL, 2, key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+		shape->trigger_on = trig->tgfoid == track_trigger_function("_live_changed") &&
+			trig->tgenabled != TRIGGER_DISABLED;
+		shape->trigger_tid = tup->t_self;
+		shape->trigger_xmin = HeapTupleHeaderGetRawXmin(tup->t_data);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+/* The shape of step table relid now. */
+static void
+WorkloadLiveShape(Oid relid, LiveShape *shape)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	memset(shape, 0, sizeof(LiveShape));
+	shape->relfilenode = rel->rd_node.relNode;
+	shape->class_tid = tup->t_self;
+	shape->class_xmin = HeapTupleHeaderGetRawXmin(tup->t_data);
+	ReleaseSysCache(tup);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		shape->columns = hash_combine(shape->columns, hash_bytes((unsigned char *) NameStr(att->attname),
+																 strlen(NameStr(att->attname))));
+		shape->columns = hash_combine(shape->columns, hash_uint32(att->atttypid));
+		shape->columns = hash_combine(shape->columns, hash_uint32((uint32) att->atttypmod));
+		shape->columns = hash_combine(shape->columns, hash_uint32(att->attcollation));
+	}
+	table_close(rel, AccessShareLock);
+	WorkloadLiveTrigger(relid, shape);
+}
+
+/* True if a step table is still as eg made it (no DDL, its trigger on). */
+static bool
+WorkloadSameShape(LiveEntry *e)
+{
+	LiveShape	now;
+
+	WorkloadLiveShape(e->relid, &now);
+	return now.trigger_on && now.relfilenode == e->shape.relfilenode &&
+		ItemPointerEquals(&now.class_tid, &e->shape.class_tid) &&
+		now.class_xmin == e->shape.class_xmin && now.columns == e->shape.columns &&
+		ItemPointerEquals(&now.trigger_tid, &e->shape.trigger_tid) &&
+		now.trigger_xmin == e->shape.trigger_xmin;
+}
+
 /* True if this session's temp table "step" holds artifact id, unchanged. */
 bool
 workload_live_lookup(const char *step, const EgId *id)
@@ -609,7 +713,7 @@ workload_live_lookup(const char *step, const EgId *id)
 	if (relname == NULL || strcmp(relname, step) != 0 ||
 		!isTempNamespace(get_rel_namespace(e->relid)) ||
 		!pg_class_ownercheck(e->relid, GetUserId()) ||
-		!workload_is_step_table(e->relid))
+		!WorkloadSameShape(e))
 	{
 		workload_live_forget(step);
 		return false;
@@ -645,6 +749,7 @@ workload_live_set(const char *step, const EgId *id, Oid relid)
 
 	e->id = *id;
 	e->relid = relid;
+	WorkloadLiveShape(relid, &e->shape);
 }
 
 /* Forget the live table of a step. */

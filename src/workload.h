@@ -76,6 +76,8 @@ extern const char *workload_kind_name(EgStepKind kind);
 extern MemoryContext workload_memory(void);
 extern void workload_link_inputs(EgWorkload *wl, EgStep *step, List *names);
 extern EgQueryInfo *workload_copy_info(const EgQueryInfo *src);
+extern void workload_check_quality(const char *name, EgQueryInfo *info,
+								   const char *quality_of, bool reads_model);
 
 /* workload_redefine.c: a step defined again */
 extern EgId *workload_redefine(EgWorkload *wl, EgStep *step);

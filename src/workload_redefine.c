@@ -97,6 +97,26 @@ RedefineShapes(EgStep **steps, int n, List *names)
 }
 
 /*
+ * Whether the step at position k of sorted (positions 0..k, each reading
+ * the steps named in names[k]) reads the step called target, itself or
+ * through others.
+ */
+static bool
+RedefineReads(EgStep **sorted, List **names, int k, const char *target)
+{
+	ListCell   *lc;
+
+	foreach(lc, names[k])
+	{
+		int			in = RedefineFind(sorted, k, (char *) lfirst(lc));
+
+		if (strcmp(sorted[in]->name, target) == 0 || RedefineReads(sorted, names, in, target))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Replace the workload's step of the same name by step (checked, its
  * inputs linked by name); returns its id.
  */
@@ -107,6 +127,7 @@ workload_redefine(EgWorkload *wl, EgStep *step)
 	int			n = wl->nsteps;
 	EgStep	  **steps = palloc(sizeof(EgStep *) * n);
 	List	  **names = palloc(sizeof(List *) * n);
+	List	  **sorted_names = palloc(sizeof(List *) * n);
 	EgStep	  **sorted;
 	bool	   *follows = palloc0(sizeof(bool) * n);
 	int		   *order;
@@ -131,7 +152,6 @@ workload_redefine(EgWorkload *wl, EgStep *step)
 
 	/* in the new order: every step reading the new one is analysed again */
 	sorted = MemoryContextAlloc(workload_memory(), sizeof(EgStep *) * Max(16, wl->nsteps * 2));
-	cxt = MemoryContextSwitchTo(workload_memory());
 	for (int k = 0; k < n; k++)
 	{
 		EgStep	   *s = steps[order[k]];
@@ -142,23 +162,32 @@ workload_redefine(EgWorkload *wl, EgStep *step)
 			follows[k] |= follows[RedefineFind(sorted, k, (char *) lfirst(lc))];
 		if (follows[k] && s != step)
 		{
-			EgStep	   *copy = palloc(sizeof(EgStep));
+			EgQueryInfo *info = s->info ?
+				ident_analyze_query(s->query, RedefineShapes(sorted, k, names[order[k]]), s->name)
+				: NULL;
+			EgStep	   *copy;
 
+			cxt = MemoryContextSwitchTo(workload_memory());
+			copy = palloc(sizeof(EgStep));
 			*copy = *s;
-			if (copy->info)
+			if (info)
 			{
-				copy->info = workload_copy_info(ident_analyze_query(copy->query,
-																	RedefineShapes(sorted, k, names[order[k]]),
-																	copy->name));
+				copy->info = workload_copy_info(info);
 				copy->columns = copy->info->columns;
 			}
+			MemoryContextSwitchTo(cxt);
 			s = copy;
 			nfollow++;
 		}
 		sorted[k] = s;
+		sorted_names[k] = names[order[k]];
+		if (follows[k] && s->quality_of)
+			workload_check_quality(s->name, s->info, s->quality_of,
+								   RedefineReads(sorted, sorted_names, k, s->quality_of));
 	}
 
 	/* nothing failed: the new workload */
+	cxt = MemoryContextSwitchTo(workload_memory());
 	wl->steps = sorted;
 	for (int k = 0; k < n; k++)
 		sorted[k]->index = k;
