@@ -107,3 +107,21 @@ SELECT eg.begin();
 SELECT eg.dataset('all_cols', 'SELECT * FROM e_cols') IS NOT NULL AS defined;
 SELECT step, action, rows FROM eg.run();
 DROP TABLE e_cols;
+
+-- a step is analysed again at the run only if a catalog change may have
+-- reached the session since its definition (issue 18): a table created
+-- later in the same transaction, or in an earlier one, still counts
+CREATE TABLE e_shadow (a int);
+BEGIN;
+SELECT eg.begin();
+SELECT eg.dataset('sh', 'SELECT a FROM e_shadow') IS NOT NULL AS defined;
+CREATE TEMP TABLE e_shadow (a int);
+SELECT step, action FROM eg.run();
+ROLLBACK;
+SELECT eg.begin();
+SELECT eg.dataset('sh', 'SELECT a FROM e_shadow') IS NOT NULL AS defined;
+CREATE TEMP TABLE e_shadow (a int);
+SELECT step, action FROM eg.run();
+DROP TABLE pg_temp.e_shadow;
+SELECT step, action FROM eg.run();
+DROP TABLE e_shadow;

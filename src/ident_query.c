@@ -277,7 +277,9 @@ IdentAnalyseCopy(void *arg)
  * where a regclass is taken names the step's table, which need not exist
  * before the run: if analysis fails on a missing relation, it is tried
  * again with those constants as the stand-in.  Only then, so that the same
- * string elsewhere ('f' as a boolean) keeps its meaning.
+ * string elsewhere ('f' as a boolean) keeps its meaning.  inputs: the
+ * input steps that a string constant names (none: analysed once, with no
+ * subtransaction).
  */
 static Query *
 IdentAnalyse(SelectStmt *stmt, const char *query, List *inputs)
@@ -294,6 +296,27 @@ IdentAnalyse(SelectStmt *stmt, const char *query, List *inputs)
 		ReThrowError(edata);
 	(void) IdentStepStringsWalker((Node *) stmt, inputs);
 	return IdentAnalyseOnce(stmt, query);
+}
+
+/* The input steps (names) that a string constant (strings) names too. */
+static List *
+IdentStringInputs(List *names, List *strings)
+{
+	List	   *named = NIL;
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		ListCell   *ls;
+
+		foreach(ls, strings)
+			if (strcmp((char *) lfirst(ls), (char *) lfirst(lc)) == 0)
+			{
+				named = lappend(named, lfirst(lc));
+				break;
+			}
+	}
+	return named;
 }
 
 /* What the error context callback needs while a step's query is parsed. */
@@ -646,7 +669,7 @@ ident_analyze_query(const char *query, List *shapes, const char *self)
 	/* analyse a copy with placeholders for the earlier steps */
 	stmt = copyObject(stmt);
 	IdentAddPlaceholders(stmt, shapes, found.relations);
-	analysed = IdentAnalyse(stmt, query, info->inputs);
+	analysed = IdentAnalyse(stmt, query, IdentStringInputs(info->inputs, found.strings));
 	info->columns = IdentColumns(analysed);
 	w.strings = found.strings;
 	(void) IdentConstWalker((Node *) analysed, &w);

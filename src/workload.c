@@ -30,6 +30,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
+#include "storage/proc.h"
+#include "storage/sinval.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -218,6 +220,40 @@ WorkloadSameColumns(List *a, List *b)
 }
 
 /*
+ * Note when a step's query was analysed: workload_reanalyze skips a step
+ * whose analysis is current.
+ */
+void
+workload_stamp_analysis(EgStep *step)
+{
+	step->analysed_inval = SharedInvalidMessageCounter;
+	step->analysed_lxid = MyProc->lxid;
+	step->analysed_cid = GetCurrentCommandId(false);
+	step->analysed_user = GetUserId();
+	if (step->analysed_path)
+		pfree(step->analysed_path);
+	step->analysed_path = MemoryContextStrdup(workload_memory(), namespace_search_path);
+}
+
+/*
+ * Whether a step's analysis is current: no catalog change reached this
+ * session since (no invalidation received, and none of its own transaction
+ * after the analysis: the same command, or a later transaction, which has
+ * received the messages of the earlier ones), with the same role and
+ * search_path.
+ */
+static bool
+WorkloadAnalysisCurrent(EgStep *step)
+{
+	return step->analysed_path != NULL &&
+		step->analysed_inval == SharedInvalidMessageCounter &&
+		(step->analysed_lxid != MyProc->lxid ||
+		 step->analysed_cid == GetCurrentCommandId(false)) &&
+		step->analysed_user == GetUserId() &&
+		strcmp(step->analysed_path, namespace_search_path) == 0;
+}
+
+/*
  * Analyse a query step again, as the catalogs and search_path are now.  Its
  * id covers the relations and functions found when it was defined, while
  * eg.run executes its text: if the text now resolves to other ones (another
@@ -235,7 +271,7 @@ workload_reanalyze(EgWorkload *wl, EgStep *step)
 	bool		same;
 	MemoryContext old;
 
-	if (step->info == NULL)
+	if (step->info == NULL || WorkloadAnalysisCurrent(step))
 		return;
 	workload_check_exists(step);
 	for (int i = 0; i < step->index; i++)
@@ -266,6 +302,7 @@ workload_reanalyze(EgWorkload *wl, EgStep *step)
 	step->info->volatile_reason = info->volatile_reason ? pstrdup(info->volatile_reason) : NULL;
 	step->info->settings_dependent = info->settings_dependent;
 	MemoryContextSwitchTo(old);
+	workload_stamp_analysis(step);
 }
 
 /*
@@ -424,6 +461,7 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 	step->quality_of = quality_of ? pstrdup(quality_of) : NULL;
 	step->info = workload_copy_info(info);
 	step->columns = step->info->columns;
+	workload_stamp_analysis(step);
 	workload_link_inputs(wl, step, step->info->inputs);
 	MemoryContextSwitchTo(old);
 	return WorkloadAdd(wl, step);

@@ -58,6 +58,12 @@ typedef struct EgStep
 	bool		role_bound;		/* its id covers the calling role (row-level
 								 * security on a relation read, here or
 								 * upstream) */
+	/* query: when it was analysed (workload_reanalyze) */
+	uint64		analysed_inval; /* SharedInvalidMessageCounter then */
+	LocalTransactionId analysed_lxid;
+	CommandId	analysed_cid;
+	Oid			analysed_user;
+	char	   *analysed_path;	/* search_path then */
 } EgStep;
 
 /* The workload being defined in this session. */
@@ -86,6 +92,7 @@ extern EgId *workload_redefine(EgWorkload *wl, EgStep *step);
 extern void workload_check_exists(EgStep *step);
 extern void workload_refresh_id(EgWorkload *wl, EgStep *step, bool to_compute);
 extern void workload_reanalyze(EgWorkload *wl, EgStep *step);
+extern void workload_stamp_analysis(EgStep *step);
 extern void workload_set_reads(EgStep *step, const ReadSet *set, bool stable);
 
 /* Live step tables of this session: step name -> artifact id. */

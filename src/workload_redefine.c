@@ -170,10 +170,12 @@ workload_redefine(EgWorkload *wl, EgStep *step)
 			cxt = MemoryContextSwitchTo(workload_memory());
 			copy = palloc(sizeof(EgStep));
 			*copy = *s;
+			copy->analysed_path = NULL;
 			if (info)
 			{
 				copy->info = workload_copy_info(info);
 				copy->columns = copy->info->columns;
+				workload_stamp_analysis(copy);
 			}
 			MemoryContextSwitchTo(cxt);
 			s = copy;
