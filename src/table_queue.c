@@ -9,10 +9,10 @@
  * own, which the store then reads as usual.
  *
  * The messages, in order, per table: a header (TQ_TABLE, the artifact id,
- * the live columns: name, type, typmod, collation), one message per row (a
- * MinimalTuple of those columns, out-of-line values inlined, since the
- * receiver cannot read the sender's TOAST table), and an empty message; a
- * last header of kind TQ_END closes the stream.  A receiver that sees the
+ * the live columns: name, type, typmod, collation), batches of rows (each a
+ * MAXALIGNed MinimalTuple of those columns, out-of-line values inlined,
+ * since the receiver cannot read the sender's TOAST table), and an empty
+ * message; a last header of kind TQ_END closes the stream.  A receiver that sees the
  * queue detached before TQ_END fails: a table is never half received.
  */
 #include "postgres.h"
@@ -45,6 +45,9 @@
 /* The kind of a header message. */
 #define TQ_TABLE	'T'
 #define TQ_END		'Z'
+
+/* Rows are sent in batches of about this many bytes. */
+#define TQ_BATCH_BYTES	(64 * 1024)
 
 static bool TqTransferableRow(Oid relid, int depth);
 
@@ -163,8 +166,38 @@ TqSendHeader(shm_mq_handle *mqh, const EgId *id, TupleDesc live)
 }
 
 /*
+ * A row of the scan's slot as a MinimalTuple of the live columns: the heap
+ * tuple copied when it is one already (no dropped column, no value out of
+ * line), else formed from its values with out-of-line ones inlined (the
+ * receiver cannot read this backend's TOAST table).  In the current memory
+ * context.
+ */
+static MinimalTuple
+TqRow(TupleTableSlot *slot, TupleDesc live, const int *map, bool dropped,
+	  Datum *values, bool *nulls)
+{
+	HeapTuple	tup = ExecFetchSlotHeapTuple(slot, false, NULL);
+
+	if (!dropped && !HeapTupleHasExternal(tup))
+		return minimal_tuple_from_heap_tuple(tup);
+	slot_getallattrs(slot);
+	for (int j = 0; j < live->natts; j++)
+	{
+		Datum		v = slot->tts_values[map[j]];
+
+		nulls[j] = slot->tts_isnull[map[j]];
+		if (!nulls[j] && TupleDescAttr(live, j)->attlen == -1 &&
+			VARATT_IS_EXTERNAL(DatumGetPointer(v)))
+			v = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
+		values[j] = v;
+	}
+	return heap_form_minimal_tuple(live, values, nulls);
+}
+
+/*
  * Send relation relid's rows as artifact id; false if the receiver went
  * away.  A table with a column another backend cannot read is not sent.
+ * Rows travel in batches of about TQ_BATCH_BYTES, each row MAXALIGNed.
  */
 bool
 tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
@@ -177,6 +210,7 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	bool	   *nulls = palloc(sizeof(bool) * Max(live->natts, 1));
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "eg table queue row",
 												 ALLOCSET_DEFAULT_SIZES);
+	StringInfoData batch;
 	Snapshot	snapshot;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
@@ -193,33 +227,32 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	scan = table_beginscan(rel, snapshot, 0, NULL);
 	slot = table_slot_create(rel, NULL);
+	initStringInfo(&batch);
 	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
 		MemoryContext old = MemoryContextSwitchTo(rowcxt);
-		MinimalTuple mt;
+		MinimalTuple mt = TqRow(slot, live, map, live->natts != desc->natts, values, nulls);
 
-		slot_getallattrs(slot);
-		for (int j = 0; j < live->natts; j++)
-		{
-			Datum		v = slot->tts_values[map[j]];
-
-			nulls[j] = slot->tts_isnull[map[j]];
-			if (!nulls[j] && TupleDescAttr(live, j)->attlen == -1 &&
-				VARATT_IS_EXTERNAL(DatumGetPointer(v)))
-				v = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
-			values[j] = v;
-		}
-		mt = heap_form_minimal_tuple(live, values, nulls);
-		ok = TqSend(mqh, mt, mt->t_len, false);
 		MemoryContextSwitchTo(old);
+		while (batch.len % MAXIMUM_ALIGNOF != 0)
+			appendStringInfoChar(&batch, '\0');
+		appendBinaryStringInfo(&batch, (char *) mt, mt->t_len);
 		MemoryContextReset(rowcxt);
+		if (batch.len >= TQ_BATCH_BYTES)
+		{
+			ok = TqSend(mqh, batch.data, batch.len, false);
+			resetStringInfo(&batch);
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	if (ok && batch.len > 0)
+		ok = TqSend(mqh, batch.data, batch.len, false);
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
+	pfree(batch.data);
 	return ok && TqSend(mqh, "", 0, true);
 }
 
@@ -302,13 +335,17 @@ tq_receive_table(shm_mq_handle *mqh, const char *name, EgId *id)
 	cid = GetCurrentCommandId(true);
 	for (;;)
 	{
-		MinimalTuple mt = TqReceive(mqh, &len);
+		char	   *batch = TqReceive(mqh, &len);
 
 		if (len == 0)
 			break;
-		ExecStoreMinimalTuple(mt, slot, false);
-		table_tuple_insert(rel, slot, cid, 0, bistate);
-		ExecClearTuple(slot);
+		/* each row MAXALIGNed in the batch, which the queue aligns */
+		for (Size off = 0; off < len; off = MAXALIGN(off + ((MinimalTuple) (batch + off))->t_len))
+		{
+			ExecStoreMinimalTuple((MinimalTuple) (batch + off), slot, false);
+			table_tuple_insert(rel, slot, cid, 0, bistate);
+			ExecClearTuple(slot);
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
 	FreeBulkInsertState(bistate);
