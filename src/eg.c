@@ -29,6 +29,7 @@ int			eg_reuse = EG_REUSE_OPTIMAL;
 double		eg_alpha = 0.5;
 int			eg_compression_level = 1;
 bool		eg_progress = true;
+bool		eg_store_async = false;
 
 static const struct config_enum_entry EgMaterializerOptions[] = {
 	{"storage_aware", EG_MAT_STORAGE_AWARE, false},
@@ -88,6 +89,11 @@ _PG_init(void)
 	DefineCustomBoolVariable("eg.progress",
 							 "Report each finished step of eg.run with a NOTICE.",
 							 NULL, &eg_progress, true,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("eg.store_async",
+							 "Store what eg.run computed from a background worker after the run commits.",
+							 "The session hands the rows over and returns; off: eg.run stores them itself.",
+							 &eg_store_async, false,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("eg");
 	readset_init();

@@ -50,6 +50,7 @@ extern int	eg_reuse;
 extern double eg_alpha;
 extern int	eg_compression_level;
 extern bool eg_progress;
+extern bool eg_store_async;
 
 /* Id helpers (artifact_id.c). */
 extern char *eg_id_to_hex(const EgId *id);

@@ -289,13 +289,20 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 						failed->message)));
 }
 
-/* Hand the run's computed, reusable tables to the materializer. */
+/*
+ * Hand the run's computed, reusable tables to the materializer: with
+ * eg.store_async at READ COMMITTED, to a background worker that runs it
+ * once the run commits (graph_worker.c); else here.
+ */
 void
 exec_materialize(RunState *rs, int64 workload)
 {
 	int			n;
 	MatInput   *cands = ExecCandidates(rs, &n);
 
+	if (eg_store_async && n > 0 && !IsolationUsesXactSnapshot() &&
+		graph_store_in_worker(workload, cands, n))
+		return;
 	(void) materializer_run(cands, n, workload);
 }
 

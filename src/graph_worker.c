@@ -22,6 +22,11 @@
  * can read, are sent to it through a shared-memory queue (table_queue.c)
  * for the materializer to run there, with the session's settings of eg.
  *
+ * With eg.store_async, a run at READ COMMITTED hands its computed tables
+ * to such a worker the same way and goes on without waiting: the worker
+ * waits until the run's transaction ends and, if it committed, runs the
+ * materializer over them (the run itself is recorded by the session).
+ *
  * The record is the run's whether or not the user's transaction commits
  * (README, isolation levels).  No worker free (max_worker_processes): the
  * run is not recorded, with a NOTICE; the worker failing: a WARNING in the
@@ -31,10 +36,12 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "access/xact.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "storage/dsm.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "storage/shm_mq.h"
 #include "utils/guc.h"
@@ -82,6 +89,10 @@ typedef struct GraphWorkerShared
 	GraphWorkerState state;
 	char		error[GRAPH_WORKER_ERROR_LEN];
 	bool		saving;			/* a failed run's save (short lock waits) */
+	TransactionId after_xid;	/* valid: store the tables once this
+								 * transaction (the run's) commits, into
+								 * workload; record nothing */
+	int64		workload;
 	int			ntables;		/* tables to receive through the queue */
 	Size		queue;			/* offset of the queue, if ntables > 0 */
 	int			len;			/* bytes of data */
@@ -270,14 +281,76 @@ GraphSendTables(GraphWorkerShared *shared, dsm_segment *seg,
 	shm_mq_detach(mqh);
 }
 
+/* The run's record for the worker: graph_record_run's arguments and eg's settings. */
+static void
+GraphPutRun(StringInfo buf, const char *name, Oid role, GraphStep *steps, int n,
+			TimestampTz started, double seconds, double saved, List *failed)
+{
+	ListCell   *lc;
+
+	initStringInfo(buf);
+	GraphPutString(buf, name);
+	pq_sendint32(buf, role);
+	pq_sendint64(buf, started);
+	pq_sendfloat8(buf, seconds);
+	pq_sendfloat8(buf, saved);
+	pq_sendint32(buf, list_length(failed));
+	foreach(lc, failed)
+		GraphPutId(buf, (EgId *) lfirst(lc));
+	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
+		GraphPutString(buf, GetConfigOption(GraphWorkerSettings[i], false, false));
+	pq_sendint32(buf, n);
+	for (int i = 0; i < n; i++)
+		GraphPutStep(buf, &steps[i]);
+}
+
+/*
+ * Start the worker on the run in buf and send it the tables cands; *seg
+ * and the handle, or NULL (*seg too, when no segment could be made) if no
+ * worker could start.
+ */
+static BackgroundWorkerHandle *
+GraphLaunch(StringInfo buf, MatInput *cands, int ncands, bool saving,
+			TransactionId after_xid, int64 workload, dsm_segment **seg)
+{
+	Size		queue = MAXALIGN(add_size(offsetof(GraphWorkerShared, data), buf->len));
+	GraphWorkerShared *shared;
+	BackgroundWorkerHandle *handle;
+
+	*seg = dsm_create(add_size(queue, ncands > 0 ? GRAPH_WORKER_QUEUE_SIZE : 0),
+					  DSM_CREATE_NULL_IF_MAXSEGMENTS);
+	if (*seg == NULL)
+		return NULL;
+	shared = dsm_segment_address(*seg);
+	shared->state = GWS_NEW;
+	shared->error[0] = '\0';
+	shared->saving = saving;
+	shared->after_xid = after_xid;
+	shared->workload = workload;
+	shared->ntables = ncands;
+	shared->queue = queue;
+	shared->len = buf->len;
+	memcpy(shared->data, buf->data, buf->len);
+	if (ncands > 0)
+		shm_mq_set_sender(shm_mq_create((char *) shared + queue, GRAPH_WORKER_QUEUE_SIZE),
+						  MyProc);
+	handle = worker_start("eg graph", TransactionIdIsValid(after_xid) ?
+						  "eg graph storing a run" : "eg graph recording a run",
+						  "eg_graph_worker", UInt32GetDatum(dsm_segment_handle(*seg)));
+	if (handle != NULL && ncands > 0)
+		GraphSendTables(shared, *seg, handle, cands, ncands);
+	return handle;
+}
+
 /*
  * Merge a finished run into the graph from a background worker and wait
  * for it to commit: graph_record_run's arguments (role: the run's), the
  * failed loads to forget (EgId *), and the run's computed tables for the
  * materializer to consider there (cands; ncands 0: the materializer does
  * not run; cands not NULL: a failed run is saved, and the worker waits for
- * a lock at most GRAPH_WORKER_SAVE_LOCK_TIMEOUT).  The caller holds no graph_lock.  Never an error of the
- * worker's: a NOTICE if no worker could start, a WARNING if it failed.
+ * a lock at most GRAPH_WORKER_SAVE_LOCK_TIMEOUT).  The caller holds no
+ * graph_lock.  Never an error of the worker's: a NOTICE if no worker could
+ * start, a WARNING if it failed.
  */
 void
 graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
@@ -286,48 +359,12 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 {
 	StringInfoData buf;
 	dsm_segment *seg;
-	GraphWorkerShared *shared = NULL;
-	BackgroundWorkerHandle *handle = NULL;
-	Size		queue;
-	ListCell   *lc;
+	BackgroundWorkerHandle *handle;
+	GraphWorkerShared *shared;
 
-	initStringInfo(&buf);
-	GraphPutString(&buf, name);
-	pq_sendint32(&buf, role);
-	pq_sendint64(&buf, started);
-	pq_sendfloat8(&buf, seconds);
-	pq_sendfloat8(&buf, saved);
-	pq_sendint32(&buf, list_length(failed));
-	foreach(lc, failed)
-		GraphPutId(&buf, (EgId *) lfirst(lc));
-	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
-		GraphPutString(&buf, GetConfigOption(GraphWorkerSettings[i], false, false));
-	pq_sendint32(&buf, n);
-	for (int i = 0; i < n; i++)
-		GraphPutStep(&buf, &steps[i]);
-
-	queue = MAXALIGN(add_size(offsetof(GraphWorkerShared, data), buf.len));
-	seg = dsm_create(add_size(queue, ncands > 0 ? GRAPH_WORKER_QUEUE_SIZE : 0),
-					 DSM_CREATE_NULL_IF_MAXSEGMENTS);
-	if (seg != NULL)
-	{
-		shared = dsm_segment_address(seg);
-		shared->state = GWS_NEW;
-		shared->error[0] = '\0';
-		shared->saving = cands != NULL;
-		shared->ntables = ncands;
-		shared->queue = queue;
-		shared->len = buf.len;
-		memcpy(shared->data, buf.data, buf.len);
-		pfree(buf.data);
-		if (ncands > 0)
-			shm_mq_set_sender(shm_mq_create((char *) shared + queue, GRAPH_WORKER_QUEUE_SIZE),
-							  MyProc);
-		handle = worker_start("eg graph", "eg graph recording a run", "eg_graph_worker",
-							  UInt32GetDatum(dsm_segment_handle(seg)));
-	}
-	if (handle != NULL && ncands > 0)
-		GraphSendTables(shared, seg, handle, cands, ncands);
+	GraphPutRun(&buf, name, role, steps, n, started, seconds, saved, failed);
+	handle = GraphLaunch(&buf, cands, ncands, cands != NULL, InvalidTransactionId, 0, &seg);
+	pfree(buf.data);
 	if (handle == NULL || !worker_wait(handle))
 	{
 		ereport(NOTICE,
@@ -341,6 +378,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 			dsm_detach(seg);
 		return;
 	}
+	shared = dsm_segment_address(seg);
 	if (shared->state != GWS_DONE)
 		ereport(WARNING,
 				(errmsg("could not record the run in the experiment graph"),
@@ -349,6 +387,29 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 				 errdetail("The background worker recording it exited early."),
 				 errhint("The server log of the \"eg graph\" worker has more.")));
 	dsm_detach(seg);
+}
+
+/*
+ * Offer a run's computed tables (cands) to the materializer from a
+ * background worker once the run's transaction commits (eg.store_async):
+ * the session hands the rows over and goes on; the worker stores what the
+ * materializer keeps, or nothing if the transaction rolls back.  The run is
+ * recorded already, as workload.  False if no worker could start (nothing
+ * was handed over): the caller runs the materializer itself.
+ */
+bool
+graph_store_in_worker(int64 workload, MatInput *cands, int ncands)
+{
+	StringInfoData buf;
+	dsm_segment *seg;
+	BackgroundWorkerHandle *handle;
+
+	GraphPutRun(&buf, NULL, GetUserId(), NULL, 0, 0, 0, 0, NIL);
+	handle = GraphLaunch(&buf, cands, ncands, false, GetTopTransactionId(), workload, &seg);
+	pfree(buf.data);
+	if (seg != NULL)
+		dsm_detach(seg);		/* the worker keeps it mapped */
+	return handle != NULL;
 }
 
 /* Worker: receive the run's tables into temp tables of its own. */
@@ -418,12 +479,26 @@ eg_graph_worker(Datum arg)
 		for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
 			SetConfigOption(GraphWorkerSettings[i], run->settings[i], PGC_SUSET, PGC_S_SESSION);
 		cands = GraphReceiveTables(shared, seg, &ncands);
-		graph_lock();
-		graph_forget_unstored(run->failed);
-		workload = graph_record_run(run->name, run->role, run->steps, run->n,
-									run->started, run->seconds, run->saved);
-		if (shared->ntables > 0)
-			(void) materializer_run(cands, ncands, workload);
+		if (TransactionIdIsValid(shared->after_xid))
+		{
+			/* the tables are the run's once it commits: wait, however long */
+			SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+			XactLockTableWait(shared->after_xid, NULL, NULL, XLTW_None);
+			SetConfigOption("lock_timeout", GRAPH_WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
+			PopActiveSnapshot();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			if (TransactionIdDidCommit(shared->after_xid))
+				(void) materializer_run(cands, ncands, shared->workload);
+		}
+		else
+		{
+			graph_lock();
+			graph_forget_unstored(run->failed);
+			workload = graph_record_run(run->name, run->role, run->steps, run->n,
+										run->started, run->seconds, run->saved);
+			if (shared->ntables > 0)
+				(void) materializer_run(cands, ncands, workload);
+		}
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 		shared->state = GWS_DONE;

@@ -166,20 +166,45 @@ TqSendHeader(shm_mq_handle *mqh, const EgId *id, TupleDesc live)
 }
 
 /*
- * A row of the scan's slot as a MinimalTuple of the live columns: the heap
- * tuple copied when it is one already (no dropped column, no value out of
- * line), else formed from its values with out-of-line ones inlined (the
- * receiver cannot read this backend's TOAST table).  In the current memory
- * context.
+ * Append a MinimalTuple of len bytes, MAXALIGNed, to batch: data, whose
+ * first four bytes become its t_len (a heap tuple's header from
+ * MINIMAL_TUPLE_OFFSET on is a MinimalTuple's, as in
+ * minimal_tuple_from_heap_tuple).
  */
-static MinimalTuple
-TqRow(TupleTableSlot *slot, TupleDesc live, const int *map, bool dropped,
-	  Datum *values, bool *nulls)
+static void
+TqAppend(StringInfo batch, const char *data, uint32 len)
+{
+	Size		start = MAXALIGN(batch->len);
+
+	enlargeStringInfo(batch, (int) (start - batch->len + len));
+	memset(batch->data + batch->len, 0, start - batch->len);
+	memcpy(batch->data + start, data, len);
+	((MinimalTuple) (batch->data + start))->t_len = len;
+	batch->len = (int) (start + len);
+}
+
+/*
+ * Append a row of the scan's slot to batch as a MinimalTuple of the live
+ * columns: the heap tuple copied when it is one already (no dropped
+ * column, no value out of line), else formed from its values with
+ * out-of-line ones inlined (the receiver cannot read this backend's TOAST
+ * table) in rowcxt, which is reset.
+ */
+static void
+TqAppendRow(StringInfo batch, TupleTableSlot *slot, TupleDesc live, const int *map,
+			bool dropped, Datum *values, bool *nulls, MemoryContext rowcxt)
 {
 	HeapTuple	tup = ExecFetchSlotHeapTuple(slot, false, NULL);
+	MemoryContext old;
+	MinimalTuple mt;
 
 	if (!dropped && !HeapTupleHasExternal(tup))
-		return minimal_tuple_from_heap_tuple(tup);
+	{
+		TqAppend(batch, (char *) tup->t_data + MINIMAL_TUPLE_OFFSET,
+				 tup->t_len - MINIMAL_TUPLE_OFFSET);
+		return;
+	}
+	old = MemoryContextSwitchTo(rowcxt);
 	slot_getallattrs(slot);
 	for (int j = 0; j < live->natts; j++)
 	{
@@ -191,7 +216,10 @@ TqRow(TupleTableSlot *slot, TupleDesc live, const int *map, bool dropped,
 			v = PointerGetDatum(detoast_external_attr((struct varlena *) DatumGetPointer(v)));
 		values[j] = v;
 	}
-	return heap_form_minimal_tuple(live, values, nulls);
+	mt = heap_form_minimal_tuple(live, values, nulls);
+	TqAppend(batch, (char *) mt, mt->t_len);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(rowcxt);
 }
 
 /*
@@ -230,14 +258,7 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	initStringInfo(&batch);
 	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
-		MemoryContext old = MemoryContextSwitchTo(rowcxt);
-		MinimalTuple mt = TqRow(slot, live, map, live->natts != desc->natts, values, nulls);
-
-		MemoryContextSwitchTo(old);
-		while (batch.len % MAXIMUM_ALIGNOF != 0)
-			appendStringInfoChar(&batch, '\0');
-		appendBinaryStringInfo(&batch, (char *) mt, mt->t_len);
-		MemoryContextReset(rowcxt);
+		TqAppendRow(&batch, slot, live, map, live->natts != desc->natts, values, nulls, rowcxt);
 		if (batch.len >= TQ_BATCH_BYTES)
 		{
 			ok = TqSend(mqh, batch.data, batch.len, false);

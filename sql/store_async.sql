@@ -1,0 +1,85 @@
+-- eg.store_async (issue 18): eg.run hands what it computed to a background
+-- worker, which stores it once the run's transaction commits; nothing when
+-- it rolls back (graph_worker.c, table_queue.c).
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SET eg.progress = off;
+
+CREATE TABLE sa_src AS
+SELECT g AS id, g % 13 AS k, md5(g::text) AS t, CASE WHEN g % 9 = 0 THEN NULL ELSE g / 3.0 END AS n
+FROM generate_series(1, 50000) g;
+-- Wait until no eg worker is busy (the stores of the runs before).
+CREATE FUNCTION sa_wait() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1..600 LOOP
+        PERFORM pg_stat_clear_snapshot();
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'eg graph');
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+END $$;
+CREATE FUNCTION sa_define(tag int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM eg.begin('sa');
+    PERFORM eg.dataset('sa_a', format('SELECT id, k, t, n FROM sa_src WHERE k <> %s', tag));
+    PERFORM eg.aggregate('sa_b', 'SELECT k, count(*) AS c, sum(n) AS s FROM sa_a GROUP BY k');
+END $$;
+
+-- a run in autocommit: stored after it commits
+SET eg.store_async = on;
+SELECT sa_define(1);
+SELECT step, action FROM eg.run();
+SELECT sa_wait();
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' ORDER BY step;
+SELECT count(*) AS problems FROM eg.check();
+-- a new session loads it, equal to plain SQL
+\c
+SET eg.reuse = all_load;
+SET eg.progress = off;
+SELECT sa_define(1);
+SELECT step, action FROM eg.run();
+SELECT count(*) AS a_differs FROM (
+    (SELECT * FROM sa_a EXCEPT ALL SELECT id, k, t, n FROM sa_src WHERE k <> 1)
+    UNION ALL
+    (SELECT id, k, t, n FROM sa_src WHERE k <> 1 EXCEPT ALL SELECT * FROM sa_a)) d;
+
+-- a run whose transaction rolls back: recorded nowhere, stored nowhere
+SET eg.store_async = on;
+SET eg.materializer = 'all';
+BEGIN;
+SELECT sa_define(2);
+SELECT step, action FROM eg.run();
+ROLLBACK;
+SELECT sa_wait();
+SELECT count(*) AS rolled_back_stored FROM eg.artifacts a
+WHERE a.materialized AND a.id NOT IN (SELECT artifact FROM eg.workload_steps);
+SELECT count(*) AS problems FROM eg.check();
+
+-- a transaction that goes on after the run: stored once it commits
+BEGIN;
+SELECT sa_define(3);
+SELECT step, action FROM eg.run();
+SELECT pg_sleep(0.3);
+SELECT count(*) AS stored_before_commit FROM eg.artifacts
+WHERE step LIKE 'sa\__' AND materialized AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
+COMMIT;
+SELECT sa_wait();
+SELECT count(*) AS stored_after_commit FROM eg.artifacts
+WHERE materialized AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
+-- the budget still holds, and the materializer's time is recorded
+SELECT stored_bytes <= budget_bytes AS within_budget FROM eg.storage;
+SELECT materializer_seconds IS NOT NULL AS materializer_timed FROM eg.workload ORDER BY id DESC LIMIT 1;
+
+-- at REPEATABLE READ the materializer does not run, as without it
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT sa_define(4);
+SELECT step, action FROM eg.run();
+COMMIT;
+SELECT sa_wait();
+SELECT count(*) AS stored_at_rr FROM eg.artifacts WHERE materialized AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
+
+RESET eg.store_async;
+DROP FUNCTION sa_define(int), sa_wait();
+DROP TABLE sa_src;
