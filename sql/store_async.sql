@@ -13,7 +13,7 @@ CREATE FUNCTION sa_wait() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..600 LOOP
         PERFORM pg_stat_clear_snapshot();
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'eg graph');
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type IN ('eg graph', 'eg store'));
         PERFORM pg_sleep(0.05);
     END LOOP;
 END $$;

@@ -57,6 +57,7 @@
 #include "readset.h"
 #include "spi.h"
 #include "store.h"
+#include "store_async.h"
 #include "track.h"
 #include "workload.h"
 
@@ -640,6 +641,13 @@ ExecRunPlan(RunState *rs)
 			a.step = rs->wl->steps[i];
 			if (rs->actions[i] != EG_ACT_LIVE)
 				ExecReportStep(rs, a.step, ++ordinal, total);
+			/* eg.store_async: a worker ready by the end of the run */
+			if (rs->actions[i] == EG_ACT_COMPUTE && a.step->reusable && eg_store_async &&
+				!rs->store_tried && !IsolationUsesXactSnapshot())
+			{
+				rs->store_tried = true;
+				rs->store = store_async_start();
+			}
 			edata = eg_try_subxact(ExecStep, &a);
 			if (edata != NULL)
 				return edata;

@@ -31,6 +31,8 @@ typedef struct RunState
 	Oid		   *relids;
 	List	   *failed;			/* EgId *s whose load failed, and those a bad
 								 * chunk took out of the store with them */
+	struct StoreAsync *store;	/* eg.store_async's worker, once started */
+	bool		store_tried;	/* a start was tried */
 } RunState;
 
 extern RunState *exec_prepare(ArrayType *targets);

@@ -21,6 +21,7 @@
 #include "graph.h"
 #include "materializer.h"
 #include "spi.h"
+#include "store_async.h"
 #include "workload.h"
 
 /* A model step's training call in words: train('input step', params). */
@@ -290,9 +291,9 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 }
 
 /*
- * Hand the run's computed, reusable tables to the materializer: with
- * eg.store_async at READ COMMITTED, to a background worker that runs it
- * once the run commits (graph_worker.c); else here.
+ * Hand the run's computed, reusable tables to the materializer: to the
+ * worker eg.store_async started (store_async.c), which runs it once the
+ * run commits; else, or with nothing for it, here.
  */
 void
 exec_materialize(RunState *rs, int64 workload)
@@ -300,9 +301,13 @@ exec_materialize(RunState *rs, int64 workload)
 	int			n;
 	MatInput   *cands = ExecCandidates(rs, &n);
 
-	if (eg_store_async && n > 0 && !IsolationUsesXactSnapshot() &&
-		graph_store_in_worker(workload, cands, n))
-		return;
+	if (rs->store != NULL)
+	{
+		store_async_finish(rs->store, workload, cands, n);
+		rs->store = NULL;
+		if (n > 0)
+			return;
+	}
 	(void) materializer_run(cands, n, workload);
 }
 

@@ -144,7 +144,6 @@ extern List *graph_read_sets(const EgId *key);
 extern void graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 								   TimestampTz started, double seconds, double saved,
 								   List *failed, MatInput *cands, int ncands);
-extern bool graph_store_in_worker(int64 workload, MatInput *cands, int ncands);
 extern PGDLLEXPORT void eg_graph_worker(Datum arg);
 
 #endif							/* EG_GRAPH_H */

@@ -22,11 +22,6 @@
  * can read, are sent to it through a shared-memory queue (table_queue.c)
  * for the materializer to run there, with the session's settings of eg.
  *
- * With eg.store_async, a run at READ COMMITTED hands its computed tables
- * to such a worker the same way and goes on without waiting: the worker
- * waits until the run's transaction ends and, if it committed, runs the
- * materializer over them (the run itself is recorded by the session).
- *
  * The record is the run's whether or not the user's transaction commits
  * (README, isolation levels).  No worker free (max_worker_processes): the
  * run is not recorded, with a NOTICE; the worker failing: a WARNING in the
@@ -36,12 +31,10 @@
  */
 #include "postgres.h"
 
-#include "access/transam.h"
 #include "access/xact.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "storage/dsm.h"
-#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "storage/shm_mq.h"
 #include "utils/guc.h"
@@ -70,11 +63,6 @@
 /* Bytes of the queue that hands the run's tables over. */
 #define GRAPH_WORKER_QUEUE_SIZE (1024 * 1024)
 
-/* eg's settings the materializer reads: the worker takes the session's. */
-static const char *const GraphWorkerSettings[] = {
-	"eg.budget", "eg.materializer", "eg.alpha", "eg.compression_level"
-};
-
 /* What the worker did (GraphWorkerShared.state). */
 typedef enum GraphWorkerState
 {
@@ -89,10 +77,6 @@ typedef struct GraphWorkerShared
 	GraphWorkerState state;
 	char		error[GRAPH_WORKER_ERROR_LEN];
 	bool		saving;			/* a failed run's save (short lock waits) */
-	TransactionId after_xid;	/* valid: store the tables once this
-								 * transaction (the run's) commits, into
-								 * workload; record nothing */
-	int64		workload;
 	int			ntables;		/* tables to receive through the queue */
 	Size		queue;			/* offset of the queue, if ntables > 0 */
 	int			len;			/* bytes of data */
@@ -108,7 +92,6 @@ typedef struct GraphWorkerRun
 	double		seconds;
 	double		saved;
 	List	   *failed;			/* EgId * */
-	const char *settings[lengthof(GraphWorkerSettings)];
 	int			n;
 	GraphStep  *steps;
 } GraphWorkerRun;
@@ -256,8 +239,7 @@ GraphGetRun(StringInfo buf)
 		GraphGetId(buf, id);
 		run->failed = lappend(run->failed, id);
 	}
-	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
-		run->settings[i] = GraphGetString(buf);
+	worker_set_settings(buf);
 	run->n = (int) pq_getmsgint(buf, 4);
 	run->steps = palloc0(sizeof(GraphStep) * Max(run->n, 1));
 	for (int i = 0; i < run->n; i++)
@@ -297,8 +279,7 @@ GraphPutRun(StringInfo buf, const char *name, Oid role, GraphStep *steps, int n,
 	pq_sendint32(buf, list_length(failed));
 	foreach(lc, failed)
 		GraphPutId(buf, (EgId *) lfirst(lc));
-	for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
-		GraphPutString(buf, GetConfigOption(GraphWorkerSettings[i], false, false));
+	worker_put_settings(buf);
 	pq_sendint32(buf, n);
 	for (int i = 0; i < n; i++)
 		GraphPutStep(buf, &steps[i]);
@@ -310,8 +291,7 @@ GraphPutRun(StringInfo buf, const char *name, Oid role, GraphStep *steps, int n,
  * worker could start.
  */
 static BackgroundWorkerHandle *
-GraphLaunch(StringInfo buf, MatInput *cands, int ncands, bool saving,
-			TransactionId after_xid, int64 workload, dsm_segment **seg)
+GraphLaunch(StringInfo buf, MatInput *cands, int ncands, bool saving, dsm_segment **seg)
 {
 	Size		queue = MAXALIGN(add_size(offsetof(GraphWorkerShared, data), buf->len));
 	GraphWorkerShared *shared;
@@ -325,8 +305,6 @@ GraphLaunch(StringInfo buf, MatInput *cands, int ncands, bool saving,
 	shared->state = GWS_NEW;
 	shared->error[0] = '\0';
 	shared->saving = saving;
-	shared->after_xid = after_xid;
-	shared->workload = workload;
 	shared->ntables = ncands;
 	shared->queue = queue;
 	shared->len = buf->len;
@@ -334,9 +312,8 @@ GraphLaunch(StringInfo buf, MatInput *cands, int ncands, bool saving,
 	if (ncands > 0)
 		shm_mq_set_sender(shm_mq_create((char *) shared + queue, GRAPH_WORKER_QUEUE_SIZE),
 						  MyProc);
-	handle = worker_start("eg graph", TransactionIdIsValid(after_xid) ?
-						  "eg graph storing a run" : "eg graph recording a run",
-						  "eg_graph_worker", UInt32GetDatum(dsm_segment_handle(*seg)));
+	handle = worker_start("eg graph", "eg graph recording a run", "eg_graph_worker",
+						  UInt32GetDatum(dsm_segment_handle(*seg)));
 	if (handle != NULL && ncands > 0)
 		GraphSendTables(shared, *seg, handle, cands, ncands);
 	return handle;
@@ -363,7 +340,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 	GraphWorkerShared *shared;
 
 	GraphPutRun(&buf, name, role, steps, n, started, seconds, saved, failed);
-	handle = GraphLaunch(&buf, cands, ncands, cands != NULL, InvalidTransactionId, 0, &seg);
+	handle = GraphLaunch(&buf, cands, ncands, cands != NULL, &seg);
 	pfree(buf.data);
 	if (handle == NULL || !worker_wait(handle))
 	{
@@ -387,29 +364,6 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 				 errdetail("The background worker recording it exited early."),
 				 errhint("The server log of the \"eg graph\" worker has more.")));
 	dsm_detach(seg);
-}
-
-/*
- * Offer a run's computed tables (cands) to the materializer from a
- * background worker once the run's transaction commits (eg.store_async):
- * the session hands the rows over and goes on; the worker stores what the
- * materializer keeps, or nothing if the transaction rolls back.  The run is
- * recorded already, as workload.  False if no worker could start (nothing
- * was handed over): the caller runs the materializer itself.
- */
-bool
-graph_store_in_worker(int64 workload, MatInput *cands, int ncands)
-{
-	StringInfoData buf;
-	dsm_segment *seg;
-	BackgroundWorkerHandle *handle;
-
-	GraphPutRun(&buf, NULL, GetUserId(), NULL, 0, 0, 0, 0, NIL);
-	handle = GraphLaunch(&buf, cands, ncands, false, GetTopTransactionId(), workload, &seg);
-	pfree(buf.data);
-	if (seg != NULL)
-		dsm_detach(seg);		/* the worker keeps it mapped */
-	return handle != NULL;
 }
 
 /* Worker: receive the run's tables into temp tables of its own. */
@@ -476,29 +430,13 @@ eg_graph_worker(Datum arg)
 		buf.len = buf.maxlen = shared->len;
 		buf.cursor = 0;
 		run = GraphGetRun(&buf);
-		for (int i = 0; i < lengthof(GraphWorkerSettings); i++)
-			SetConfigOption(GraphWorkerSettings[i], run->settings[i], PGC_SUSET, PGC_S_SESSION);
 		cands = GraphReceiveTables(shared, seg, &ncands);
-		if (TransactionIdIsValid(shared->after_xid))
-		{
-			/* the tables are the run's once it commits: wait, however long */
-			SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
-			XactLockTableWait(shared->after_xid, NULL, NULL, XLTW_None);
-			SetConfigOption("lock_timeout", GRAPH_WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
-			PopActiveSnapshot();
-			PushActiveSnapshot(GetTransactionSnapshot());
-			if (TransactionIdDidCommit(shared->after_xid))
-				(void) materializer_run(cands, ncands, shared->workload);
-		}
-		else
-		{
-			graph_lock();
-			graph_forget_unstored(run->failed);
-			workload = graph_record_run(run->name, run->role, run->steps, run->n,
-										run->started, run->seconds, run->saved);
-			if (shared->ntables > 0)
-				(void) materializer_run(cands, ncands, workload);
-		}
+		graph_lock();
+		graph_forget_unstored(run->failed);
+		workload = graph_record_run(run->name, run->role, run->steps, run->n,
+									run->started, run->seconds, run->saved);
+		if (shared->ntables > 0)
+			(void) materializer_run(cands, ncands, workload);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 		shared->state = GWS_DONE;

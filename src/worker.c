@@ -16,7 +16,9 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "libpq/pqformat.h"
 #include "postmaster/bgworker.h"
+#include "utils/guc.h"
 
 #include "worker.h"
 
@@ -76,4 +78,25 @@ worker_connect(void)
 	memcpy(&dbid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(dbid, InvalidOid, 0);
+}
+
+/* eg's settings the materializer reads: a worker takes the session's. */
+static const char *const WorkerSettings[] = {
+	"eg.budget", "eg.materializer", "eg.alpha", "eg.compression_level"
+};
+
+/* Append this session's values of eg's materializer settings to buf. */
+void
+worker_put_settings(StringInfo buf)
+{
+	for (int i = 0; i < lengthof(WorkerSettings); i++)
+		pq_sendstring(buf, GetConfigOption(WorkerSettings[i], false, false));
+}
+
+/* In a worker: take the settings worker_put_settings wrote into buf. */
+void
+worker_set_settings(StringInfo buf)
+{
+	for (int i = 0; i < lengthof(WorkerSettings); i++)
+		SetConfigOption(WorkerSettings[i], pq_getmsgstring(buf), PGC_SUSET, PGC_S_SESSION);
 }

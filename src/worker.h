@@ -5,6 +5,7 @@
 #ifndef EG_WORKER_H
 #define EG_WORKER_H
 
+#include "lib/stringinfo.h"
 #include "postmaster/bgworker.h"
 
 extern BackgroundWorkerHandle *worker_start(const char *type, const char *name,
@@ -13,5 +14,7 @@ extern bool worker_wait(BackgroundWorkerHandle *handle);
 extern bool worker_run(const char *type, const char *name, const char *function,
 					   Datum arg);
 extern void worker_connect(void);
+extern void worker_put_settings(StringInfo buf);
+extern void worker_set_settings(StringInfo buf);
 
 #endif							/* EG_WORKER_H */

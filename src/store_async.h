@@ -1,0 +1,16 @@
+/*
+ * store_async.h - eg.store_async: a run's computed tables stored by a
+ * background worker once the run commits.
+ */
+#ifndef EG_STORE_ASYNC_H
+#define EG_STORE_ASYNC_H
+
+#include "materializer.h"
+
+typedef struct StoreAsync StoreAsync;
+
+extern StoreAsync *store_async_start(void);
+extern void store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n);
+extern PGDLLEXPORT void eg_store_worker(Datum arg);
+
+#endif							/* EG_STORE_ASYNC_H */
