@@ -8,12 +8,15 @@ SET eg.progress = off;
 CREATE TABLE sa_src AS
 SELECT g AS id, g % 13 AS k, md5(g::text) AS t, CASE WHEN g % 9 = 0 THEN NULL ELSE g / 3.0 END AS n
 FROM generate_series(1, 50000) g;
--- Wait until no eg worker is busy (the stores of the runs before).
-CREATE FUNCTION sa_wait() RETURNS void LANGUAGE plpgsql AS $$
+-- Wait until no eg worker is left and, if stored, the latest run's store
+-- is done (the worker records the materializer's time at its end).
+CREATE FUNCTION sa_wait(stored bool) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..600 LOOP
         PERFORM pg_stat_clear_snapshot();
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type IN ('eg graph', 'eg store'));
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type IN ('eg graph', 'eg store'))
+              AND (NOT stored OR (SELECT materializer_seconds IS NOT NULL
+                                  FROM eg.workload ORDER BY id DESC LIMIT 1));
         PERFORM pg_sleep(0.05);
     END LOOP;
 END $$;
@@ -28,7 +31,7 @@ END $$;
 SET eg.store_async = on;
 SELECT sa_define(1);
 SELECT step, action FROM eg.run();
-SELECT sa_wait();
+SELECT sa_wait(true);
 SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' ORDER BY step;
 SELECT count(*) AS problems FROM eg.check();
 -- a new session loads it, equal to plain SQL
@@ -49,7 +52,7 @@ BEGIN;
 SELECT sa_define(2);
 SELECT step, action FROM eg.run();
 ROLLBACK;
-SELECT sa_wait();
+SELECT sa_wait(false);
 SELECT count(*) AS rolled_back_stored FROM eg.artifacts a
 WHERE a.materialized AND a.id NOT IN (SELECT artifact FROM eg.workload_steps);
 SELECT count(*) AS problems FROM eg.check();
@@ -63,7 +66,7 @@ SELECT count(*) AS stored_before_commit FROM eg.artifacts
 WHERE step LIKE 'sa\__' AND materialized AND id IN
     (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
 COMMIT;
-SELECT sa_wait();
+SELECT sa_wait(true);
 SELECT count(*) AS stored_after_commit FROM eg.artifacts
 WHERE materialized AND id IN
     (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
@@ -76,10 +79,10 @@ BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT sa_define(4);
 SELECT step, action FROM eg.run();
 COMMIT;
-SELECT sa_wait();
+SELECT sa_wait(false);
 SELECT count(*) AS stored_at_rr FROM eg.artifacts WHERE materialized AND id IN
     (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
 
 RESET eg.store_async;
-DROP FUNCTION sa_define(int), sa_wait();
+DROP FUNCTION sa_define(int), sa_wait(bool);
 DROP TABLE sa_src;

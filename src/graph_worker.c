@@ -44,7 +44,6 @@
 
 #include "graph.h"
 #include "ident.h"
-#include "spi.h"
 #include "table_queue.h"
 #include "worker.h"
 
@@ -256,10 +255,7 @@ GraphSendTables(GraphWorkerShared *shared, dsm_segment *seg,
 	shm_mq_handle *mqh = shm_mq_attach((shm_mq *) ((char *) shared + shared->queue),
 									   seg, handle);
 
-	for (int i = 0; i < ncands; i++)
-		if (!tq_send_table(mqh, &cands[i].id, cands[i].relid))
-			break;
-	tq_send_end(mqh);
+	(void) tq_send_tables(mqh, cands, ncands);
 	shm_mq_detach(mqh);
 }
 
@@ -372,23 +368,14 @@ GraphReceiveTables(GraphWorkerShared *shared, dsm_segment *seg, int *n)
 {
 	shm_mq	   *mq = (shm_mq *) ((char *) shared + shared->queue);
 	shm_mq_handle *mqh;
-	MatInput   *cands = palloc(sizeof(MatInput) * Max(shared->ntables, 1));
+	MatInput   *cands;
 
 	*n = 0;
 	if (shared->ntables == 0)
-		return cands;
+		return NULL;
 	shm_mq_set_receiver(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
-	eg_spi_connect();
-	while (*n < shared->ntables)
-	{
-		cands[*n].relid = tq_receive_table(mqh, psprintf("eg_run_table_%d", *n),
-										   &cands[*n].id);
-		if (!OidIsValid(cands[*n].relid))
-			break;
-		(*n)++;
-	}
-	eg_spi_finish();
+	cands = tq_receive_tables(mqh, n);
 	shm_mq_detach(mqh);
 	return cands;
 }

@@ -33,7 +33,6 @@
 #include "utils/snapmgr.h"
 
 #include "materializer.h"
-#include "spi.h"
 #include "store_async.h"
 #include "table_queue.h"
 #include "worker.h"
@@ -89,42 +88,16 @@ store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 	if (n > 0)
 	{
 		StringInfoData buf;
-		bool		ok;
 
 		initStringInfo(&buf);
 		pq_sendint64(&buf, workload);
 		pq_sendint32(&buf, GetTopTransactionId());
 		worker_put_settings(&buf);
-		ok = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS;
-		for (int i = 0; ok && i < n; i++)
-			ok = tq_send_table(sa->mqh, &cands[i].id, cands[i].relid);
-		if (ok)
-			tq_send_end(sa->mqh);
+		if (shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS)
+			(void) tq_send_tables(sa->mqh, cands, n);
 	}
 	shm_mq_detach(sa->mqh);
 	dsm_detach(sa->seg);
-}
-
-/* Worker: the run's tables, into temp tables of this worker; sets *n. */
-static MatInput *
-StoreAsyncReceive(shm_mq_handle *mqh, int *n)
-{
-	int			max = 8;
-	MatInput   *cands = palloc(sizeof(MatInput) * max);
-
-	*n = 0;
-	eg_spi_connect();
-	for (;;)
-	{
-		if (*n == max)
-			cands = repalloc(cands, sizeof(MatInput) * (max *= 2));
-		cands[*n].relid = tq_receive_table(mqh, psprintf("eg_run_table_%d", *n), &cands[*n].id);
-		if (!OidIsValid(cands[*n].relid))
-			break;
-		(*n)++;
-	}
-	eg_spi_finish();
-	return cands;
 }
 
 /* Worker: store the run's tables in segment arg once the run commits. */
@@ -163,7 +136,7 @@ eg_store_worker(Datum arg)
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	worker_set_settings(&buf);
-	cands = StoreAsyncReceive(mqh, &n);
+	cands = tq_receive_tables(mqh, &n);
 	/* the tables are the run's once it commits: wait, however long */
 	XactLockTableWait(xid, NULL, NULL, XLTW_None);
 	PopActiveSnapshot();

@@ -227,8 +227,8 @@ TqAppendRow(StringInfo batch, TupleTableSlot *slot, TupleDesc live, const int *m
  * away.  A table with a column another backend cannot read is not sent.
  * Rows travel in batches of about TQ_BATCH_BYTES, each row MAXALIGNed.
  */
-bool
-tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
+static bool
+TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -277,13 +277,19 @@ tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	return ok && TqSend(mqh, "", 0, true);
 }
 
-/* Send the end of the stream. */
-void
-tq_send_end(shm_mq_handle *mqh)
+/*
+ * Send the tables (ids and relations) and the end of the stream; false if
+ * the receiver went away.
+ */
+bool
+tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n)
 {
 	char		end = TQ_END;
 
-	(void) TqSend(mqh, &end, 1, true);
+	for (int i = 0; i < n; i++)
+		if (!TqSendTable(mqh, &tables[i].id, tables[i].relid))
+			return false;
+	return TqSend(mqh, &end, 1, true);
 }
 
 /* Receive one message; an error if the sender went away. */
@@ -331,8 +337,8 @@ TqCreateTable(StringInfo buf, const char *name)
  * name; returns its oid and sets *id, or InvalidOid at the end of the
  * stream.  The caller has SPI connected.
  */
-Oid
-tq_receive_table(shm_mq_handle *mqh, const char *name, EgId *id)
+static Oid
+TqReceiveTable(shm_mq_handle *mqh, const char *name, EgId *id)
 {
 	StringInfoData buf;
 	Size		len;
@@ -374,4 +380,29 @@ tq_receive_table(shm_mq_handle *mqh, const char *name, EgId *id)
 	table_close(rel, NoLock);
 	CommandCounterIncrement();
 	return relid;
+}
+
+/*
+ * Receive the tables of the stream into new temp tables of this backend
+ * (eg_run_table_N); sets *n.
+ */
+MatInput *
+tq_receive_tables(shm_mq_handle *mqh, int *n)
+{
+	int			max = 8;
+	MatInput   *tables = palloc(sizeof(MatInput) * max);
+
+	*n = 0;
+	eg_spi_connect();
+	for (;;)
+	{
+		if (*n == max)
+			tables = repalloc(tables, sizeof(MatInput) * (max *= 2));
+		tables[*n].relid = TqReceiveTable(mqh, psprintf("eg_run_table_%d", *n), &tables[*n].id);
+		if (!OidIsValid(tables[*n].relid))
+			break;
+		(*n)++;
+	}
+	eg_spi_finish();
+	return tables;
 }

@@ -7,10 +7,9 @@
 
 #include "storage/shm_mq.h"
 
-#include "eg.h"
+#include "materializer.h"
 
-extern bool tq_send_table(shm_mq_handle *mqh, const EgId *id, Oid relid);
-extern void tq_send_end(shm_mq_handle *mqh);
-extern Oid	tq_receive_table(shm_mq_handle *mqh, const char *name, EgId *id);
+extern bool tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n);
+extern MatInput *tq_receive_tables(shm_mq_handle *mqh, int *n);
 
 #endif							/* EG_TABLE_QUEUE_H */

@@ -67,7 +67,8 @@ typedef struct LiveShape
 	uint32		columns;		/* hash of its live columns' names and types */
 	ItemPointerData trigger_tid;	/* its eg_live trigger's pg_trigger row: */
 	TransactionId trigger_xmin; /* disabling it moves it */
-	bool		trigger_on;		/* the trigger is there, enabled */
+	bool		trigger_eg;		/* the trigger is there, eg's */
+	bool		trigger_on;		/* ... and enabled */
 } LiveShape;
 
 /* A live step table of this session. */
@@ -684,8 +685,8 @@ WorkloadLiveTrigger(Oid relid, LiveShape *shape)
 	{
 		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
 
-		shape->trigger_on = trig->tgfoid == track_trigger_function("_live_changed") &&
-			trig->tgenabled != TRIGGER_DISABLED;
+		shape->trigger_eg = trig->tgfoid == track_trigger_function("_live_changed");
+		shape->trigger_on = shape->trigger_eg && trig->tgenabled != TRIGGER_DISABLED;
 		shape->trigger_tid = tup->t_self;
 		shape->trigger_xmin = HeapTupleHeaderGetRawXmin(tup->t_data);
 	}
@@ -767,16 +768,10 @@ workload_live_lookup(const char *step, const EgId *id)
 bool
 workload_is_step_table(Oid relid)
 {
-	Oid			livefn = track_trigger_function("_live_changed");
-	Relation	rel = table_open(relid, AccessShareLock);
-	bool		found = false;
+	LiveShape	shape = {0};
 
-	if (rel->trigdesc)
-		for (int i = 0; i < rel->trigdesc->numtriggers && !found; i++)
-			found = strcmp(rel->trigdesc->triggers[i].tgname, "eg_live") == 0 &&
-				rel->trigdesc->triggers[i].tgfoid == livefn;
-	table_close(rel, AccessShareLock);
-	return found;
+	WorkloadLiveTrigger(relid, &shape);
+	return shape.trigger_eg;
 }
 
 /* Remember that temp table relid, named step, holds artifact id. */

@@ -68,6 +68,33 @@ is($tight->safe_psql('postgres', 'SELECT count(*) FROM eg.workloads'), '0',
     'no worker free: no run recorded');
 is($tight->safe_psql('postgres', 'SELECT count(*) FROM eg.check()'), '0',
     'no worker free: eg.check finds nothing wrong');
+
+# a failed run, whose completed steps a worker would save: a NOTICE, and
+# the step's error as it is
+($ret, $out, $err) = $tight->psql('postgres', q{
+    SELECT eg.begin('failing');
+    SELECT eg.dataset('a', 'SELECT g FROM t');
+    SELECT eg.dataset('b', 'SELECT 1 / (count(*) - count(*)) AS x FROM a');
+    SELECT count(*) FROM eg.run();
+});
+like($err, qr/NOTICE:  the run was not recorded in the experiment graph/,
+    'no worker free, a failed run: a NOTICE says its steps were not saved');
+like($err, qr/ERROR:  division by zero/, 'no worker free, a failed run: the step\'s error');
+is($tight->safe_psql('postgres', "SELECT count(*) FROM eg.workloads WHERE name = 'failing'"), '0',
+    'no worker free, a failed run: nothing recorded');
+
+# eg.store_async: eg.run stores what it computed itself (a step over no
+# table: t's change trigger, which a worker installs, is missing here)
+($ret, $out, $err) = $tight->psql('postgres', q{
+    SET eg.store_async = on;
+    SET eg.materializer = 'all';
+    SELECT eg.begin('async');
+    SELECT eg.dataset('c', 'SELECT g * 3 AS x FROM generate_series(1, 100) g') IS NOT NULL;
+    SELECT count(*) FROM eg.run();
+    SELECT count(*) FROM eg.artifacts WHERE step = 'c' AND materialized;
+});
+is($ret, 0, 'no worker free, eg.store_async: the run succeeds');
+like($out, qr/^t\n1\n1$/m, 'no worker free, eg.store_async: stored by the run itself, at once');
 $tight->stop;
 
 done_testing();
