@@ -437,6 +437,43 @@ SELECT materialized FROM eg.artifacts WHERE step = 'mat_rr';
 SELECT step, action FROM eg.run();
 SELECT materialized FROM eg.artifacts WHERE step = 'mat_rr';
 
+-- decided before stored: a new result that does not fit the budget is
+-- never written (no chunk inserted, then freed, by the run); one that fits
+-- is written once.  The backend's table counters, read before and after.
+CREATE TEMP TABLE mat_counts (label text, ins bigint, del bigint);
+CREATE FUNCTION mat_count(label text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO mat_counts SELECT label, n_tup_ins, n_tup_del
+    FROM pg_stat_xact_all_tables WHERE relid = 'eg.chunk'::regclass
+$$;
+SET eg.materializer = 'all';
+SET eg.budget = 0;
+SELECT count(*) >= 0 AS emptied FROM eg.materialize();
+SET eg.budget = '1kB';
+BEGIN;
+SELECT mat_count('before');
+SELECT eg.begin('mat/decide');
+SELECT eg.dataset('mat_decide', 'SELECT id, x * 13 AS d FROM mat_src') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT status FROM eg.artifacts WHERE step = 'mat_decide';
+SELECT mat_count('after');
+SELECT a.ins - b.ins AS chunks_inserted, a.del - b.del AS chunks_deleted
+FROM mat_counts a, mat_counts b WHERE a.label = 'after' AND b.label = 'before';
+COMMIT;
+\c
+SET eg.materializer = 'all';
+CREATE TEMP TABLE mat_counts (label text, ins bigint, del bigint);
+BEGIN;
+SELECT mat_count('before');
+SELECT eg.begin('mat/decide');
+SELECT eg.dataset('mat_decide', 'SELECT id, x * 13 AS d FROM mat_src') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT mat_count('after');
+SELECT a.ins - b.ins = s.chunks AS all_chunks_inserted, a.del - b.del AS chunks_deleted
+FROM mat_counts a, mat_counts b, eg.storage s WHERE a.label = 'after' AND b.label = 'before';
+COMMIT;
+SELECT materialized FROM eg.artifacts WHERE step = 'mat_decide';
+DROP FUNCTION mat_count(text);
+
 -- clean up: an empty store for the suites after this one
 SET eg.budget = 0;
 SELECT count(*) >= 0 AS emptied FROM eg.materialize();

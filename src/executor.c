@@ -688,6 +688,8 @@ ExecRun(FunctionCallInfo fcinfo)
 		exec_save(rs, started, ExecSince(start), edata);
 		ReThrowError(edata);
 	}
+	exec_prepare_store(rs);
+
 	/*
 	 * The first write to eg's tables: graph_lock first.  At REPEATABLE READ
 	 * or SERIALIZABLE the worker that merges the run takes it (the run's

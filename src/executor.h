@@ -32,6 +32,8 @@ typedef struct RunState
 	List	   *failed;			/* EgId *s whose load failed, and those a bad
 								 * chunk took out of the store with them */
 	struct StoreAsync *store;	/* eg.store_async's worker, once started */
+	struct MatInput *cands;		/* the store's candidates (exec_prepare_store) */
+	int			ncands;
 	bool		store_tried;	/* a start was tried */
 } RunState;
 
@@ -42,6 +44,7 @@ extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
 /* executor_record.c: what a run leaves behind */
 extern char *exec_model_call(RunState *rs, EgStep *step);
 extern int64 exec_record(RunState *rs, TimestampTz started, double seconds);
+extern void exec_prepare_store(RunState *rs);
 extern void exec_materialize(RunState *rs, int64 workload);
 extern void exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata);
 

@@ -214,6 +214,7 @@ ExecCandidates(RunState *rs, int *n)
 			continue;
 		cands[*n].id = step->id;
 		cands[*n].relid = rs->relids[i];
+		cands[*n].prep = NULL;
 		(*n)++;
 	}
 	return cands;
@@ -291,15 +292,27 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 }
 
 /*
- * Hand the run's computed, reusable tables to the materializer: to the
- * worker eg.store_async started (store_async.c), which runs it once the
- * run commits; else, or with nothing for it, here.
+ * The run's computed, reusable tables, for the store: prepared here, before
+ * the run takes graph_lock, unless eg.store_async's worker stores them.
+ */
+void
+exec_prepare_store(RunState *rs)
+{
+	rs->cands = ExecCandidates(rs, &rs->ncands);
+	if (rs->store == NULL)
+		materializer_prepare(rs->cands, rs->ncands);
+}
+
+/*
+ * Hand the run's candidates (exec_prepare_store) to the materializer: to
+ * the worker eg.store_async started (store_async.c), which runs it once
+ * the run commits; else, or with nothing for it, here.
  */
 void
 exec_materialize(RunState *rs, int64 workload)
 {
-	int			n;
-	MatInput   *cands = ExecCandidates(rs, &n);
+	int			n = rs->ncands;
+	MatInput   *cands = rs->cands;
 
 	if (rs->store != NULL)
 	{

@@ -418,6 +418,7 @@ eg_graph_worker(Datum arg)
 		buf.cursor = 0;
 		run = GraphGetRun(&buf);
 		cands = GraphReceiveTables(shared, seg, &ncands);
+		materializer_prepare(cands, ncands);	/* before the lock */
 		graph_lock();
 		graph_forget_unstored(run->failed);
 		workload = graph_record_run(run->name, run->role, run->steps, run->n,

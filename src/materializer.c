@@ -7,8 +7,10 @@
  *  1. New candidates that the policy would never keep are dropped at once:
  *     for the utility policies those no cheaper to load than to recreate
  *     (the paper's guard; load estimated from the measured restore rate),
- *     for helix those not worth twice their load.  The others are stored,
- *     so that their exact chunk sets - hence deduplicated sizes - are known.
+ *     for helix those not worth twice their load.  The others are prepared
+ *     for the store (store_put.c: serialised, hashed, new chunks compressed
+ *     into a temporary file), so that their exact chunk sets - hence
+ *     deduplicated sizes - are known.  Nothing is written yet.
  *  2. Every candidate gets the paper's utility (utility.c).
  *  3. The policy (eg.materializer) selects what to keep:
  *     - heuristic: Algorithm 1, greedy by utility, each artifact charged
@@ -21,8 +23,13 @@
  *     - helix: in topological (age) order, keep while recreation > 2 x load;
  *     - all: everything that fits, oldest first (newest evicted first);
  *     - none: nothing new; what is kept stays while it fits.
- *  4. The rest is evicted (chunks no other artifact uses are freed in the
- *     same transaction) and the store is checked against the budget.
+ *  4. What is kept and new is written; the rest of what was kept is
+ *     evicted (chunks no other artifact uses are freed in the same
+ *     transaction) and the store is checked against the budget.  Nothing
+ *     is written and then evicted in one run.
+ * Preparing costs about what writing does (docs/storing.md), so a run
+ * prepares its tables with materializer_prepare before it takes
+ * graph_lock: no session then waits for the lock behind compression.
  * Under the same lock it compacts the change log of base tables (track.c),
  * the other table that grows with use.
  * Base tables are never copied: they are live data, their versions are in
@@ -66,6 +73,15 @@ MatActionName(MatAction action)
 	return "?";
 }
 
+/* Forget what was prepared for a candidate the materializer will not write. */
+static void
+MatForget(MatInput *cand)
+{
+	if (cand->prep != NULL)
+		store_prepared_free(cand->prep);
+	cand->prep = NULL;
+}
+
 /*
  * The candidates: what the store keeps, then the run's new tables, with
  * what the graph knows of each.
@@ -94,9 +110,14 @@ MatCandidates(MatInput *cands, int ncands, int *n)
 		for (int j = 0; j < k; j++)
 			dup |= eg_id_equal(&c[j].id, &cands[i].id);
 		if (dup)
+		{
+			MatForget(&cands[i]);
 			continue;
+		}
 		c[k].id = cands[i].id;
 		c[k].relid = cands[i].relid;
+		c[k].prep = cands[i].prep;
+		cands[i].prep = NULL;	/* the candidate's now */
 		k++;
 	}
 	for (int i = 0; i < k; i++)
@@ -116,40 +137,55 @@ MatCandidates(MatInput *cands, int ncands, int *n)
 	return c;
 }
 
-/* Store the new candidates that pass the guard; drop the others. */
+/* The chunks of c, prepared, and its size: each chunk counted in full. */
 static void
-MatStoreNew(MatCandidate *c, int n)
+MatPreparedChunks(MatCandidate *c)
+{
+	c->nchunks = store_prepared_chunks(c->prep, &c->chunks);
+	c->size = 0;
+	for (int k = 0; k < c->nchunks; k++)
+		c->size += c->chunks[k].bytes;
+}
+
+/*
+ * Prepare the new candidates that pass the guard (those the run did not
+ * prepare yet); forget the others; list every candidate's chunks.
+ */
+static void
+MatPrepareNew(MatCandidate *c, int n)
 {
 	for (int i = 0; i < n; i++)
 	{
-		StoreStats	stats;
+		const char *why = NULL;
 
 		if (c[i].stored)
 			continue;
 		if (eg_materializer == EG_MAT_NONE)
+			why = "not kept: eg.materializer is none";
+		else if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
+				 c[i].load >= c[i].recreation)
+			why = psprintf("not kept: loading (%.3f s) is not cheaper than recomputing (%.3f s)",
+						   c[i].load, c[i].recreation);
+		else if (eg_materializer == EG_MAT_HELIX && c[i].recreation <= 2 * c[i].load)
+			why = "not kept: recreating it costs no more than twice loading it";
+		if (why != NULL)
 		{
-			c[i].why = "not kept: eg.materializer is none";
+			c[i].why = (char *) why;
+			if (c[i].prep != NULL)
+				store_prepared_free(c[i].prep);
+			c[i].prep = NULL;
 			continue;
 		}
-		if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
-			c[i].load >= c[i].recreation)
-		{
-			c[i].why = psprintf("not kept: loading (%.3f s) is not cheaper than recomputing (%.3f s)",
-								c[i].load, c[i].recreation);
-			continue;
-		}
-		if (eg_materializer == EG_MAT_HELIX && c[i].recreation <= 2 * c[i].load)
-		{
-			c[i].why = "not kept: recreating it costs no more than twice loading it";
-			continue;
-		}
-		store_put(&c[i].id, c[i].relid, &stats);
-		c[i].stored = true;
-		c[i].size = stats.stored_bytes;
+		if (c[i].prep == NULL)
+			c[i].prep = store_prepare(&c[i].id, c[i].relid);
 	}
 	for (int i = 0; i < n; i++)
+	{
 		if (c[i].stored)
 			c[i].nchunks = store_chunks(&c[i].id, &c[i].chunks);
+		else if (c[i].prep != NULL)
+			MatPreparedChunks(&c[i]);
+	}
 }
 
 /* qsort: higher utility first, then older, then by id. */
@@ -204,7 +240,7 @@ MatKeep(MatCandidate *c, HTAB *kept, const char *why)
 static bool
 MatEligible(const MatCandidate *c)
 {
-	if (!c->stored)
+	if (!mat_candidate_in(c))
 		return false;
 	switch (eg_materializer)
 	{
@@ -276,7 +312,30 @@ MatSelect(MatCandidate *c, int n, int64 budget)
 				: c[i].utility <= 0 ? "not kept: utility 0" : "not kept";
 }
 
-/* Evict what is not kept, mark what is; returns MatResult *s. */
+/*
+ * Write kept candidate c.  If a chunk it shared has left the store since
+ * it was prepared (an eviction that committed before this run took the
+ * lock), prepare it again, now under the lock, and write it if it is no
+ * bigger than what the budget was charged for: only such chunks, now
+ * compressed anew, can differ.
+ */
+static bool
+MatWrite(MatCandidate *c, StoreStats *stats)
+{
+	int64		charged = c->size;
+
+	if (store_write(c->prep, stats))
+		return true;
+	store_prepared_free(c->prep);
+	c->prep = store_prepare(&c->id, c->relid);
+	MatPreparedChunks(c);
+	return c->size <= charged && store_write(c->prep, stats);
+}
+
+/*
+ * Write what is kept and new, evict what is not kept any more, mark both
+ * in the graph; returns MatResult *s.
+ */
 static List *
 MatApply(MatCandidate *c, int n)
 {
@@ -285,25 +344,32 @@ MatApply(MatCandidate *c, int n)
 	for (int i = 0; i < n; i++)
 	{
 		MatResult  *r = palloc0(sizeof(MatResult));
-		bool		was_kept = c[i].relid == InvalidOid;
+		StoreStats	stats;
 
 		r->id = c[i].id;
-		if (c[i].keep)
+		r->action = MAT_SKIPPED;
+		if (c[i].keep && c[i].stored)
 		{
-			r->action = was_kept ? MAT_KEPT : MAT_STORED;
+			r->action = MAT_KEPT;
 			r->bytes = c[i].size;
-			if (!was_kept)
-				graph_set_materialized(&c[i].id, true, c[i].size);
 		}
+		else if (c[i].keep && MatWrite(&c[i], &stats))
+		{
+			r->action = MAT_STORED;
+			r->bytes = stats.stored_bytes;
+			graph_set_materialized(&c[i].id, true, stats.stored_bytes);
+		}
+		else if (c[i].keep)
+			c[i].why = "not kept: a chunk it shares left the store, and compressed again it needs more room";
 		else if (c[i].stored)
 		{
 			store_drop(&c[i].id);
-			if (was_kept)
-				graph_set_materialized(&c[i].id, false, 0);
-			r->action = was_kept ? MAT_EVICTED : MAT_SKIPPED;
+			graph_set_materialized(&c[i].id, false, 0);
+			r->action = MAT_EVICTED;
 		}
-		else
-			r->action = MAT_SKIPPED;
+		if (c[i].prep != NULL)
+			store_prepared_free(c[i].prep);
+		c[i].prep = NULL;
 		results = lappend(results, r);
 	}
 	return results;
@@ -325,8 +391,25 @@ MatRecordUtilities(const MatCandidate *c, int n)
 }
 
 /*
+ * Prepare a run's candidates for the store before the caller takes
+ * graph_lock (nothing under REPEATABLE READ or SERIALIZABLE, where the
+ * materializer does not run).  Those the materializer does not keep are
+ * never written.
+ */
+void
+materializer_prepare(MatInput *cands, int ncands)
+{
+	if (IsolationUsesXactSnapshot() || eg_materializer == EG_MAT_NONE)
+		return;
+	for (int i = 0; i < ncands; i++)
+		if (cands[i].prep == NULL)
+			cands[i].prep = store_prepare(&cands[i].id, cands[i].relid);
+}
+
+/*
  * Run the materializer over the kept artifacts and a run's candidates
- * (none for eg.materialize()); returns what it did (MatResult *s).
+ * (none for eg.materialize()), prepared or not; returns what it did
+ * (MatResult *s).  What was prepared is forgotten on the way.
  */
 List *
 materializer_run(MatInput *cands, int ncands, int64 workload)
@@ -350,12 +433,14 @@ materializer_run(MatInput *cands, int ncands, int64 workload)
 				(errmsg("the materializer does not run under %s isolation",
 						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
 				 errhint("Nothing new was stored; a run at READ COMMITTED (the default) stores what it computes.")));
+		for (int i = 0; i < ncands; i++)
+			MatForget(&cands[i]);
 		return NIL;
 	}
 	graph_lock();
 	track_compact();			/* the change log too, under the same lock */
 	c = MatCandidates(cands, ncands, &n);
-	MatStoreNew(c, n);
+	MatPrepareNew(c, n);
 	utility_compute(c, n, eg_alpha);
 	MatSelect(c, n, EG_BUDGET_BYTES());
 	results = MatApply(c, n);

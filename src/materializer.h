@@ -5,12 +5,17 @@
 #define EG_MATERIALIZER_H
 
 #include "eg.h"
+#include "store.h"
 
-/* A step's table that a run computed: a candidate for the store. */
+/*
+ * A step's table that a run computed: a candidate for the store, prepared
+ * for it (materializer_prepare) or not yet.
+ */
 typedef struct MatInput
 {
 	EgId		id;
 	Oid			relid;
+	StorePrepared *prep;
 } MatInput;
 
 /* What the materializer did with one artifact. */
@@ -30,6 +35,7 @@ typedef struct MatResult
 	int64		bytes;
 } MatResult;
 
+extern void materializer_prepare(MatInput *cands, int ncands);
 extern List *materializer_run(MatInput *cands, int ncands, int64 workload);
 
 #endif							/* EG_MATERIALIZER_H */

@@ -36,8 +36,20 @@ typedef struct StoreChunk
 	int64		bytes;
 } StoreChunk;
 
-/* Store the rows of relation relid as artifact id; no-op if already stored. */
-extern void store_put(const EgId *id, Oid relid, StoreStats *stats);
+/*
+ * Storing is prepared, then written (store_put.c): store_prepare
+ * serialises, hashes and compresses relation relid's rows without writing
+ * or locking anything; store_prepared_chunks lists the chunks the artifact
+ * would have (hash and compressed size; shared ones at their stored size);
+ * store_write writes it (a no-op if it is stored already), or returns
+ * false having written nothing if a chunk it shares left the store
+ * meanwhile; store_prepared_free forgets it.
+ */
+typedef struct StorePrepared StorePrepared;
+extern StorePrepared *store_prepare(const EgId *id, Oid relid);
+extern int	store_prepared_chunks(const StorePrepared *p, StoreChunk **chunks);
+extern bool store_write(StorePrepared *p, StoreStats *stats);
+extern void store_prepared_free(StorePrepared *p);
 
 /*
  * Restore artifact id into a new table "into" (temp if into->relpersistence

@@ -144,6 +144,7 @@ eg_store_worker(Datum arg)
 	{
 		SetConfigOption("lock_timeout", STORE_ASYNC_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
 		PushActiveSnapshot(GetTransactionSnapshot());
+		materializer_prepare(cands, n); /* before the lock */
 		(void) materializer_run(cands, n, workload);
 		PopActiveSnapshot();
 	}

@@ -1,26 +1,37 @@
 /*
- * store_put.c - storing a relation as an artifact.
+ * store_put.c - storing a relation as an artifact, in two moves.
  *
- * store_put scans the relation with the table AM (no SPI, no text I/O) and
- * feeds every column's values to its own segment writer (segment.c).  A
- * column's segment closes at SEGMENT_MAX_ROWS rows or SEGMENT_TARGET_BYTES,
- * decided by that column's values alone, so an identical column cuts into
- * identical segments in every artifact and its chunks are shared: adding a
- * feature column to a stored dataset costs one column.  Memory is bounded
- * by STORE_PUT_MAX_BUFFERED: a relation whose fixed-width columns' open
- * segments could together exceed it (e.g. 600 float8 features) is scanned
- * once per group of columns that fit, so its segments stay those of each
- * column alone; only variable-width values beyond the bound make the
- * biggest open segment close early, trading that independence for bounded
- * memory.  A closed segment is hashed; if a chunk with that key exists it
- * is locked and reused, otherwise the segment is compressed and inserted
- * (store.c explains the locking).  The artifact's row in store_artifact is
- * claimed first, so concurrent puts of one artifact store it once.
+ * store_prepare scans the relation with the table AM (no SPI, no text I/O)
+ * and feeds every column's values to its own segment writer (segment.c).
+ * A column's segment closes at SEGMENT_MAX_ROWS rows or
+ * SEGMENT_TARGET_BYTES, decided by that column's values alone, so an
+ * identical column cuts into identical segments in every artifact and its
+ * chunks are shared: adding a feature column to a stored dataset costs one
+ * column.  A closed segment is hashed; a chunk the store has already is
+ * only noted (with its size), any other is compressed into a temporary
+ * file.  Nothing is written to eg's tables and no lock is taken, so the
+ * materializer prepares its candidates before it takes graph_lock, and it
+ * knows each one's exact chunks and sizes when it decides what to keep.
+ * store_write then writes a prepared artifact the materializer keeps: it
+ * locks the chunks it shares first (all of them, or it writes nothing:
+ * one may have been freed since it was prepared), claims the artifact's
+ * row in store_artifact (so concurrent writes of one artifact store it
+ * once), inserts its new chunks and its segment rows (store.c explains the
+ * locking).
+ *
+ * Memory is bounded by STORE_PUT_MAX_BUFFERED: a relation whose
+ * fixed-width columns' open segments could together exceed it (e.g. 600
+ * float8 features) is scanned once per group of columns that fit, so its
+ * segments stay those of each column alone; only variable-width values
+ * beyond the bound make the biggest open segment close early, trading that
+ * independence for bounded memory.  Compressed chunks wait in a BufFile,
+ * not in memory.
  *
  * Where the time goes is measured per segment, not per value (four clock
  * reads per segment): hashing, compressing, and writing (the statements on
  * eg's tables); the rest of the wall time is the scan and serialisation.
- * The split is reported at DEBUG1 (bench/store reads it).
+ * The split is reported at DEBUG1 when the artifact is written (bench/store
+ * reads it).
  */
 #include "postgres.h"
 
@@ -31,6 +42,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "storage/buffile.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -56,7 +68,47 @@
 /* Segment rows are inserted in batches of this many. */
 #define STORE_SEGMENT_BATCH		1024
 
-/* One column of a store_put. */
+/* A distinct chunk of a prepared artifact. */
+typedef struct StorePrepChunk
+{
+	uint8		key[SEGMENT_HASH_LEN];	/* hash key: first */
+	int64		raw;			/* uncompressed segment bytes */
+	int64		bytes;			/* compressed size (the stored one if shared) */
+	bool		shared;			/* in the store when prepared: not in the file */
+	int			fileno;			/* where its chunk bytea is in the file */
+	off_t		offset;
+	Size		varsize;		/* and its length */
+} StorePrepChunk;
+
+/* A segment of a prepared artifact. */
+typedef struct StorePrepSegment
+{
+	int32		colno;
+	int32		nrows;
+	int64		first_row;
+	uint8		key[SEGMENT_HASH_LEN];
+} StorePrepSegment;
+
+/* An artifact serialised, hashed and compressed, not written yet. */
+struct StorePrepared
+{
+	EgId		id;
+	MemoryContext cxt;			/* "eg store prepared": everything below */
+	int			ncols;
+	Datum		colargs[6];		/* the column list, as SP_COL_INSERT takes it */
+	StorePrepSegment *segs;
+	int			nsegs;
+	int			maxsegs;
+	HTAB	   *chunks;			/* StorePrepChunk by key */
+	BufFile    *file;			/* the new chunks, compressed */
+	StoreStats	stats;			/* new_bytes: compressed bytes of new chunks */
+	instr_time	t_hash;			/* time spent hashing segments */
+	instr_time	t_compress;		/* ... compressing them */
+	instr_time	t_write;		/* ... in statements on eg's tables */
+	double		prepare_seconds;
+};
+
+/* One column of a store_prepare. */
 typedef struct StorePutColumn
 {
 	int			attidx;			/* index in the source tuple descriptor */
@@ -65,35 +117,18 @@ typedef struct StorePutColumn
 	SegmentWriter w;
 } StorePutColumn;
 
-/* Working state of store_put. */
+/* Working state of store_prepare. */
 typedef struct StorePutState
 {
-	StoreSession *s;
+	StorePrepared *p;
 	int			ncols;
 	StorePutColumn *cols;
 	ZSTD_CCtx  *cctx;
 	MemoryContext segcxt;		/* "eg store segment": reset per segment */
-	MemoryContext batchcxt;		/* "eg store segment rows": per batch */
 	char	   *cbuf;			/* compression output, reused */
 	Size		cbufcap;
-	HTAB	   *seen;			/* chunk keys already counted */
 	Size		buffered;		/* bytes held by all writers */
-	int			npending;		/* segment rows not yet inserted */
-	Datum		p_attnum[STORE_SEGMENT_BATCH];
-	Datum		p_first[STORE_SEGMENT_BATCH];
-	Datum		p_nrows[STORE_SEGMENT_BATCH];
-	Datum		p_chunk[STORE_SEGMENT_BATCH];
-	StoreStats *stats;
-	instr_time	t_hash;			/* time spent hashing segments */
-	instr_time	t_compress;		/* ... compressing them */
-	instr_time	t_write;		/* ... in statements on eg's tables */
 } StorePutState;
-
-/* Key entry of StorePutState.seen. */
-typedef struct StoreSeenKey
-{
-	uint8		key[SEGMENT_HASH_LEN];
-} StoreSeenKey;
 
 
 /* Seconds since start. */
@@ -118,53 +153,57 @@ StoreLap(instr_time *acc, instr_time *start)
 	*start = now;
 }
 
-/* Insert the pending segment rows. */
+/*
+ * Note a closed segment's chunk: shared if the store has it (its size
+ * looked up, no lock: store_write locks it), else compressed into the
+ * file once per artifact.
+ */
 static void
-StorePutFlushSegments(StorePutState *ps)
+StorePrepChunkOf(StorePutState *ps, const uint8 *key, const char *seg, Size len)
 {
-	Datum		args[5];
-	MemoryContext old;
+	StorePrepared *p = ps->p;
+	StorePrepChunk *e;
+	bool		found;
+	Datum		args[1];
 	instr_time	t;
 
-	if (ps->npending == 0)
+	e = hash_search(p->chunks, key, HASH_ENTER, &found);
+	if (found)
 		return;
+	e->raw = (int64) len;
 	INSTR_TIME_SET_CURRENT(t);
-	old = MemoryContextSwitchTo(ps->batchcxt);
-	args[0] = CStringGetTextDatum(ps->s->hex);
-	args[1] = PointerGetDatum(construct_array(ps->p_attnum, ps->npending,
-											  INT4OID, 4, true, TYPALIGN_INT));
-	args[2] = PointerGetDatum(construct_array(ps->p_first, ps->npending,
-											  INT8OID, 8, FLOAT8PASSBYVAL,
-											  TYPALIGN_DOUBLE));
-	args[3] = PointerGetDatum(construct_array(ps->p_nrows, ps->npending,
-											  INT4OID, 4, true, TYPALIGN_INT));
-	args[4] = PointerGetDatum(construct_array(ps->p_chunk, ps->npending,
-											  BYTEAOID, -1, false, TYPALIGN_INT));
-	(void) StoreExec(SP_SEG_INSERT, args, false);
-	MemoryContextSwitchTo(old);
-	MemoryContextReset(ps->batchcxt);
-	ps->npending = 0;
-	StoreLap(&ps->t_write, &t);
+	args[0] = StoreKeyDatum(key);
+	/* not read-only: this transaction may have freed it (a failed load) */
+	e->shared = StoreExec(SP_CHUNK_SIZE, args, false) == 1;
+	if (e->shared)
+		e->bytes = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
+	eg_spi_free_result();
+	StoreLap(&p->t_write, &t);
+	if (!e->shared)
+	{
+		Size		csize = segment_compress(ps->cctx, key, seg, len,
+											 eg_compression_level,
+											 &ps->cbuf, &ps->cbufcap, p->cxt);
+
+		StoreLap(&p->t_compress, &t);
+		e->bytes = (int64) csize;
+		BufFileTell(p->file, &e->fileno, &e->offset);
+		e->varsize = VARSIZE(ps->cbuf);
+		BufFileWrite(p->file, ps->cbuf, e->varsize);
+		p->stats.new_bytes += e->bytes;
+	}
+	p->stats.stored_bytes += e->bytes;
 }
 
-/*
- * Close column c's open segment: hash it, find or insert its chunk (locked
- * so no sweep can free it before we commit), queue its segment row.
- */
+/* Close column c's open segment: hash it, note its chunk and its segment. */
 static void
 StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
 {
+	StorePrepared *p = ps->p;
 	MemoryContext old;
+	StorePrepSegment *sg;
 	char	   *seg;
 	Size		len;
-	uint8		key[SEGMENT_HASH_LEN];
-	Datum		args[4];
-	int64		stored = 0;
-	bool		isnew = false;
-	bool		compressed = false;
-	Size		csize = 0;
-	StoreSeenKey *entry;
-	bool		found;
 	instr_time	t;
 
 	if (c->w.nrows == 0)
@@ -172,72 +211,26 @@ StorePutFlushColumn(StorePutState *ps, StorePutColumn *c)
 
 	old = MemoryContextSwitchTo(ps->segcxt);
 	seg = segment_writer_seal(&c->w, &len);
+	if (p->nsegs == p->maxsegs)
+	{
+		p->maxsegs *= 2;
+		p->segs = repalloc_huge(p->segs, sizeof(StorePrepSegment) * p->maxsegs);
+	}
+	sg = &p->segs[p->nsegs++];
 	INSTR_TIME_SET_CURRENT(t);
-	segment_hash(seg, len, key);
-	StoreLap(&ps->t_hash, &t);
-	args[0] = StoreKeyDatum(key);
-
-	for (int attempt = 0;; attempt++)
-	{
-		if (StoreExec(SP_CHUNK_LOCK, args, false) == 1)
-		{
-			stored = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
-			eg_spi_free_result();
-			break;
-		}
-		eg_spi_free_result();
-
-		if (!compressed)
-		{
-			StoreLap(&ps->t_write, &t);
-			csize = segment_compress(ps->cctx, key, seg, len,
-									 eg_compression_level,
-									 &ps->cbuf, &ps->cbufcap, ps->s->cxt);
-			compressed = true;
-			StoreLap(&ps->t_compress, &t);
-		}
-		args[1] = Int64GetDatum((int64) len);
-		args[2] = Int64GetDatum((int64) csize);
-		args[3] = PointerGetDatum(ps->cbuf);
-		if (StoreExec(SP_CHUNK_INSERT, args, false) == 1)
-		{
-			stored = (int64) csize;
-			isnew = true;
-			break;
-		}
-		/* someone inserted it since our lock attempt: lock theirs */
-		if (attempt >= 100)
-			elog(ERROR, "chunk %s keeps appearing and disappearing",
-				 StoreKeyHex(key));
-	}
-	StoreLap(&ps->t_write, &t);
-
-	ps->stats->raw_bytes += len;
-	entry = hash_search(ps->seen, key, HASH_ENTER, &found);
-	if (!found)
-	{
-		ps->stats->stored_bytes += stored;
-		if (isnew)
-			ps->stats->new_bytes += stored;
-	}
-	MemoryContextSwitchTo(old);
-
-	/* queue the segment row */
-	MemoryContextSwitchTo(ps->batchcxt);
-	ps->p_attnum[ps->npending] = Int32GetDatum(c->colno);
-	ps->p_first[ps->npending] = Int64GetDatum(c->first_row);
-	ps->p_nrows[ps->npending] = Int32GetDatum((int32) c->w.nrows);
-	ps->p_chunk[ps->npending] = StoreKeyDatum(entry->key);
-	ps->npending++;
+	segment_hash(seg, len, sg->key);
+	StoreLap(&p->t_hash, &t);
+	StorePrepChunkOf(ps, sg->key, seg, len);
+	sg->colno = c->colno;
+	sg->first_row = c->first_row;
+	sg->nrows = (int32) c->w.nrows;
+	p->stats.raw_bytes += len;
 	MemoryContextSwitchTo(old);
 
 	c->first_row += c->w.nrows;
 	ps->buffered -= segment_writer_memory(&c->w);
 	segment_writer_reset(&c->w);
 	MemoryContextReset(ps->segcxt);
-
-	if (ps->npending == STORE_SEGMENT_BATCH)
-		StorePutFlushSegments(ps);
 }
 
 /* Flush the biggest open segment of columns lo..hi-1 (memory bound). */
@@ -261,27 +254,19 @@ StorePutFlushLargest(StorePutState *ps, int lo, int hi)
 		StorePutFlushColumn(ps, big);
 }
 
-/* Record the artifact's columns (with their type signatures). */
+/* The artifact's columns (with their type signatures), as SP_COL_INSERT's arguments. */
 static void
 StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 {
 	int			n = ps->ncols;
-	Datum	   *attnums,
-			   *names,
-			   *typids,
-			   *typmods,
-			   *collids,
-			   *sigs;
-	Datum		args[7];
+	Datum	   *attnums = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *names = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *typids = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *typmods = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *collids = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *sigs = palloc(Max(n, 1) * sizeof(Datum));
+	Datum	   *args = ps->p->colargs;
 
-	if (n == 0)
-		return;
-	attnums = palloc(n * sizeof(Datum));
-	names = palloc(n * sizeof(Datum));
-	typids = palloc(n * sizeof(Datum));
-	typmods = palloc(n * sizeof(Datum));
-	collids = palloc(n * sizeof(Datum));
-	sigs = palloc(n * sizeof(Datum));
 	for (int i = 0; i < n; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(tupdesc, ps->cols[i].attidx);
@@ -295,24 +280,22 @@ StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 		collids[i] = ObjectIdGetDatum(att->attcollation);
 		sigs[i] = StoreKeyDatum(sig);
 	}
-	args[0] = CStringGetTextDatum(ps->s->hex);
-	args[1] = PointerGetDatum(construct_array(attnums, n, INT4OID, 4, true,
+	args[0] = PointerGetDatum(construct_array(attnums, n, INT4OID, 4, true,
 											  TYPALIGN_INT));
-	args[2] = PointerGetDatum(construct_array(names, n, NAMEOID, NAMEDATALEN,
+	args[1] = PointerGetDatum(construct_array(names, n, NAMEOID, NAMEDATALEN,
 											  false, TYPALIGN_CHAR));
-	args[3] = PointerGetDatum(construct_array(typids, n, OIDOID, 4, true,
+	args[2] = PointerGetDatum(construct_array(typids, n, OIDOID, 4, true,
 											  TYPALIGN_INT));
-	args[4] = PointerGetDatum(construct_array(typmods, n, INT4OID, 4, true,
+	args[3] = PointerGetDatum(construct_array(typmods, n, INT4OID, 4, true,
 											  TYPALIGN_INT));
-	args[5] = PointerGetDatum(construct_array(collids, n, OIDOID, 4, true,
+	args[4] = PointerGetDatum(construct_array(collids, n, OIDOID, 4, true,
 											  TYPALIGN_INT));
-	args[6] = PointerGetDatum(construct_array(sigs, n, BYTEAOID, -1, false,
+	args[5] = PointerGetDatum(construct_array(sigs, n, BYTEAOID, -1, false,
 											  TYPALIGN_INT));
-	(void) StoreExec(SP_COL_INSERT, args, false);
 }
 
 /*
- * Scan rel and store the segments of columns lo..hi-1 (their writers
+ * Scan rel and prepare the segments of columns lo..hi-1 (their writers
  * ready); returns the row count.
  */
 static int64
@@ -357,14 +340,12 @@ StorePutRows(StorePutState *ps, Relation rel, Snapshot snapshot, int lo, int hi)
 
 	for (int i = lo; i < hi; i++)
 		StorePutFlushColumn(ps, &ps->cols[i]);
-	StorePutFlushSegments(ps);
 
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
 	MemoryContextDelete(tuplecxt);
 	return nrows;
 }
-
 /* Most bytes an open segment of a fixed-width column holds; 0 if variable. */
 static Size
 StorePutBound(Form_pg_attribute att)
@@ -425,28 +406,32 @@ StorePutScans(StorePutState *ps, Relation rel)
 }
 
 /*
- * Store the rows of relation relid as artifact id; a no-op (stats describe
- * the stored artifact, new_bytes 0) if it is stored already, including by
- * a concurrent session that commits first.
+ * Prepare relation relid's rows as artifact id: serialised, hashed, new
+ * chunks compressed into a temporary file; nothing written, no lock taken.
+ * The result lives in a child of the current memory context until
+ * store_prepared_free (its file is closed at the transaction's end
+ * anyway).
  */
-void
-store_put(const EgId *id, Oid relid, StoreStats *stats)
+StorePrepared *
+store_prepare(const EgId *id, Oid relid)
 {
+	MemoryContext pcxt = AllocSetContextCreate(CurrentMemoryContext,
+											   "eg store prepared",
+											   ALLOCSET_DEFAULT_SIZES);
+	StorePrepared *p = MemoryContextAllocZero(pcxt, sizeof(StorePrepared));
 	StoreSession s;
 	StorePutState *ps;
 	instr_time	start;
 	Relation	rel;
 	TupleDesc	tupdesc;
-	Datum		args[4];
-	int			ncols = 0;
 	HASHCTL		hctl;
-	double		hash,
-				compress,
-				write;
+	MemoryContext old;
+	int			ncols = 0;
 
 	INSTR_TIME_SET_CURRENT(start);
-	memset(stats, 0, sizeof(*stats));
-	StoreBegin(&s, id, "eg store put");
+	p->id = *id;
+	p->cxt = pcxt;
+	StoreBegin(&s, id, "eg store prepare");
 
 	rel = table_open(relid, AccessShareLock);
 	if (rel->rd_rel->relkind != RELKIND_RELATION &&
@@ -455,44 +440,30 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("cannot store \"%s\": it is not a table",
 						RelationGetRelationName(rel))));
+
+
 	tupdesc = RelationGetDescr(rel);
 	for (int i = 0; i < tupdesc->natts; i++)
 		if (!TupleDescAttr(tupdesc, i)->attisdropped)
 			ncols++;
-
-	/* claim the artifact: the primary key makes concurrent puts store it once */
-	args[0] = CStringGetTextDatum(s.hex);
-	args[1] = Int32GetDatum(ncols);
-	if (StoreExec(SP_ART_CLAIM, args, false) == 0)
-	{
-		if (StoreExec(SP_ART_GET, args, false) == 1)
-		{
-			stats->rows = DatumGetInt64(eg_spi_get_notnull(0, "nrows"));
-			stats->raw_bytes = DatumGetInt64(eg_spi_get_notnull(0, "raw_bytes"));
-			stats->stored_bytes = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
-		}
-		eg_spi_free_result();
-		table_close(rel, AccessShareLock);
-		StoreEnd(&s);
-		stats->seconds = StoreElapsed(start);
-		return;
-	}
-
 	ps = palloc0(sizeof(StorePutState));
-	ps->s = &s;
-	ps->stats = stats;
+	ps->p = p;
 	ps->ncols = ncols;
 	ps->cols = palloc0(Max(ncols, 1) * sizeof(StorePutColumn));
 	ps->segcxt = AllocSetContextCreate(s.cxt, "eg store segment",
 									   ALLOCSET_DEFAULT_SIZES);
-	ps->batchcxt = AllocSetContextCreate(s.cxt, "eg store segment rows",
-										 ALLOCSET_DEFAULT_SIZES);
 	memset(&hctl, 0, sizeof(hctl));
 	hctl.keysize = SEGMENT_HASH_LEN;
-	hctl.entrysize = sizeof(StoreSeenKey);
-	hctl.hcxt = s.cxt;
-	ps->seen = hash_create("eg store chunk keys", 256, &hctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	hctl.entrysize = sizeof(StorePrepChunk);
+	hctl.hcxt = pcxt;
+	p->chunks = hash_create("eg store prepared chunks", 256, &hctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	p->maxsegs = 64;
+	p->segs = MemoryContextAlloc(pcxt, sizeof(StorePrepSegment) * p->maxsegs);
+	p->ncols = ncols;
+	old = MemoryContextSwitchTo(pcxt);	/* the BufFile's memory too */
+	p->file = BufFileCreateTemp(false);
+	MemoryContextSwitchTo(old);
 
 	ncols = 0;
 	for (int i = 0; i < tupdesc->natts; i++)
@@ -506,26 +477,229 @@ store_put(const EgId *id, Oid relid, StoreStats *stats)
 		c->attidx = i;
 		c->colno = ncols;
 	}
+	old = MemoryContextSwitchTo(pcxt);
 	StorePutColumns(ps, tupdesc);
+	MemoryContextSwitchTo(old);
 
 	/* freed with the call's memory, on every path */
 	ps->cctx = StoreCCtx(s.cxt);
-	stats->rows = StorePutScans(ps, rel);
+	p->stats.rows = StorePutScans(ps, rel);
 
+	table_close(rel, NoLock);
+	StoreEnd(&s);
+	p->prepare_seconds = StoreElapsed(start);
+	return p;
+}
+
+/* The prepared artifact's distinct chunks (for the materializer); how many. */
+int
+store_prepared_chunks(const StorePrepared *p, StoreChunk **chunks)
+{
+	HASH_SEQ_STATUS seq;
+	StorePrepChunk *e;
+	int			n = 0;
+
+	*chunks = palloc(sizeof(StoreChunk) * Max(hash_get_num_entries(p->chunks), 1));
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		memcpy((*chunks)[n].hash, e->key, SEGMENT_HASH_LEN);
+		(*chunks)[n].bytes = e->bytes;
+		n++;
+	}
+	return n;
+}
+
+/* Forget a prepared artifact: its memory and its file. */
+void
+store_prepared_free(StorePrepared *p)
+{
+	if (p->file != NULL)
+		BufFileClose(p->file);
+	MemoryContextDelete(p->cxt);
+}
+
+/*
+ * Lock (FOR KEY SHARE) the chunks p shares with the store; false if one
+ * has left the store since p was prepared.
+ */
+static bool
+StoreWriteLockShared(StorePrepared *p)
+{
+	HASH_SEQ_STATUS seq;
+	StorePrepChunk *e;
+	Datum	   *keys = palloc(sizeof(Datum) * Max(hash_get_num_entries(p->chunks), 1));
+	int			n = 0;
+	Datum		args[1];
+
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (e->shared)
+			keys[n++] = StoreKeyDatum(e->key);
+	if (n == 0)
+		return true;
+	args[0] = PointerGetDatum(construct_array(keys, n, BYTEAOID, -1, false, TYPALIGN_INT));
+	return StoreExec(SP_CHUNK_LOCK_MANY, args, false) == (uint64) n;
+}
+
+/*
+ * Insert new chunk e from the file, or lock it if a concurrent session
+ * inserted it since; its stored size.
+ */
+static int64
+StoreWriteChunk(StorePrepared *p, StorePrepChunk *e)
+{
+	Datum		args[4];
+	bytea	   *chunk = NULL;
+
+	args[0] = StoreKeyDatum(e->key);
+	for (int attempt = 0;; attempt++)
+	{
+		int64		stored;
+
+		if (StoreExec(SP_CHUNK_LOCK, args, false) == 1)
+		{
+			stored = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
+			eg_spi_free_result();
+			p->stats.new_bytes -= e->bytes;		/* not new after all */
+			if (chunk != NULL)
+				pfree(chunk);
+			return stored;
+		}
+		eg_spi_free_result();
+		if (chunk == NULL)
+		{
+			chunk = palloc(e->varsize);
+			if (BufFileSeek(p->file, e->fileno, e->offset, SEEK_SET) != 0 ||
+				BufFileRead(p->file, chunk, e->varsize) != e->varsize)
+				elog(ERROR, "could not read back chunk %s", StoreKeyHex(e->key));
+		}
+		args[1] = Int64GetDatum(e->raw);
+		args[2] = Int64GetDatum(e->bytes);
+		args[3] = PointerGetDatum(chunk);
+		if (StoreExec(SP_CHUNK_INSERT, args, false) == 1)
+		{
+			pfree(chunk);
+			return e->bytes;
+		}
+		/* someone inserted it since our lock attempt: lock theirs */
+		if (attempt >= 100)
+			elog(ERROR, "chunk %s keeps appearing and disappearing",
+				 StoreKeyHex(e->key));
+	}
+}
+
+/* Insert p's segment rows, in batches of STORE_SEGMENT_BATCH. */
+static void
+StoreWriteSegments(StorePrepared *p, const char *hex)
+{
+	Datum	   *attnum = palloc(sizeof(Datum) * STORE_SEGMENT_BATCH);
+	Datum	   *first = palloc(sizeof(Datum) * STORE_SEGMENT_BATCH);
+	Datum	   *nrows = palloc(sizeof(Datum) * STORE_SEGMENT_BATCH);
+	Datum	   *chunk = palloc(sizeof(Datum) * STORE_SEGMENT_BATCH);
+	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "eg store segment rows",
+												   ALLOCSET_DEFAULT_SIZES);
+
+	for (int lo = 0; lo < p->nsegs; lo += STORE_SEGMENT_BATCH)
+	{
+		int			n = Min(p->nsegs - lo, STORE_SEGMENT_BATCH);
+		MemoryContext old = MemoryContextSwitchTo(batchcxt);
+		Datum		args[5];
+
+		for (int i = 0; i < n; i++)
+		{
+			StorePrepSegment *sg = &p->segs[lo + i];
+
+			attnum[i] = Int32GetDatum(sg->colno);
+			first[i] = Int64GetDatum(sg->first_row);
+			nrows[i] = Int32GetDatum(sg->nrows);
+			chunk[i] = StoreKeyDatum(sg->key);
+		}
+		args[0] = CStringGetTextDatum(hex);
+		args[1] = PointerGetDatum(construct_array(attnum, n, INT4OID, 4, true, TYPALIGN_INT));
+		args[2] = PointerGetDatum(construct_array(first, n, INT8OID, 8, FLOAT8PASSBYVAL,
+												  TYPALIGN_DOUBLE));
+		args[3] = PointerGetDatum(construct_array(nrows, n, INT4OID, 4, true, TYPALIGN_INT));
+		args[4] = PointerGetDatum(construct_array(chunk, n, BYTEAOID, -1, false, TYPALIGN_INT));
+		(void) StoreExec(SP_SEG_INSERT, args, false);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(batchcxt);
+	}
+	MemoryContextDelete(batchcxt);
+}
+
+/*
+ * Write prepared artifact p to the store and set *stats; true if it is
+ * stored now (also when a concurrent session stored it first), false if
+ * nothing was written: a chunk it shares, or the artifact it found stored,
+ * has left the store since it was prepared.  (An artifact a concurrent run
+ * stores meanwhile is prepared all the same: this is rare.)
+ */
+bool
+store_write(StorePrepared *p, StoreStats *stats)
+{
+	StoreSession s;
+	instr_time	start,
+				t;
+	Datum		args[7];
+	HASH_SEQ_STATUS seq;
+	StorePrepChunk *e;
+	double		hash,
+				compress,
+				write;
+
+	INSTR_TIME_SET_CURRENT(start);
+	t = start;
+	*stats = p->stats;
+	StoreBegin(&s, &p->id, "eg store write");
+	args[0] = CStringGetTextDatum(s.hex);
+	args[1] = Int32GetDatum(p->ncols);
+	if (!StoreWriteLockShared(p) || StoreExec(SP_ART_CLAIM, args, false) == 0)
+	{
+		/* stored by someone else meanwhile (the claim failed), or gone */
+		bool		ok = StoreExec(SP_ART_GET, args, false) == 1;
+
+		if (ok)
+		{
+			stats->rows = DatumGetInt64(eg_spi_get_notnull(0, "nrows"));
+			stats->raw_bytes = DatumGetInt64(eg_spi_get_notnull(0, "raw_bytes"));
+			stats->stored_bytes = DatumGetInt64(eg_spi_get_notnull(0, "stored_bytes"));
+		}
+		eg_spi_free_result();
+		stats->new_bytes = 0;
+		StoreEnd(&s);
+		stats->seconds = StoreElapsed(start);
+		return ok;
+	}
+	memcpy(args + 1, p->colargs, sizeof(p->colargs));
+	if (p->ncols > 0)
+		(void) StoreExec(SP_COL_INSERT, args, false);
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (!e->shared)
+		{
+			int64		stored = StoreWriteChunk(p, e);
+
+			p->stats.stored_bytes += stored - e->bytes;
+		}
+	StoreWriteSegments(p, s.hex);
+	*stats = p->stats;
 	args[1] = Int64GetDatum(stats->rows);
 	args[2] = Int64GetDatum(stats->raw_bytes);
 	args[3] = Int64GetDatum(stats->stored_bytes);
 	(void) StoreExec(SP_ART_FINISH, args, false);
-
-	table_close(rel, NoLock);
-	hash = INSTR_TIME_GET_DOUBLE(ps->t_hash);
-	compress = INSTR_TIME_GET_DOUBLE(ps->t_compress);
-	write = INSTR_TIME_GET_DOUBLE(ps->t_write);
+	StoreLap(&p->t_write, &t);
 	StoreEnd(&s);
-	stats->seconds = StoreElapsed(start);
+
+	hash = INSTR_TIME_GET_DOUBLE(p->t_hash);
+	compress = INSTR_TIME_GET_DOUBLE(p->t_compress);
+	write = INSTR_TIME_GET_DOUBLE(p->t_write);
+	stats->seconds = p->prepare_seconds + StoreElapsed(start);
 	elog(DEBUG1, "eg store put: %lld rows, %lld raw bytes, %lld new bytes, "
 		 "%.6f s: serialise %.6f s, hash %.6f s, compress %.6f s, write %.6f s",
 		 (long long) stats->rows, (long long) stats->raw_bytes,
 		 (long long) stats->new_bytes, stats->seconds,
 		 stats->seconds - hash - compress - write, hash, compress, write);
+	return true;
 }

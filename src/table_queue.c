@@ -399,6 +399,7 @@ tq_receive_tables(shm_mq_handle *mqh, int *n)
 		if (*n == max)
 			tables = repalloc(tables, sizeof(MatInput) * (max *= 2));
 		tables[*n].relid = TqReceiveTable(mqh, psprintf("eg_run_table_%d", *n), &tables[*n].id);
+		tables[*n].prep = NULL;
 		if (!OidIsValid(tables[*n].relid))
 			break;
 		(*n)++;

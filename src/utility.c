@@ -24,11 +24,13 @@ utility_compute(MatCandidate *c, int n, double alpha)
 	double		sum_r = 0;
 	double	   *rcs = palloc(sizeof(double) * Max(n, 1));
 
-	/* candidates not in the store (refused by a guard) take no part */
+	/* candidates neither stored nor prepared (refused by a guard) take no part */
 	for (int i = 0; i < n; i++)
 	{
-		rcs[i] = c[i].stored ? c[i].frequency * c[i].recreation / (double) Max(c[i].size, 1) : 0;
-		sum_p += c[i].stored ? c[i].potential : 0;
+		bool		in = mat_candidate_in(&c[i]);
+
+		rcs[i] = in ? c[i].frequency * c[i].recreation / (double) Max(c[i].size, 1) : 0;
+		sum_p += in ? c[i].potential : 0;
 		sum_r += rcs[i];
 	}
 	for (int i = 0; i < n; i++)
@@ -36,7 +38,8 @@ utility_compute(MatCandidate *c, int n, double alpha)
 		double		p = sum_p > 0 ? c[i].potential / sum_p : 0;
 		double		r = sum_r > 0 ? rcs[i] / sum_r : 0;
 
-		c[i].utility = (!c[i].stored || c[i].load >= c[i].recreation) ? 0 : alpha * p + (1 - alpha) * r;
+		c[i].utility = (!mat_candidate_in(&c[i]) || c[i].load >= c[i].recreation)
+			? 0 : alpha * p + (1 - alpha) * r;
 	}
 	pfree(rcs);
 }

@@ -11,6 +11,7 @@ typedef struct MatCandidate
 {
 	EgId		id;
 	Oid			relid;			/* the run's table, or InvalidOid if already stored */
+	StorePrepared *prep;		/* the run's table prepared for the store */
 	bool		stored;			/* in the store now */
 	int64		order;			/* age rank: smaller is older (first seen) */
 	double		frequency;		/* f: workloads that used it */
@@ -25,6 +26,13 @@ typedef struct MatCandidate
 	bool		keep;
 	char	   *why;
 } MatCandidate;
+
+/* Whether c takes part: stored, or prepared for the store (not refused). */
+static inline bool
+mat_candidate_in(const MatCandidate *c)
+{
+	return c->stored || c->prep != NULL;
+}
 
 extern void utility_compute(MatCandidate *c, int n, double alpha);
 
