@@ -132,3 +132,12 @@ END $$;
 ALTER TABLE operation ADD COLUMN fingerprint bytea, ADD COLUMN facets text[];
 CREATE INDEX operation_fingerprint ON operation (fingerprint) WHERE fingerprint IS NOT NULL;
 CREATE INDEX workload_name ON workload (name, id);
+
+-- Stores in progress of eg.store_async's workers (src/sql/20_store.sql).
+CREATE TABLE store_job (
+    artifact artifact_id NOT NULL,
+    pid      integer NOT NULL,
+    seconds  double precision NOT NULL,
+    queued   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX store_job_artifact ON store_job (artifact);

@@ -45,6 +45,37 @@ SELECT count(*) AS a_differs FROM (
     UNION ALL
     (SELECT id, k, t, n FROM sa_src WHERE k <> 1 EXCEPT ALL SELECT * FROM sa_a)) d;
 
+-- a run right after another waits for its store in progress (eg.store_job),
+-- then loads what it computed.  sa_slow makes computing take 0.5 s, the
+-- longest a run waits, and far longer than storing these rows takes.
+CREATE FUNCTION sa_slow(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_sleep(0.5);
+    RETURN x;
+END $$;
+SET eg.store_async = on;
+SELECT eg.begin('sa/slow');
+SELECT eg.dataset('sa_s', 'SELECT id, t FROM sa_src WHERE k <> sa_slow(7)') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+\c
+SET eg.reuse = all_load;
+SET eg.progress = off;
+SELECT eg.begin('sa/slow');
+SELECT eg.dataset('sa_s', 'SELECT id, t FROM sa_src WHERE k <> sa_slow(7)') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT count(*) AS jobs_left FROM eg.store_job;
+-- a job of a process that is not eg's store worker (here: this session) is
+-- not waited for: the run computes at once (a wait would hit the timeout)
+SET eg.reuse = optimal;
+SELECT eg.begin('sa/slow');
+SELECT eg.dataset('sa_s', 'SELECT id, t FROM sa_src WHERE k <> sa_slow(8)') AS s8 \gset
+INSERT INTO eg.store_job (artifact, pid, seconds) VALUES (:'s8', pg_backend_pid(), 100);
+SET statement_timeout = '5s';
+SELECT step, action FROM eg.run();
+RESET statement_timeout;
+DELETE FROM eg.store_job;
+SET eg.reuse = all_load;
+
 -- a run whose transaction rolls back: recorded nowhere, stored nowhere
 SET eg.store_async = on;
 SET eg.materializer = 'all';
@@ -84,5 +115,5 @@ SELECT count(*) AS stored_at_rr FROM eg.artifacts WHERE materialized AND id IN
     (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
 
 RESET eg.store_async;
-DROP FUNCTION sa_define(int), sa_wait(bool);
+DROP FUNCTION sa_define(int), sa_wait(bool), sa_slow(int);
 DROP TABLE sa_src;

@@ -119,9 +119,12 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 				rs->used[wl->steps[i]->inputs[p]] = true;
 }
 
-/* Refresh ids, look up the graph, build the DAG with costs, and plan it. */
+/*
+ * Refresh ids, (for a run) wait for stores in progress of them, look up
+ * the graph, build the DAG with costs, and plan it.
+ */
 RunState *
-exec_prepare(ArrayType *targets)
+exec_prepare(ArrayType *targets, bool wait_stores)
 {
 	RunState   *rs = palloc0(sizeof(RunState));
 	EgWorkload *wl = workload_current();
@@ -162,6 +165,8 @@ exec_prepare(ArrayType *targets)
 		rs->rows[i] = rs->bytes[i] = -1;
 	}
 	ident_batch_end();
+	if (wait_stores)
+		store_async_wait(ids, n);
 	graph_lookup(ids, n, rs->graph);
 	for (int i = 0; i < n; i++)
 	{
@@ -681,7 +686,7 @@ ExecRun(FunctionCallInfo fcinfo)
 	InitMaterializedSRF(fcinfo, 0);
 	INSTR_TIME_SET_CURRENT(start);
 	eg_spi_connect();
-	rs = exec_prepare(exec_targets(fcinfo));
+	rs = exec_prepare(exec_targets(fcinfo), true);
 	edata = ExecRunPlan(rs);
 	if (edata != NULL)
 	{

@@ -37,7 +37,7 @@ typedef struct RunState
 	bool		store_tried;	/* a start was tried */
 } RunState;
 
-extern RunState *exec_prepare(ArrayType *targets);
+extern RunState *exec_prepare(ArrayType *targets, bool wait_stores);
 extern void exec_plan(RunState *rs);
 extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
 

@@ -214,6 +214,7 @@ ExecCandidates(RunState *rs, int *n)
 			continue;
 		cands[*n].id = step->id;
 		cands[*n].relid = rs->relids[i];
+		cands[*n].seconds = rs->seconds[i];
 		cands[*n].prep = NULL;
 		(*n)++;
 	}
@@ -316,9 +317,10 @@ exec_materialize(RunState *rs, int64 workload)
 
 	if (rs->store != NULL)
 	{
-		store_async_finish(rs->store, workload, cands, n);
+		bool		handed = store_async_finish(rs->store, workload, cands, n);
+
 		rs->store = NULL;
-		if (n > 0)
+		if (handed)
 			return;
 	}
 	(void) materializer_run(cands, n, workload);

@@ -280,9 +280,9 @@ GraphIdDatum(const EgId *id)
 	return CStringGetTextDatum(eg_id_to_hex(id));
 }
 
-/* A text[] datum of hex ids. */
-static Datum
-GraphIdArray(const EgId *ids, int n)
+/* A text[] datum of hex ids (for $n::text[]::eg.artifact_id[]). */
+Datum
+graph_id_array(const EgId *ids, int n)
 {
 	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
 
@@ -373,7 +373,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		out[i].compute_seconds = out[i].load_seconds = out[i].quality = -1;
 	if (n == 0)
 		return;
-	values[0] = GraphIdArray(ids, n);
+	values[0] = graph_id_array(ids, n);
 	eg_spi_connect();
 	eg_spi_exec(&graph_stmts[GS_LOOKUP], values, NULL, false);
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -481,7 +481,7 @@ GraphMergeStep(const GraphStep *s)
 
 	opvalues[0] = values[0];
 	opvalues[1] = CStringGetTextDatum(GraphOpKindName(s->opkind));
-	opvalues[2] = GraphIdArray(s->inputs, s->ninputs);
+	opvalues[2] = graph_id_array(s->inputs, s->ninputs);
 	opvalues[3] = CStringGetTextDatum(s->definition);
 	opvalues[4] = ObjectIdGetDatum(s->train);
 	opnulls[4] = OidIsValid(s->train) ? ' ' : 'n';
@@ -629,7 +629,7 @@ graph_forget_unstored(List *ids)
 		arr[n++] = *(EgId *) lfirst(lc);
 	if (n == 0)
 		return;
-	values[0] = GraphIdArray(arr, n);
+	values[0] = graph_id_array(arr, n);
 	GraphRun(GS_FORGET_UNSTORED, values);
 }
 
@@ -753,7 +753,7 @@ graph_candidates(const EgId *ids, int n, GraphCosts *out)
 	memset(out, 0, sizeof(GraphCosts) * n);
 	if (n == 0)
 		return;
-	values[0] = GraphIdArray(ids, n);
+	values[0] = graph_id_array(ids, n);
 	eg_spi_connect();
 	rate = GraphLoadRate();
 	eg_spi_exec(&graph_stmts[GS_CANDIDATES], values, NULL, false);
@@ -789,7 +789,7 @@ graph_set_utilities(const GraphUtility *u, int n)
 		utils[i] = Float8GetDatum(u[i].utility);
 		why[i] = CStringGetTextDatum(u[i].why ? u[i].why : "");
 	}
-	values[0] = GraphIdArray(ids, n);
+	values[0] = graph_id_array(ids, n);
 	values[1] = PointerGetDatum(construct_array(utils, n, FLOAT8OID, sizeof(float8),
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[2] = PointerGetDatum(construct_array(why, n, TEXTOID, -1, false, TYPALIGN_INT));

@@ -113,6 +113,7 @@ typedef struct GraphModel
 
 extern void graph_lock(void);
 extern bool graph_lock_held(void);
+extern Datum graph_id_array(const EgId *ids, int n);
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
 extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);

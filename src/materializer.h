@@ -15,6 +15,7 @@ typedef struct MatInput
 {
 	EgId		id;
 	Oid			relid;
+	double		seconds;		/* what computing it took, if known (else 0) */
 	StorePrepared *prep;
 } MatInput;
 

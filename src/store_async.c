@@ -10,29 +10,47 @@
  * shared-memory queue (table_queue.c): first a header (the run's workload
  * id in the graph, its transaction, eg's settings), then the tables.  Then
  * eg.run returns.  The worker writes the rows into temp tables of its own,
- * waits until the run's transaction ends, and if it committed runs the
- * materializer over them in its own transaction; if it rolled back, it
- * stores nothing.  A run that ends with nothing to store, or fails,
- * detaches from the queue without a header, and the worker exits.
+ * waits until the run's transaction ends, and if it committed prepares
+ * them for the store and runs the materializer over them in its own
+ * transaction; if it rolled back, it stores nothing.  A run that ends with
+ * nothing to store, or fails, detaches from the queue without a header,
+ * and the worker exits.
  *
- * What the worker keeps is stored a moment after the run commits: a run in
- * another session that starts before computes it again.  A worker that
- * dies stores nothing; the graph and the store stay as they were.
+ * Pending stores are visible: the run writes a row per table in
+ * eg.store_job (the artifact, the worker's pid, what computing it took) in
+ * its own transaction, and the worker deletes them in the transaction that
+ * stores.  A run in another session that needs one of these artifacts
+ * (store_async_wait) waits for the rows to go instead of computing it
+ * again, at most as long as computing it took, and not at all if its own
+ * transaction holds graph_lock (the worker would wait for it) or uses a
+ * snapshot that could not see the result.  A worker that dies stores
+ * nothing and its rows are ignored (and deleted by the next worker): the
+ * graph and the store stay as they were, and the artifact is computed
+ * again when next needed.
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "portability/instr_time.h"
 #include "storage/dsm.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "storage/shm_mq.h"
+#include "catalog/namespace.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
+#include "eg.h"
+#include "graph.h"
 #include "materializer.h"
+#include "spi.h"
 #include "store_async.h"
 #include "table_queue.h"
 #include "worker.h"
@@ -43,11 +61,44 @@
 /* The worker gives up on a lock of the materializer after this long. */
 #define STORE_ASYNC_LOCK_TIMEOUT "60s"
 
+/* How often a run waiting for a pending store looks again. */
+#define STORE_ASYNC_POLL_MS 10
+
 /* A worker started for a run, as the session holds it. */
 struct StoreAsync
 {
 	dsm_segment *seg;
 	shm_mq_handle *mqh;
+	BackgroundWorkerHandle *handle;
+};
+
+/* The statements on eg.store_job. */
+typedef enum StoreJobStmt
+{
+	SJ_INSERT,
+	SJ_PENDING,
+	SJ_DONE,
+	SJ_COUNT
+} StoreJobStmt;
+
+static EgStmt store_job_stmts[SJ_COUNT] = {
+	[SJ_INSERT] = EG_STMT(
+		"INSERT INTO eg.store_job (artifact, pid, seconds) "
+		"SELECT a::eg.artifact_id, $2, s FROM unnest($1::text[], $3::float8[]) AS u(a, s)",
+		SPI_OK_INSERT, 3, TEXTARRAYOID, INT4OID, FLOAT8ARRAYOID),
+	/* the jobs among ids of live 'eg store' workers, with their row's xmin */
+	[SJ_PENDING] = EG_STMT(
+		"SELECT j.xmin::text::int8 AS xmin, j.seconds FROM eg.store_job j "
+		"WHERE j.artifact = ANY ($1::text[]::eg.artifact_id[]) "
+		"AND EXISTS (SELECT FROM pg_stat_get_activity(j.pid) a "
+		"WHERE a.backend_type = 'eg store')",
+		SPI_OK_SELECT, 1, TEXTARRAYOID),
+	/* a worker's own jobs, and those of workers that died */
+	[SJ_DONE] = EG_STMT(
+		"DELETE FROM eg.store_job j WHERE j.pid = $1 "
+		"OR NOT EXISTS (SELECT FROM pg_stat_get_activity(j.pid) a "
+		"WHERE a.backend_type = 'eg store')",
+		SPI_OK_DELETE, 1, INT4OID)
 };
 
 /*
@@ -75,17 +126,58 @@ store_async_start(void)
 		return NULL;
 	}
 	sa->mqh = shm_mq_attach(mq, sa->seg, handle);
+	sa->handle = handle;
 	return sa;
 }
 
 /*
- * Hand the run's tables cands (recorded as workload) to the worker, to be
- * stored once this transaction commits; with none, let the worker go.
+ * True if eg.store_job exists: not on the schema of eg 0.2 until ALTER
+ * EXTENSION eg UPDATE (then stores in progress are not waited for).
  */
-void
+static bool
+StoreAsyncHasJobs(void)
+{
+	return OidIsValid(get_relname_relid("store_job", get_namespace_oid("eg", false)));
+}
+
+/*
+ * Record cands as jobs of the worker with this pid, in this transaction:
+ * other sessions see them once it commits.
+ */
+static void
+StoreAsyncJobs(MatInput *cands, int n, pid_t pid)
+{
+	EgId	   *ids = palloc(sizeof(EgId) * n);
+	Datum	   *secs = palloc(sizeof(Datum) * n);
+	Datum		args[3];
+
+	for (int i = 0; i < n; i++)
+	{
+		ids[i] = cands[i].id;
+		secs[i] = Float8GetDatum(cands[i].seconds);
+	}
+	if (!StoreAsyncHasJobs())
+		return;
+	args[0] = graph_id_array(ids, n);
+	args[1] = Int32GetDatum((int32) pid);
+	args[2] = PointerGetDatum(construct_array(secs, n, FLOAT8OID, sizeof(float8),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	(void) eg_spi_exec(&store_job_stmts[SJ_INSERT], args, NULL, false);
+}
+
+/*
+ * Hand the run's tables cands (recorded as workload) to the worker, to be
+ * stored once this transaction commits, and record them as its jobs; with
+ * none, let the worker go.  False if they could not be handed over (the
+ * worker is gone): the caller stores them.
+ */
+bool
 store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 {
-	if (n > 0)
+	pid_t		pid;
+	bool		sent = false;
+
+	if (n > 0 && WaitForBackgroundWorkerStartup(sa->handle, &pid) == BGWH_STARTED)
 	{
 		StringInfoData buf;
 
@@ -93,11 +185,69 @@ store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 		pq_sendint64(&buf, workload);
 		pq_sendint32(&buf, GetTopTransactionId());
 		worker_put_settings(&buf);
-		if (shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS)
-			(void) tq_send_tables(sa->mqh, cands, n);
+		StoreAsyncJobs(cands, n, pid);
+		sent = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
+			tq_send_tables(sa->mqh, cands, n);
+		if (!sent && StoreAsyncHasJobs())
+			(void) eg_spi_exec(&store_job_stmts[SJ_DONE], (Datum[]) {Int32GetDatum((int32) pid)},
+							   NULL, false);
 	}
 	shm_mq_detach(sa->mqh);
 	dsm_detach(sa->seg);
+	return sent;
+}
+
+/*
+ * Wait while some of ids are being stored by a worker (eg.store_job), at
+ * most as long as computing the slowest of them took: a run that starts
+ * right after another loads what that one computed instead of computing it
+ * again.  Not under REPEATABLE READ or SERIALIZABLE (the snapshot would
+ * not see the result), nor if this transaction holds graph_lock or wrote
+ * the jobs itself (the worker waits for this transaction).  Interruptible.
+ */
+void
+store_async_wait(const EgId *ids, int n)
+{
+	Datum		args[1];
+	instr_time	start;
+	bool		told = false;
+
+	if (n == 0 || IsolationUsesXactSnapshot() || graph_lock_held() || !StoreAsyncHasJobs())
+		return;
+	args[0] = graph_id_array(ids, n);
+	INSTR_TIME_SET_CURRENT(start);
+	for (;;)
+	{
+		double		longest = -1;
+		instr_time	now;
+
+		/* not read-only: a new snapshot each time */
+		(void) eg_spi_exec(&store_job_stmts[SJ_PENDING], args, NULL, false);
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			TransactionId xmin = (TransactionId) DatumGetInt64(eg_spi_get_notnull(r, "xmin"));
+
+			if (TransactionIdIsCurrentTransactionId(xmin))
+			{
+				eg_spi_free_result();
+				return;
+			}
+			longest = Max(longest, DatumGetFloat8(eg_spi_get_notnull(r, "seconds")));
+		}
+		eg_spi_free_result();
+		INSTR_TIME_SET_CURRENT(now);
+		INSTR_TIME_SUBTRACT(now, start);
+		if (longest < 0 || INSTR_TIME_GET_DOUBLE(now) >= longest)
+			return;
+		if (!told && eg_progress)
+			ereport(NOTICE,
+					(errmsg("waiting for a store in progress (at most %.3f s)", longest)));
+		told = true;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 STORE_ASYNC_POLL_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* Worker: store the run's tables in segment arg once the run commits. */
@@ -146,6 +296,13 @@ eg_store_worker(Datum arg)
 		PushActiveSnapshot(GetTransactionSnapshot());
 		materializer_prepare(cands, n); /* before the lock */
 		(void) materializer_run(cands, n, workload);
+		if (StoreAsyncHasJobs())
+		{
+			eg_spi_connect();
+			(void) eg_spi_exec(&store_job_stmts[SJ_DONE],
+							   (Datum[]) {Int32GetDatum((int32) MyProcPid)}, NULL, false);
+			eg_spi_finish();
+		}
 		PopActiveSnapshot();
 	}
 	CommitTransactionCommand();

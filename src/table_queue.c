@@ -400,6 +400,7 @@ tq_receive_tables(shm_mq_handle *mqh, int *n)
 			tables = repalloc(tables, sizeof(MatInput) * (max *= 2));
 		tables[*n].relid = TqReceiveTable(mqh, psprintf("eg_run_table_%d", *n), &tables[*n].id);
 		tables[*n].prep = NULL;
+		tables[*n].seconds = 0;
 		if (!OidIsValid(tables[*n].relid))
 			break;
 		(*n)++;

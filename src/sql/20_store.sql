@@ -55,3 +55,17 @@ CREATE TABLE store_segment (
 );
 -- "is this chunk still referenced?" for store_drop and store_sweep
 CREATE INDEX store_segment_chunk_idx ON store_segment (chunk);
+
+-- Stores in progress (src/store_async.c): with eg.store_async, a run hands
+-- its tables to a background worker and commits with a row per artifact
+-- here; the worker deletes them when it has stored (or decided not to
+-- store) them.  A run that needs one of these artifacts waits for the
+-- worker (pid) instead of computing it again, at most as long as
+-- computing it took (seconds).  Rows of a worker that died are ignored.
+CREATE TABLE store_job (
+    artifact artifact_id NOT NULL,
+    pid      integer NOT NULL,
+    seconds  double precision NOT NULL,
+    queued   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX store_job_artifact ON store_job (artifact);
