@@ -34,6 +34,13 @@ SELECT step, action FROM eg.run();
 SELECT sa_wait(true);
 SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' ORDER BY step;
 SELECT count(*) AS problems FROM eg.check();
+-- a run whose step computes at once hands its rows over before the worker
+-- is ready: it waits for the worker to attach, and the rows are stored
+SELECT eg.begin('sa/tiny');
+SELECT eg.dataset('sa_tiny', 'SELECT id, t FROM sa_src WHERE id <= 10') IS NOT NULL AS defined;
+SELECT step, action, rows FROM eg.run();
+SELECT sa_wait(true);
+SELECT materialized, stored_bytes > 0 AS has_bytes FROM eg.artifacts WHERE step = 'sa_tiny';
 -- a new session loads it, equal to plain SQL
 \c
 SET eg.reuse = all_load;

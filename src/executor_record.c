@@ -213,7 +213,7 @@ ExecCandidates(RunState *rs, int *n)
 			!workload_live_lookup(step->name, &step->id))
 			continue;
 		cands[*n].id = step->id;
-		cands[*n].relid = rs->relids[i];
+		cands[*n].rows = (StoreRows) {rs->relids[i], NULL, NULL};
 		cands[*n].seconds = rs->seconds[i];
 		cands[*n].prep = NULL;
 		(*n)++;

@@ -425,6 +425,7 @@ eg_graph_worker(Datum arg)
 									run->started, run->seconds, run->saved);
 		if (shared->ntables > 0)
 			(void) materializer_run(cands, ncands, workload);
+		materializer_release(cands, ncands);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 		shared->state = GWS_DONE;

@@ -48,6 +48,7 @@
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/tuplestore.h"
 
 #include "graph.h"
 #include "materializer.h"
@@ -115,7 +116,7 @@ MatCandidates(MatInput *cands, int ncands, int *n)
 			continue;
 		}
 		c[k].id = cands[i].id;
-		c[k].relid = cands[i].relid;
+		c[k].rows = cands[i].rows;
 		c[k].prep = cands[i].prep;
 		cands[i].prep = NULL;	/* the candidate's now */
 		k++;
@@ -177,7 +178,7 @@ MatPrepareNew(MatCandidate *c, int n)
 			continue;
 		}
 		if (c[i].prep == NULL)
-			c[i].prep = store_prepare(&c[i].id, c[i].relid);
+			c[i].prep = store_prepare(&c[i].id, &c[i].rows);
 	}
 	for (int i = 0; i < n; i++)
 	{
@@ -327,7 +328,7 @@ MatWrite(MatCandidate *c, StoreStats *stats)
 	if (store_write(c->prep, stats))
 		return true;
 	store_prepared_free(c->prep);
-	c->prep = store_prepare(&c->id, c->relid);
+	c->prep = store_prepare(&c->id, &c->rows);
 	MatPreparedChunks(c);
 	return c->size <= charged && store_write(c->prep, stats);
 }
@@ -403,7 +404,23 @@ materializer_prepare(MatInput *cands, int ncands)
 		return;
 	for (int i = 0; i < ncands; i++)
 		if (cands[i].prep == NULL)
-			cands[i].prep = store_prepare(&cands[i].id, cands[i].relid);
+			cands[i].prep = store_prepare(&cands[i].id, &cands[i].rows);
+}
+
+/*
+ * Release what candidates hold: what was prepared for them, and the
+ * tuplestores of rows handed over (before commit: their files).
+ */
+void
+materializer_release(MatInput *cands, int ncands)
+{
+	for (int i = 0; i < ncands; i++)
+	{
+		MatForget(&cands[i]);
+		if (cands[i].rows.tuples != NULL)
+			tuplestore_end(cands[i].rows.tuples);
+		cands[i].rows.tuples = NULL;
+	}
 }
 
 /*

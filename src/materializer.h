@@ -14,7 +14,7 @@
 typedef struct MatInput
 {
 	EgId		id;
-	Oid			relid;
+	StoreRows	rows;			/* the step's table, or the rows handed over */
 	double		seconds;		/* what computing it took, if known (else 0) */
 	StorePrepared *prep;
 } MatInput;
@@ -37,6 +37,7 @@ typedef struct MatResult
 } MatResult;
 
 extern void materializer_prepare(MatInput *cands, int ncands);
+extern void materializer_release(MatInput *cands, int ncands);
 extern List *materializer_run(MatInput *cands, int ncands, int64 workload);
 
 #endif							/* EG_MATERIALIZER_H */

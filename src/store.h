@@ -15,6 +15,7 @@
 #define EG_STORE_H
 
 #include "common/sha2.h"
+#include "access/tupdesc.h"
 #include "nodes/primnodes.h"
 
 #include "eg.h"
@@ -38,7 +39,8 @@ typedef struct StoreChunk
 
 /*
  * Storing is prepared, then written (store_put.c): store_prepare
- * serialises, hashes and compresses relation relid's rows without writing
+ * serialises, hashes and compresses rows (a relation's or a tuplestore's)
+ * without writing
  * or locking anything; store_prepared_chunks lists the chunks the artifact
  * would have (hash and compressed size; shared ones at their stored size);
  * store_write writes it (a no-op if it is stored already), or returns
@@ -46,7 +48,16 @@ typedef struct StoreChunk
  * meanwhile; store_prepared_free forgets it.
  */
 typedef struct StorePrepared StorePrepared;
-extern StorePrepared *store_prepare(const EgId *id, Oid relid);
+
+/* Rows to store: a relation's, or (relid invalid) a tuplestore's. */
+typedef struct StoreRows
+{
+	Oid			relid;
+	struct Tuplestorestate *tuples;
+	TupleDesc	desc;			/* the tuplestore's rows */
+} StoreRows;
+
+extern StorePrepared *store_prepare(const EgId *id, const StoreRows *rows);
 extern int	store_prepared_chunks(const StorePrepared *p, StoreChunk **chunks);
 extern bool store_write(StorePrepared *p, StoreStats *stats);
 extern void store_prepared_free(StorePrepared *p);

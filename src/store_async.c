@@ -186,8 +186,10 @@ store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 		pq_sendint32(&buf, GetTopTransactionId());
 		worker_put_settings(&buf);
 		StoreAsyncJobs(cands, n, pid);
+		/* the worker attached before the segment goes with this detach */
 		sent = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
-			tq_send_tables(sa->mqh, cands, n);
+			tq_send_tables(sa->mqh, cands, n) &&
+			shm_mq_wait_for_attach(sa->mqh) == SHM_MQ_SUCCESS;
 		if (!sent && StoreAsyncHasJobs())
 			(void) eg_spi_exec(&store_job_stmts[SJ_DONE], (Datum[]) {Int32GetDatum((int32) pid)},
 							   NULL, false);
@@ -287,6 +289,7 @@ eg_store_worker(Datum arg)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	worker_set_settings(&buf);
 	cands = tq_receive_tables(mqh, &n);
+	materializer_prepare(cands, n); /* while the run commits; no lock */
 	/* the tables are the run's once it commits: wait, however long */
 	XactLockTableWait(xid, NULL, NULL, XLTW_None);
 	PopActiveSnapshot();
@@ -294,7 +297,6 @@ eg_store_worker(Datum arg)
 	{
 		SetConfigOption("lock_timeout", STORE_ASYNC_LOCK_TIMEOUT, PGC_SUSET, PGC_S_OVERRIDE);
 		PushActiveSnapshot(GetTransactionSnapshot());
-		materializer_prepare(cands, n); /* before the lock */
 		(void) materializer_run(cands, n, workload);
 		if (StoreAsyncHasJobs())
 		{
@@ -305,5 +307,6 @@ eg_store_worker(Datum arg)
 		}
 		PopActiveSnapshot();
 	}
+	materializer_release(cands, n);
 	CommitTransactionCommand();
 }

@@ -50,6 +50,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
 
 #include "eg.h"
 #include "segment.h"
@@ -294,21 +295,41 @@ StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 											  TYPALIGN_INT));
 }
 
+/* Where store_prepare reads rows: a relation (under a snapshot) or a tuplestore. */
+typedef struct StoreSource
+{
+	Relation	rel;
+	Snapshot	snapshot;
+	Tuplestorestate *tuples;
+	TupleDesc	desc;
+} StoreSource;
+
 /*
- * Scan rel and prepare the segments of columns lo..hi-1 (their writers
- * ready); returns the row count.
+ * Scan the source and prepare the segments of columns lo..hi-1 (their
+ * writers ready); returns the row count.
  */
 static int64
-StorePutRows(StorePutState *ps, Relation rel, Snapshot snapshot, int lo, int hi)
+StorePutRows(StorePutState *ps, StoreSource *src, int lo, int hi)
 {
-	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	TableScanDesc scan = NULL;
+	TupleTableSlot *slot;
 	MemoryContext tuplecxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "eg store tuple",
 												   ALLOCSET_SMALL_SIZES);
 	int64		nrows = 0;
 
-	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	if (src->rel != NULL)
+	{
+		scan = table_beginscan(src->rel, src->snapshot, 0, NULL);
+		slot = table_slot_create(src->rel, NULL);
+	}
+	else
+	{
+		tuplestore_rescan(src->tuples);
+		slot = MakeSingleTupleTableSlot(src->desc, &TTSOpsMinimalTuple);
+	}
+	while (scan != NULL ? table_scan_getnextslot(scan, ForwardScanDirection, slot)
+		   : tuplestore_gettupleslot(src->tuples, true, false, slot))
 	{
 		MemoryContext old;
 
@@ -342,7 +363,8 @@ StorePutRows(StorePutState *ps, Relation rel, Snapshot snapshot, int lo, int hi)
 		StorePutFlushColumn(ps, &ps->cols[i]);
 
 	ExecDropSingleTupleTableSlot(slot);
-	table_endscan(scan);
+	if (scan != NULL)
+		table_endscan(scan);
 	MemoryContextDelete(tuplecxt);
 	return nrows;
 }
@@ -359,10 +381,9 @@ StorePutBound(Form_pg_attribute att)
  * the relation is very wide); returns the row count.
  */
 static int64
-StorePutScans(StorePutState *ps, Relation rel)
+StorePutScans(StorePutState *ps, StoreSource *src)
 {
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	TupleDesc	tupdesc = src->desc;
 	MemoryContext scancxt = AllocSetContextCreate(CurrentMemoryContext,
 												  "eg store scan",
 												  ALLOCSET_DEFAULT_SIZES);
@@ -392,28 +413,27 @@ StorePutScans(StorePutState *ps, Relation rel)
 								att->attalign, get_typstorage(att->atttypid));
 			hi++;
 		}
-		n = StorePutRows(ps, rel, snapshot, lo, hi);	/* no columns: counts rows */
+		n = StorePutRows(ps, src, lo, hi);	/* no columns: counts rows */
 		if (nrows >= 0 && n != nrows)
-			elog(ERROR, "a scan of \"%s\" gave %lld rows, an earlier scan %lld rows",
-				 RelationGetRelationName(rel), (long long) n, (long long) nrows);
+			elog(ERROR, "a scan of the rows to store gave %lld rows, an earlier scan %lld rows",
+				 (long long) n, (long long) nrows);
 		nrows = n;
 		MemoryContextReset(scancxt);	/* the group's writers */
 		lo = hi;
 	}
 	MemoryContextDelete(scancxt);
-	UnregisterSnapshot(snapshot);
 	return nrows;
 }
 
 /*
- * Prepare relation relid's rows as artifact id: serialised, hashed, new
+ * Prepare rows (a relation's or a tuplestore's) as artifact id: serialised, hashed, new
  * chunks compressed into a temporary file; nothing written, no lock taken.
  * The result lives in a child of the current memory context until
  * store_prepared_free (its file is closed at the transaction's end
  * anyway).
  */
 StorePrepared *
-store_prepare(const EgId *id, Oid relid)
+store_prepare(const EgId *id, const StoreRows *rows)
 {
 	MemoryContext pcxt = AllocSetContextCreate(CurrentMemoryContext,
 											   "eg store prepared",
@@ -422,7 +442,7 @@ store_prepare(const EgId *id, Oid relid)
 	StoreSession s;
 	StorePutState *ps;
 	instr_time	start;
-	Relation	rel;
+	StoreSource src = {NULL, NULL, rows->tuples, rows->desc};
 	TupleDesc	tupdesc;
 	HASHCTL		hctl;
 	MemoryContext old;
@@ -433,16 +453,19 @@ store_prepare(const EgId *id, Oid relid)
 	p->cxt = pcxt;
 	StoreBegin(&s, id, "eg store prepare");
 
-	rel = table_open(relid, AccessShareLock);
-	if (rel->rd_rel->relkind != RELKIND_RELATION &&
-		rel->rd_rel->relkind != RELKIND_MATVIEW)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("cannot store \"%s\": it is not a table",
-						RelationGetRelationName(rel))));
-
-
-	tupdesc = RelationGetDescr(rel);
+	if (OidIsValid(rows->relid))
+	{
+		src.rel = table_open(rows->relid, AccessShareLock);
+		if (src.rel->rd_rel->relkind != RELKIND_RELATION &&
+			src.rel->rd_rel->relkind != RELKIND_MATVIEW)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot store \"%s\": it is not a table",
+							RelationGetRelationName(src.rel))));
+		src.desc = RelationGetDescr(src.rel);
+		src.snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	}
+	tupdesc = src.desc;
 	for (int i = 0; i < tupdesc->natts; i++)
 		if (!TupleDescAttr(tupdesc, i)->attisdropped)
 			ncols++;
@@ -483,9 +506,13 @@ store_prepare(const EgId *id, Oid relid)
 
 	/* freed with the call's memory, on every path */
 	ps->cctx = StoreCCtx(s.cxt);
-	p->stats.rows = StorePutScans(ps, rel);
+	p->stats.rows = StorePutScans(ps, &src);
 
-	table_close(rel, NoLock);
+	if (src.rel != NULL)
+	{
+		UnregisterSnapshot(src.snapshot);
+		table_close(src.rel, NoLock);
+	}
 	StoreEnd(&s);
 	p->prepare_seconds = StoreElapsed(start);
 	return p;

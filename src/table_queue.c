@@ -4,42 +4,37 @@
  * A step's table is a temp table: only its session can read it.  When the
  * materializer must run outside the session's transaction (the steps that
  * completed before a step failed are stored by a worker that commits,
- * graph_worker.c), the session sends each table's rows through a
- * shared-memory queue and the worker writes them into a temp table of its
- * own, which the store then reads as usual.
+ * graph_worker.c; eg.store_async, store_async.c), the session sends each
+ * table's rows through a shared-memory queue and the worker puts them in a
+ * tuplestore (no catalog work, no heap inserts), which the store reads as
+ * it would the table.
  *
  * The messages, in order, per table: a header (TQ_TABLE, the artifact id,
  * the live columns: name, type, typmod, collation), batches of rows (each a
  * MAXALIGNed MinimalTuple of those columns, out-of-line values inlined,
  * since the receiver cannot read the sender's TOAST table), and an empty
- * message; a last header of kind TQ_END closes the stream.  A receiver that sees the
- * queue detached before TQ_END fails: a table is never half received.
+ * message; a last header of kind TQ_END closes the stream.  A receiver
+ * that sees the queue detached before TQ_END fails: a table is never half
+ * received.
  */
 #include "postgres.h"
 
 #include "access/detoast.h"
-#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
-#include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
-#include "utils/builtins.h"
 #include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/tuplestore.h"
 
-#include "spi.h"
 #include "table_queue.h"
 
 /* The kind of a header message. */
@@ -287,7 +282,7 @@ tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n)
 	char		end = TQ_END;
 
 	for (int i = 0; i < n; i++)
-		if (!TqSendTable(mqh, &tables[i].id, tables[i].relid))
+		if (!TqSendTable(mqh, &tables[i].id, tables[i].rows.relid))
 			return false;
 	return TqSend(mqh, &end, 1, true);
 }
@@ -305,15 +300,13 @@ TqReceive(shm_mq_handle *mqh, Size *len)
 	return data;
 }
 
-/* CREATE TEMP TABLE name with the columns of a header in buf; its oid. */
-static Oid
-TqCreateTable(StringInfo buf, const char *name)
+/* The tuple descriptor of the columns in a header in buf. */
+static TupleDesc
+TqHeaderDesc(StringInfo buf)
 {
 	int			natts = (int) pq_getmsgint(buf, 4);
-	StringInfoData sql;
+	TupleDesc	desc = CreateTemplateTupleDesc(natts);
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "CREATE TEMP TABLE %s (", quote_identifier(name));
 	for (int i = 0; i < natts; i++)
 	{
 		const char *col = pq_getmsgstring(buf);
@@ -321,45 +314,34 @@ TqCreateTable(StringInfo buf, const char *name)
 		int32		typmod = (int32) pq_getmsgint(buf, 4);
 		Oid			collid = (Oid) pq_getmsgint(buf, 4);
 
-		appendStringInfo(&sql, "%s%s %s", i > 0 ? ", " : "", quote_identifier(col),
-						 format_type_with_typemod(typid, typmod));
-		if (OidIsValid(collid) && collid != get_typcollation(typid))
-			appendStringInfo(&sql, " COLLATE %s", generate_collation_name(collid));
+		TupleDescInitEntry(desc, i + 1, col, typid, typmod, 0);
+		TupleDescInitEntryCollation(desc, i + 1, collid);
 	}
-	appendStringInfoChar(&sql, ')');
-	(void) eg_spi_exec_sql(sql.data, 0, NULL, NULL, NULL, SPI_OK_UTILITY, EG_SPI_CALLER);
-	pfree(sql.data);
-	return RangeVarGetRelid(makeRangeVar("pg_temp", pstrdup(name), -1), NoLock, false);
+	return desc;
 }
 
 /*
- * Receive the next table into a new temp table of this backend called
- * name; returns its oid and sets *id, or InvalidOid at the end of the
- * stream.  The caller has SPI connected.
+ * Receive the next table into *rows (a tuplestore, spilling to a temporary
+ * file beyond work_mem) and its artifact id into *id; false at the end of
+ * the stream.
  */
-static Oid
-TqReceiveTable(shm_mq_handle *mqh, const char *name, EgId *id)
+static bool
+TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 {
 	StringInfoData buf;
 	Size		len;
-	Relation	rel;
-	Oid			relid;
 	TupleTableSlot *slot;
-	BulkInsertState bistate;
-	CommandId	cid;
 
 	buf.data = TqReceive(mqh, &len);
 	buf.len = buf.maxlen = (int) len;
 	buf.cursor = 0;
 	if (pq_getmsgbyte(&buf) != TQ_TABLE)
-		return InvalidOid;
+		return false;
 	memcpy(id->bytes, pq_getmsgbytes(&buf, EG_ID_LEN), EG_ID_LEN);
-	relid = TqCreateTable(&buf, name);
-	CommandCounterIncrement();
-	rel = table_open(relid, RowExclusiveLock);
-	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsMinimalTuple);
-	bistate = GetBulkInsertState();
-	cid = GetCurrentCommandId(true);
+	rows->relid = InvalidOid;
+	rows->desc = TqHeaderDesc(&buf);
+	rows->tuples = tuplestore_begin_heap(false, false, work_mem);
+	slot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsMinimalTuple);
 	for (;;)
 	{
 		char	   *batch = TqReceive(mqh, &len);
@@ -370,41 +352,33 @@ TqReceiveTable(shm_mq_handle *mqh, const char *name, EgId *id)
 		for (Size off = 0; off < len; off = MAXALIGN(off + ((MinimalTuple) (batch + off))->t_len))
 		{
 			ExecStoreMinimalTuple((MinimalTuple) (batch + off), slot, false);
-			table_tuple_insert(rel, slot, cid, 0, bistate);
+			tuplestore_puttupleslot(rows->tuples, slot);
 			ExecClearTuple(slot);
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
-	FreeBulkInsertState(bistate);
 	ExecDropSingleTupleTableSlot(slot);
-	table_close(rel, NoLock);
-	CommandCounterIncrement();
-	return relid;
+	return true;
 }
 
-/*
- * Receive the tables of the stream into new temp tables of this backend
- * (eg_run_table_N); sets *n.
- */
+/* Receive the tables of the stream, each into a tuplestore; sets *n. */
 MatInput *
 tq_receive_tables(shm_mq_handle *mqh, int *n)
 {
 	int			max = 8;
-	MatInput   *tables = palloc(sizeof(MatInput) * max);
+	MatInput   *tables = palloc0(sizeof(MatInput) * max);
 
 	*n = 0;
-	eg_spi_connect();
 	for (;;)
 	{
 		if (*n == max)
+		{
 			tables = repalloc(tables, sizeof(MatInput) * (max *= 2));
-		tables[*n].relid = TqReceiveTable(mqh, psprintf("eg_run_table_%d", *n), &tables[*n].id);
-		tables[*n].prep = NULL;
-		tables[*n].seconds = 0;
-		if (!OidIsValid(tables[*n].relid))
+			memset(tables + *n, 0, sizeof(MatInput) * (max - *n));
+		}
+		if (!TqReceiveTable(mqh, &tables[*n].rows, &tables[*n].id))
 			break;
 		(*n)++;
 	}
-	eg_spi_finish();
 	return tables;
 }

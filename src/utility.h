@@ -10,7 +10,7 @@
 typedef struct MatCandidate
 {
 	EgId		id;
-	Oid			relid;			/* the run's table, or InvalidOid if already stored */
+	StoreRows	rows;			/* the run's rows (relid invalid if already stored) */
 	StorePrepared *prep;		/* the run's table prepared for the store */
 	bool		stored;			/* in the store now */
 	int64		order;			/* age rank: smaller is older (first seen) */
