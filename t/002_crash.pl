@@ -11,7 +11,10 @@
 #   (c) evicting: another transaction holds the segments of the artifact
 #       that must go FOR SHARE, so the eviction's DELETE waits for it.
 # And (d): a permanent table written by eg.restore survives an immediate
-# shutdown.
+# shutdown; (e): with eg.store_async, the worker storing a committed run's
+# tables is killed while its job is pending (waiting for the materializer's
+# lock, which the test holds): the next run neither waits for the dead job
+# nor loads anything of it, computes, and the run after it loads.
 # After each restart eg.check() finds nothing wrong, the crashed run left
 # no trace in the graph, and running the workload again loads or computes
 # as the store allows, with the result of plain SQL.
@@ -83,7 +86,7 @@ sub crash
 	my $offset = -s $node->logfile;
 
 	ok(kill('KILL', $pid), "backend $pid killed");
-	$node->wait_for_log(qr/server process \(PID $pid\) was terminated by signal 9/, $offset);
+	$node->wait_for_log(qr/\(PID $pid\) was terminated by signal 9/, $offset);
 	$node->wait_for_log(qr/all server processes terminated; reinitializing/, $offset);
 	$node->wait_for_log(qr/database system is ready to accept connections/, $offset);
 	$node->poll_query_until('postgres', 'SELECT true');
@@ -278,6 +281,62 @@ $node->start;
 is( $node->safe_psql('postgres',
 		q{SELECT sum(v5) || ':' || count(DISTINCT h) FROM restored_fc_old}),
 	$fc_old_plain, '(d) a table restored before an immediate shutdown is intact after it');
+
+# ---- (e) crash of eg.store_async's worker while its job is pending
+my $we = q{
+    SET eg.store_async = on;
+    SELECT eg.begin('crash-e');
+    SELECT eg.dataset('fe', $$SELECT id, grp, v * 7 AS v7 FROM src WHERE id % 5 = 0$$);
+    SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+};
+my $fe = q{SELECT sum(v7) || ':' || count(*) FROM fe};
+my $fe_plain = $node->safe_psql('postgres', q{SELECT sum(v * 7) || ':' || count(*) FROM src WHERE id % 5 = 0});
+
+# the key of fe's column v7, as in (b), from a run rolled back (stored by
+# the session itself there)
+$key = run_last(qq{
+    BEGIN;
+    SET eg.store_async = off;
+    SELECT eg.begin('crash-e');
+    SELECT eg.dataset('fe', \$\$SELECT id, grp, v * 7 AS v7 FROM src WHERE id % 5 = 0\$\$);
+    SELECT count(*) FROM eg.run();
+    SELECT encode(s.chunk, 'hex') FROM eg.store_segment s
+    JOIN eg.store_column c ON c.artifact = s.artifact AND c.attnum = s.attnum
+    JOIN eg.artifact a ON a.id = s.artifact
+    WHERE a.step = 'fe' AND c.name = 'v7';
+    ROLLBACK;
+});
+like($key, qr/^[0-9a-f]{64}$/, '(e) the chunk key is known in advance');
+($holder, $hpid) = start_holder(qq{
+    BEGIN;
+    INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
+    VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
+});
+is(run_last($we), 'fe=computed', '(e) the run computes and commits');
+$node->poll_query_until('postgres', q{
+    SELECT count(*) > 0 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+    WHERE a.backend_type = 'eg store' AND l.locktype = 'transactionid'});
+my $wpid = $node->safe_psql('postgres', q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'eg store'});
+is(waiting_for($wpid, $hpid, 'chunk', 'eg.chunk'),
+	'Lock:transactionid ShareLock on holder=true materializer=true chunk=true',
+	'(e) the worker waits to insert a chunk, inside the materializer');
+is( $node->safe_psql('postgres', qq{
+        SELECT count(*) || ' ' || bool_and(pid = $wpid) FROM eg.store_job j
+        JOIN eg.artifact a ON a.id = j.artifact WHERE a.step = 'fe'}),
+	'1 true', '(e) its job is pending');
+crash($wpid);
+reap($holder);
+is($node->safe_psql('postgres', 'SELECT * FROM eg.check()'), '', '(e) eg.check() finds nothing wrong');
+is($node->safe_psql('postgres', q{SELECT materialized FROM eg.artifact WHERE step = 'fe'}),
+	'f', '(e) nothing of the dead job was stored');
+is(run_last($we), 'fe=computed', '(e) the next run computes, without waiting for the dead job');
+is(run_last($we . $fe), $fe_plain, '(e) its result equals plain SQL');
+$node->poll_query_until('postgres', q{
+    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+is($node->safe_psql('postgres', q{SELECT count(*) FROM eg.store_job}), '0',
+	'(e) the jobs are gone, the dead one too');
+is(run_last($we), 'fe=loaded', '(e) the run after it loads');
+is(run_last($we . $fe), $fe_plain, '(e) the loaded result equals plain SQL');
 
 is($node->safe_psql('postgres', 'SELECT * FROM eg.check()'), '', 'eg.check() finds nothing wrong at the end');
 
