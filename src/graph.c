@@ -205,7 +205,8 @@ static EgStmt graph_stmts[GS_COUNT] = {
 	[GS_SET_UTILITIES] = EG_STMT(
 		"UPDATE eg.artifact t SET utility = u.utility, status = u.why "
 		"FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(hex, utility, why) "
-		"WHERE t.id = u.hex::eg.artifact_id",
+		"WHERE t.id = u.hex::eg.artifact_id "
+		"AND (t.utility, t.status) IS DISTINCT FROM (u.utility, u.why)",	/* no dead rows */
 		SPI_OK_UPDATE, 3, TEXTARRAYOID, FLOAT8ARRAYOID, TEXTARRAYOID),
 	[GS_SET_MATERIALIZER_SECONDS] = EG_STMT(
 		"UPDATE eg.workload SET materializer_seconds = $2 WHERE id = $1",

@@ -148,6 +148,29 @@ MatPreparedChunks(MatCandidate *c)
 		c->size += c->chunks[k].bytes;
 }
 
+/* The chunks of the stored candidates, in one lookup. */
+static void
+MatStoredChunks(MatCandidate *c, int n)
+{
+	EgId	   *ids = palloc(sizeof(EgId) * Max(n, 1));
+	int		   *nchunks = palloc(sizeof(int) * Max(n, 1));
+	StoreChunk **chunks = palloc(sizeof(StoreChunk *) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (c[i].stored)
+			ids[k++] = c[i].id;
+	store_chunks(ids, k, nchunks, chunks);
+	k = 0;
+	for (int i = 0; i < n; i++)
+		if (c[i].stored)
+		{
+			c[i].nchunks = nchunks[k];
+			c[i].chunks = chunks[k];
+			k++;
+		}
+}
+
 /*
  * Prepare the new candidates that pass the guard (those the run did not
  * prepare yet); forget the others; list every candidate's chunks.
@@ -180,13 +203,10 @@ MatPrepareNew(MatCandidate *c, int n)
 		if (c[i].prep == NULL)
 			c[i].prep = store_prepare(&c[i].id, &c[i].rows);
 	}
+	MatStoredChunks(c, n);
 	for (int i = 0; i < n; i++)
-	{
-		if (c[i].stored)
-			c[i].nchunks = store_chunks(&c[i].id, &c[i].chunks);
-		else if (c[i].prep != NULL)
+		if (c[i].prep != NULL)
 			MatPreparedChunks(&c[i]);
-	}
 }
 
 /* qsort: higher utility first, then older, then by id. */

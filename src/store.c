@@ -70,10 +70,11 @@ static EgStmt store_stmts[SP_COUNT_PLANS] = {
 		"DELETE FROM eg.store_artifact WHERE artifact = $1::eg.artifact_id",
 		SPI_OK_DELETE, 1, TEXTOID),
 	[SP_ART_CHUNKS] = EG_STMT(
-		"SELECT DISTINCT c.hash, c.stored_bytes FROM eg.store_segment s "
-		"JOIN eg.chunk c ON c.hash = s.chunk "
-		"WHERE s.artifact = $1::eg.artifact_id",
-		SPI_OK_SELECT, 1, TEXTOID),
+		"SELECT s.artifact, c.hash, c.stored_bytes "
+		"FROM (SELECT DISTINCT artifact, chunk FROM eg.store_segment "
+		"      WHERE artifact = ANY ($1::text[]::eg.artifact_id[])) s "
+		"JOIN eg.chunk c ON c.hash = s.chunk",
+		SPI_OK_SELECT, 1, TEXTARRAYOID),
 	[SP_COL_INSERT] = EG_STMT(
 		"INSERT INTO eg.store_column "
 		"(artifact, attnum, name, typid, typmod, collid, typesig) "

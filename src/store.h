@@ -86,8 +86,8 @@ extern void store_drop(const EgId *id);
  */
 extern int64 store_sweep(void);
 
-/* The distinct chunks of a stored artifact (store_chunks.c); returns how many. */
-extern int	store_chunks(const EgId *id, StoreChunk **chunks);
+/* The distinct chunks of each of n stored artifacts (store_chunks.c). */
+extern void store_chunks(const EgId *ids, int n, int *nchunks, StoreChunk **chunks);
 
 /* Bytes the store holds: every chunk once, compressed. */
 extern int64 store_total_bytes(void);
