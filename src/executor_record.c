@@ -42,44 +42,58 @@ exec_model_call(RunState *rs, EgStep *step)
 }
 
 /*
- * For the materializer's utility: each step's potential (the best quality
- * of a model at or below it in this workload; the graph keeps the maximum
- * over all workloads) and recreation cost (compute seconds summed over its
- * ancestor set, each ancestor once).  Steps never computed cost what the
- * graph measured earlier, or nothing.
+ * Each step's recreation cost: compute seconds summed over its ancestor
+ * set, each ancestor once.  Steps never computed cost what the graph
+ * measured earlier, or nothing.
  */
-static void
-ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
+static double *
+ExecRecreation(RunState *rs)
 {
 	int			n = rs->n;
 	Bitmapset **anc = palloc0(sizeof(Bitmapset *) * n);
 	double	   *cost = palloc(sizeof(double) * n);
+	double	   *recreation = palloc0(sizeof(double) * n);
 
 	for (int i = 0; i < n; i++)
+	{
+		EgStep	   *step = rs->wl->steps[i];
+		int			j = -1;
+
+		cost[i] = rs->done[i] == EG_ACT_COMPUTE ? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
+		anc[i] = bms_make_singleton(i);
+		for (int p = 0; p < step->ninputs; p++)
+			anc[i] = bms_add_members(anc[i], anc[step->inputs[p]]);
+		while ((j = bms_next_member(anc[i], j)) >= 0)
+			recreation[i] += cost[j];
+	}
+	return recreation;
+}
+
+/*
+ * For the materializer's utility: each step's potential (the best quality
+ * of a model at or below it in this workload; the graph keeps the maximum
+ * over all workloads) and recreation cost (ExecRecreation).
+ */
+static void
+ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
+{
+	double	   *recreation = ExecRecreation(rs);
+
+	for (int i = 0; i < rs->n; i++)
 	{
 		EgStep	   *step = rs->wl->steps[i];
 
 		gs[i].potential = step->kind != EG_STEP_MODEL ? 0
 			: Max(gs[i].quality, Max(rs->graph[i].quality, 0));
-		cost[i] = rs->done[i] == EG_ACT_COMPUTE ? rs->seconds[i] : Max(rs->graph[i].compute_seconds, 0);
-		anc[i] = bms_make_singleton(i);
-		for (int p = 0; p < step->ninputs; p++)
-			anc[i] = bms_add_members(anc[i], anc[step->inputs[p]]);
+		gs[i].recreation = recreation[i];
 	}
-	for (int i = n - 1; i >= 0; i--)
-	{
-		int			j = -1;
-
+	for (int i = rs->n - 1; i >= 0; i--)
 		for (int p = 0; p < rs->wl->steps[i]->ninputs; p++)
 		{
 			GraphStep  *parent = &gs[rs->wl->steps[i]->inputs[p]];
 
 			parent->potential = Max(parent->potential, gs[i].potential);
 		}
-		gs[i].recreation = 0;
-		while ((j = bms_next_member(anc[i], j)) >= 0)
-			gs[i].recreation += cost[j];
-	}
 }
 
 /*
@@ -202,6 +216,7 @@ static MatInput *
 ExecCandidates(RunState *rs, int *n)
 {
 	MatInput   *cands = palloc(sizeof(MatInput) * rs->n);
+	double	   *recreation = ExecRecreation(rs);
 
 	*n = 0;
 	for (int i = 0; i < rs->n; i++)
@@ -215,6 +230,8 @@ ExecCandidates(RunState *rs, int *n)
 		cands[*n].id = step->id;
 		cands[*n].rows = (StoreRows) {rs->relids[i], NULL, NULL};
 		cands[*n].seconds = rs->seconds[i];
+		cands[*n].recreation = recreation[i];
+		cands[*n].bytes = Max(rs->bytes[i], 0);
 		cands[*n].prep = NULL;
 		(*n)++;
 	}

@@ -349,8 +349,8 @@ GraphRowIndex(uint64 row)
 }
 
 /* Restore throughput of this database in table bytes/s (SPI connected). */
-static double
-GraphLoadRate(void)
+double
+graph_load_rate(void)
 {
 	double		bytes,
 				secs;
@@ -398,7 +398,7 @@ graph_lookup(const EgId *ids, int n, GraphInfo *out)
 		out[i].role = isnull ? InvalidOid : DatumGetObjectId(d);
 	}
 	/* estimates of load cost use the measured restore throughput */
-	rate = GraphLoadRate();
+	rate = graph_load_rate();
 	for (int i = 0; i < n; i++)
 		if (out[i].materialized && out[i].load_seconds < 0)
 			out[i].load_seconds = Max(out[i].logical_bytes, out[i].stored_bytes) / rate;
@@ -756,7 +756,7 @@ graph_candidates(const EgId *ids, int n, GraphCosts *out)
 		return;
 	values[0] = graph_id_array(ids, n);
 	eg_spi_connect();
-	rate = GraphLoadRate();
+	rate = graph_load_rate();
 	eg_spi_exec(&graph_stmts[GS_CANDIDATES], values, NULL, false);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{

@@ -114,6 +114,7 @@ typedef struct GraphModel
 extern void graph_lock(void);
 extern bool graph_lock_held(void);
 extern Datum graph_id_array(const EgId *ids, int n);
+extern double graph_load_rate(void);
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
 extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 							  TimestampTz started, double seconds, double saved);

@@ -52,6 +52,7 @@
 
 #include "graph.h"
 #include "materializer.h"
+#include "spi.h"
 #include "store.h"
 #include "track.h"
 #include "utility.h"
@@ -74,13 +75,13 @@ MatActionName(MatAction action)
 	return "?";
 }
 
-/* Forget what was prepared for a candidate the materializer will not write. */
+/* Forget what was prepared (*prep), if anything. */
 static void
-MatForget(MatInput *cand)
+MatFree(StorePrepared **prep)
 {
-	if (cand->prep != NULL)
-		store_prepared_free(cand->prep);
-	cand->prep = NULL;
+	if (*prep != NULL)
+		store_prepared_free(*prep);
+	*prep = NULL;
 }
 
 /*
@@ -112,7 +113,7 @@ MatCandidates(MatInput *cands, int ncands, int *n)
 			dup |= eg_id_equal(&c[j].id, &cands[i].id);
 		if (dup)
 		{
-			MatForget(&cands[i]);
+			MatFree(&cands[i].prep);
 			continue;
 		}
 		c[k].id = cands[i].id;
@@ -172,6 +173,24 @@ MatStoredChunks(MatCandidate *c, int n)
 }
 
 /*
+ * Why the policy would never keep a new candidate that loads in load
+ * seconds and is recreated in recreation seconds (the guard), or NULL.
+ */
+static const char *
+MatRefusal(double load, double recreation)
+{
+	if (eg_materializer == EG_MAT_NONE)
+		return "not kept: eg.materializer is none";
+	if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
+		load >= recreation)
+		return psprintf("not kept: loading (%.3f s) is not cheaper than recomputing (%.3f s)",
+						load, recreation);
+	if (eg_materializer == EG_MAT_HELIX && recreation <= 2 * load)
+		return "not kept: recreating it costs no more than twice loading it";
+	return NULL;
+}
+
+/*
  * Prepare the new candidates that pass the guard (those the run did not
  * prepare yet); forget the others; list every candidate's chunks.
  */
@@ -180,24 +199,15 @@ MatPrepareNew(MatCandidate *c, int n)
 {
 	for (int i = 0; i < n; i++)
 	{
-		const char *why = NULL;
+		const char *why;
 
 		if (c[i].stored)
 			continue;
-		if (eg_materializer == EG_MAT_NONE)
-			why = "not kept: eg.materializer is none";
-		else if ((eg_materializer == EG_MAT_HEURISTIC || eg_materializer == EG_MAT_STORAGE_AWARE) &&
-				 c[i].load >= c[i].recreation)
-			why = psprintf("not kept: loading (%.3f s) is not cheaper than recomputing (%.3f s)",
-						   c[i].load, c[i].recreation);
-		else if (eg_materializer == EG_MAT_HELIX && c[i].recreation <= 2 * c[i].load)
-			why = "not kept: recreating it costs no more than twice loading it";
+		why = MatRefusal(c[i].load, c[i].recreation);
 		if (why != NULL)
 		{
 			c[i].why = (char *) why;
-			if (c[i].prep != NULL)
-				store_prepared_free(c[i].prep);
-			c[i].prep = NULL;
+			MatFree(&c[i].prep);
 			continue;
 		}
 		if (c[i].prep == NULL)
@@ -388,9 +398,7 @@ MatApply(MatCandidate *c, int n)
 			graph_set_materialized(&c[i].id, false, 0);
 			r->action = MAT_EVICTED;
 		}
-		if (c[i].prep != NULL)
-			store_prepared_free(c[i].prep);
-		c[i].prep = NULL;
+		MatFree(&c[i].prep);
 		results = lappend(results, r);
 	}
 	return results;
@@ -414,17 +422,34 @@ MatRecordUtilities(const MatCandidate *c, int n)
 /*
  * Prepare a run's candidates for the store before the caller takes
  * graph_lock (nothing under REPEATABLE READ or SERIALIZABLE, where the
- * materializer does not run).  Those the materializer does not keep are
- * never written.
+ * materializer does not run), but those the guard will refuse, judged by
+ * what the run knows of them (recreation and size; the graph's estimate
+ * of the load).  Those the materializer does not keep are never written.
  */
 void
 materializer_prepare(MatInput *cands, int ncands)
 {
+	double		rate = -1;
+
 	if (IsolationUsesXactSnapshot() || eg_materializer == EG_MAT_NONE)
 		return;
 	for (int i = 0; i < ncands; i++)
-		if (cands[i].prep == NULL)
-			cands[i].prep = store_prepare(&cands[i].id, &cands[i].rows);
+	{
+		if (cands[i].prep != NULL)
+			continue;
+		if (cands[i].recreation > 0)
+		{
+			if (rate < 0)
+			{
+				eg_spi_connect();
+				rate = graph_load_rate();
+				eg_spi_finish();
+			}
+			if (MatRefusal((double) cands[i].bytes / rate, cands[i].recreation) != NULL)
+				continue;
+		}
+		cands[i].prep = store_prepare(&cands[i].id, &cands[i].rows);
+	}
 }
 
 /*
@@ -436,7 +461,7 @@ materializer_release(MatInput *cands, int ncands)
 {
 	for (int i = 0; i < ncands; i++)
 	{
-		MatForget(&cands[i]);
+		MatFree(&cands[i].prep);
 		if (cands[i].rows.tuples != NULL)
 			tuplestore_end(cands[i].rows.tuples);
 		cands[i].rows.tuples = NULL;
@@ -471,7 +496,7 @@ materializer_run(MatInput *cands, int ncands, int64 workload)
 						IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
 				 errhint("Nothing new was stored; a run at READ COMMITTED (the default) stores what it computes.")));
 		for (int i = 0; i < ncands; i++)
-			MatForget(&cands[i]);
+			MatFree(&cands[i].prep);
 		return NIL;
 	}
 	graph_lock();

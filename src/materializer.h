@@ -16,6 +16,8 @@ typedef struct MatInput
 	EgId		id;
 	StoreRows	rows;			/* the step's table, or the rows handed over */
 	double		seconds;		/* what computing it took, if known (else 0) */
+	double		recreation;		/* ... with its ancestors: the guard's (else 0) */
+	int64		bytes;			/* its table's size, if known (else 0) */
 	StorePrepared *prep;
 } MatInput;
 

@@ -10,10 +10,15 @@
  * it would the table.
  *
  * The messages, in order, per table: a header (TQ_TABLE, the artifact id,
- * the live columns: name, type, typmod, collation), batches of rows (each a
- * MAXALIGNed MinimalTuple of those columns, out-of-line values inlined,
- * since the receiver cannot read the sender's TOAST table), and an empty
- * message; a last header of kind TQ_END closes the stream.  A receiver
+ * the live columns: name, type, typmod, collation), batches, and an empty
+ * message.  A step's table as its CREATE TABLE AS left it (every tuple
+ * live, none out of line, no dropped column: TqPagesSendable, checked
+ * first) travels as its pages, one per batch, copied from its buffers:
+ * the session does not form a tuple, and the receiver reads each page's
+ * tuples.  Any other table travels as batches of rows, each a MAXALIGNed
+ * MinimalTuple of the live columns, out-of-line values inlined, since the
+ * receiver cannot read the sender's TOAST table.  After the tables, a
+ * last header of kind TQ_END closes the stream.  A receiver
  * that sees the queue detached before TQ_END fails: a table is never half
  * received.
  */
@@ -28,6 +33,8 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/bufpage.h"
 #include "utils/fmgroids.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -40,6 +47,14 @@
 /* The kind of a header message. */
 #define TQ_TABLE	'T'
 #define TQ_END		'Z'
+
+/*
+ * A batch message starts with its kind (then padding to keep what follows
+ * MAXALIGNed): rows, or a page of the table as it is.
+ */
+#define TQ_ROWS		'R'
+#define TQ_PAGE		'P'
+#define TQ_KIND_LEN	MAXALIGN(1)
 
 /* Rows are sent in batches of about this many bytes. */
 #define TQ_BATCH_BYTES	(64 * 1024)
@@ -217,10 +232,140 @@ TqAppendRow(StringInfo batch, TupleTableSlot *slot, TupleDesc live, const int *m
 	MemoryContextReset(rowcxt);
 }
 
+/* Start a batch message of kind TQ_ROWS or TQ_PAGE. */
+static void
+TqBatchStart(StringInfo batch, char kind)
+{
+	resetStringInfo(batch);
+	appendStringInfoSpaces(batch, TQ_KIND_LEN);
+	batch->data[0] = kind;
+}
+
 /*
- * Send relation relid's rows as artifact id; false if the receiver went
- * away.  A table with a column another backend cannot read is not sent.
- * Rows travel in batches of about TQ_BATCH_BYTES, each row MAXALIGNed.
+ * True if rel's pages can travel as they are: a temp table (a step's) with
+ * no dropped column, nothing in its TOAST table, and every tuple a live
+ * one this transaction inserted (in a subtransaction that did not abort)
+ * and nobody updated or deleted.  The receiver then reads every tuple of
+ * every page.  This is what a step's CREATE TABLE AS leaves; anything else
+ * goes row by row.
+ */
+static bool
+TqPagesSendable(Relation rel, bool dropped)
+{
+	BlockNumber nblocks;
+	TransactionId known = InvalidTransactionId;
+	bool		ok = true;
+
+	if (dropped || rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+		return false;
+	if (OidIsValid(rel->rd_rel->reltoastrelid))
+	{
+		Relation	toast = table_open(rel->rd_rel->reltoastrelid, AccessShareLock);
+
+		ok = RelationGetNumberOfBlocks(toast) == 0;
+		table_close(toast, AccessShareLock);
+	}
+	nblocks = RelationGetNumberOfBlocks(rel);
+	for (BlockNumber blk = 0; ok && blk < nblocks; blk++)
+	{
+		Buffer		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blk, RBM_NORMAL, NULL);
+		Page		page;
+		OffsetNumber maxoff;
+
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		maxoff = PageGetMaxOffsetNumber(page);
+		for (OffsetNumber off = FirstOffsetNumber; ok && off <= maxoff; off++)
+		{
+			ItemId		lp = PageGetItemId(page, off);
+			HeapTupleHeader t;
+			TransactionId xmin;
+
+			if (!ItemIdIsNormal(lp))
+			{
+				ok = false;
+				break;
+			}
+			t = (HeapTupleHeader) PageGetItem(page, lp);
+			xmin = HeapTupleHeaderGetRawXmin(t);
+			ok = (t->t_infomask & HEAP_XMAX_INVALID) != 0 &&
+				!(t->t_infomask & HEAP_XMIN_INVALID) && !HeapTupleHeaderIsHeapOnly(t);
+			if (ok && xmin != known)
+			{
+				ok = TransactionIdIsCurrentTransactionId(xmin);
+				known = xmin;
+			}
+		}
+		UnlockReleaseBuffer(buf);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return ok;
+}
+
+/* Send rel's pages, one message each; false if the receiver went away. */
+static bool
+TqSendPages(shm_mq_handle *mqh, Relation rel, StringInfo batch)
+{
+	BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
+	bool		ok = true;
+
+	for (BlockNumber blk = 0; ok && blk < nblocks; blk++)
+	{
+		Buffer		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blk, RBM_NORMAL, NULL);
+
+		TqBatchStart(batch, TQ_PAGE);
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		appendBinaryStringInfo(batch, (char *) BufferGetPage(buf), BLCKSZ);
+		UnlockReleaseBuffer(buf);
+		ok = TqSend(mqh, batch->data, batch->len, false);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return ok;
+}
+
+/*
+ * Send rel's rows (under a new snapshot), in batches of about
+ * TQ_BATCH_BYTES, each row a MAXALIGNed MinimalTuple of the live columns;
+ * false if the receiver went away.
+ */
+static bool
+TqSendRows(shm_mq_handle *mqh, Relation rel, TupleDesc live, const int *map, StringInfo batch)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *values = palloc(sizeof(Datum) * Max(live->natts, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(live->natts, 1));
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "eg table queue row",
+												 ALLOCSET_DEFAULT_SIZES);
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	bool		ok = true;
+
+	TqBatchStart(batch, TQ_ROWS);
+	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		TqAppendRow(batch, slot, live, map, live->natts != desc->natts, values, nulls, rowcxt);
+		if (batch->len >= TQ_BATCH_BYTES)
+		{
+			ok = TqSend(mqh, batch->data, batch->len, false);
+			TqBatchStart(batch, TQ_ROWS);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (ok && batch->len > TQ_KIND_LEN)
+		ok = TqSend(mqh, batch->data, batch->len, false);
+	ExecDropSingleTupleTableSlot(slot);
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	MemoryContextDelete(rowcxt);
+	return ok;
+}
+
+/*
+ * Send relation relid's rows as artifact id: its pages as they are when it
+ * is a step's table as CREATE TABLE AS left it (TqPagesSendable), else row
+ * by row; false if the receiver went away.  A table with a column another
+ * backend cannot read is not sent.
  */
 static bool
 TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
@@ -229,14 +374,7 @@ TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
 	TupleDesc	desc = RelationGetDescr(rel);
 	int		   *map = palloc(sizeof(int) * Max(desc->natts, 1));
 	TupleDesc	live = TqLiveColumns(desc, map);
-	Datum	   *values = palloc(sizeof(Datum) * Max(live->natts, 1));
-	bool	   *nulls = palloc(sizeof(bool) * Max(live->natts, 1));
-	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "eg table queue row",
-												 ALLOCSET_DEFAULT_SIZES);
 	StringInfoData batch;
-	Snapshot	snapshot;
-	TableScanDesc scan;
-	TupleTableSlot *slot;
 	bool		ok = true;
 
 	for (int j = 0; j < live->natts; j++)
@@ -247,27 +385,12 @@ TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
 		return !ok;
 	}
 	CommandCounterIncrement();
-	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	scan = table_beginscan(rel, snapshot, 0, NULL);
-	slot = table_slot_create(rel, NULL);
 	initStringInfo(&batch);
-	while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
-	{
-		TqAppendRow(&batch, slot, live, map, live->natts != desc->natts, values, nulls, rowcxt);
-		if (batch.len >= TQ_BATCH_BYTES)
-		{
-			ok = TqSend(mqh, batch.data, batch.len, false);
-			resetStringInfo(&batch);
-		}
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (ok && batch.len > 0)
-		ok = TqSend(mqh, batch.data, batch.len, false);
-	ExecDropSingleTupleTableSlot(slot);
-	table_endscan(scan);
-	UnregisterSnapshot(snapshot);
+	if (TqPagesSendable(rel, live->natts != desc->natts))
+		ok = TqSendPages(mqh, rel, &batch);
+	else
+		ok = TqSendRows(mqh, rel, live, map, &batch);
 	table_close(rel, AccessShareLock);
-	MemoryContextDelete(rowcxt);
 	pfree(batch.data);
 	return ok && TqSend(mqh, "", 0, true);
 }
@@ -320,6 +443,29 @@ TqHeaderDesc(StringInfo buf)
 	return desc;
 }
 
+/* Put every tuple of a page sent as it is (TqSendPages) into tuples. */
+static void
+TqReceivePage(Page page, TupleTableSlot *hslot, Tuplestorestate *tuples)
+{
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	HeapTupleData tup;
+
+	ItemPointerSetInvalid(&tup.t_self);
+	tup.t_tableOid = InvalidOid;
+	for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
+	{
+		ItemId		lp = PageGetItemId(page, off);
+
+		if (!ItemIdIsNormal(lp))
+			elog(ERROR, "a page of a step's table has an item that is not a tuple");
+		tup.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+		tup.t_len = ItemIdGetLength(lp);
+		ExecStoreHeapTuple(&tup, hslot, false);
+		tuplestore_puttupleslot(tuples, hslot);
+		ExecClearTuple(hslot);
+	}
+}
+
 /*
  * Receive the next table into *rows (a tuplestore, spilling to a temporary
  * file beyond work_mem) and its artifact id into *id; false at the end of
@@ -331,6 +477,7 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 	StringInfoData buf;
 	Size		len;
 	TupleTableSlot *slot;
+	TupleTableSlot *hslot;
 
 	buf.data = TqReceive(mqh, &len);
 	buf.len = buf.maxlen = (int) len;
@@ -342,22 +489,28 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 	rows->desc = TqHeaderDesc(&buf);
 	rows->tuples = tuplestore_begin_heap(false, false, work_mem);
 	slot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsMinimalTuple);
+	hslot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsHeapTuple);
 	for (;;)
 	{
 		char	   *batch = TqReceive(mqh, &len);
 
 		if (len == 0)
 			break;
+		if (batch[0] == TQ_PAGE)
+			TqReceivePage((Page) (batch + TQ_KIND_LEN), hslot, rows->tuples);
 		/* each row MAXALIGNed in the batch, which the queue aligns */
-		for (Size off = 0; off < len; off = MAXALIGN(off + ((MinimalTuple) (batch + off))->t_len))
-		{
-			ExecStoreMinimalTuple((MinimalTuple) (batch + off), slot, false);
-			tuplestore_puttupleslot(rows->tuples, slot);
-			ExecClearTuple(slot);
-		}
+		else
+			for (Size off = TQ_KIND_LEN; off < len;
+				 off = MAXALIGN(off + ((MinimalTuple) (batch + off))->t_len))
+			{
+				ExecStoreMinimalTuple((MinimalTuple) (batch + off), slot, false);
+				tuplestore_puttupleslot(rows->tuples, slot);
+				ExecClearTuple(slot);
+			}
 		CHECK_FOR_INTERRUPTS();
 	}
 	ExecDropSingleTupleTableSlot(slot);
+	ExecDropSingleTupleTableSlot(hslot);
 	return true;
 }
 
