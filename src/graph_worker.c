@@ -362,7 +362,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 	dsm_detach(seg);
 }
 
-/* Worker: receive the run's tables into temp tables of its own. */
+/* Worker: receive the run's tables, each into a tuplestore. */
 static MatInput *
 GraphReceiveTables(GraphWorkerShared *shared, dsm_segment *seg, int *n)
 {

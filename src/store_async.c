@@ -9,10 +9,10 @@
  * its end hands it the tables the materializer may keep, through a
  * shared-memory queue (table_queue.c): first a header (the run's workload
  * id in the graph, its transaction, eg's settings), then the tables.  Then
- * eg.run returns.  The worker writes the rows into temp tables of its own,
- * waits until the run's transaction ends, and if it committed prepares
- * them for the store and runs the materializer over them in its own
- * transaction; if it rolled back, it stores nothing.  A run that ends with
+ * eg.run returns.  The worker puts the rows in tuplestores, prepares them
+ * for the store (store_put.c) while the run commits, waits until the run's
+ * transaction ends, and if it committed runs the materializer over them in
+ * its own transaction; if it rolled back, it stores nothing.  A run that ends with
  * nothing to store, or fails, detaches from the queue without a header,
  * and the worker exits.
  *
