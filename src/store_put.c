@@ -125,8 +125,9 @@ typedef struct StorePutState
 	int			ncols;
 	StorePutColumn *cols;
 	ZSTD_CCtx  *cctx;
+	MemoryContext callcxt;		/* the call's ("eg store") */
 	MemoryContext segcxt;		/* "eg store segment": reset per segment */
-	char	   *cbuf;			/* compression output, reused */
+	char	   *cbuf;			/* compression output, reused (in callcxt) */
 	Size		cbufcap;
 	Size		buffered;		/* bytes held by all writers */
 } StorePutState;
@@ -184,7 +185,7 @@ StorePrepChunkOf(StorePutState *ps, const uint8 *key, const char *seg, Size len)
 	{
 		Size		csize = segment_compress(ps->cctx, key, seg, len,
 											 eg_compression_level,
-											 &ps->cbuf, &ps->cbufcap, p->cxt);
+											 &ps->cbuf, &ps->cbufcap, ps->callcxt);
 
 		StoreLap(&p->t_compress, &t);
 		e->bytes = (int64) csize;
@@ -473,6 +474,7 @@ store_prepare(const EgId *id, const StoreRows *rows)
 	ps->p = p;
 	ps->ncols = ncols;
 	ps->cols = palloc0(Max(ncols, 1) * sizeof(StorePutColumn));
+	ps->callcxt = s.cxt;
 	ps->segcxt = AllocSetContextCreate(s.cxt, "eg store segment",
 									   ALLOCSET_DEFAULT_SIZES);
 	memset(&hctl, 0, sizeof(hctl));
