@@ -474,6 +474,32 @@ COMMIT;
 SELECT materialized FROM eg.artifacts WHERE step = 'mat_decide';
 DROP FUNCTION mat_count(text);
 
+-- a run that stores a new artifact and evicts an old one sharing a chunk
+-- with it writes the new one first: the shared chunk (stored at level 19)
+-- stays, and the new artifact is stored although that chunk, compressed
+-- again at this session's level 1, would be bigger than what the budget
+-- was charged for it
+SET eg.budget = 0;
+SELECT count(*) >= 0 AS emptied FROM eg.materialize();
+RESET eg.budget;
+SET eg.materializer = storage_aware;
+CREATE TABLE mat_share AS SELECT g AS id FROM generate_series(1, 20000) g;
+SET eg.compression_level = 19;
+SELECT eg.begin('mat/share-old');
+SELECT eg.dataset('mat_share_old', 'SELECT id, md5(id::text) AS t FROM mat_share') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT materialized FROM eg.artifacts WHERE step = 'mat_share_old';
+SELECT set_config('eg.budget', (stored_bytes / 2 / 1024)::text, false) IS NOT NULL AS halved FROM eg.storage;
+SET eg.compression_level = 1;
+SELECT eg.begin('mat/share-new');
+SELECT eg.dataset('mat_share_new', 'SELECT id, id % 7 AS k FROM mat_share') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'mat\_share\___%' ORDER BY step;
+SELECT count(*) AS problems FROM eg.check();
+RESET eg.compression_level;
+RESET eg.budget;
+DROP TABLE mat_share;
+
 -- clean up: an empty store for the suites after this one
 SET eg.budget = 0;
 SELECT count(*) >= 0 AS emptied FROM eg.materialize();

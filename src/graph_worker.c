@@ -255,7 +255,7 @@ GraphSendTables(GraphWorkerShared *shared, dsm_segment *seg,
 	shm_mq_handle *mqh = shm_mq_attach((shm_mq *) ((char *) shared + shared->queue),
 									   seg, handle);
 
-	(void) tq_send_tables(mqh, cands, ncands);
+	(void) tq_send_tables(mqh, cands, ncands, NULL);
 	shm_mq_detach(mqh);
 }
 

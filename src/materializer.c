@@ -210,6 +210,9 @@ MatPrepareNew(MatCandidate *c, int n)
 			MatFree(&c[i].prep);
 			continue;
 		}
+		/* under the lock: the chunks as the store holds them now */
+		if (c[i].prep != NULL && !store_prepared_refresh(c[i].prep))
+			MatFree(&c[i].prep);
 		if (c[i].prep == NULL)
 			c[i].prep = store_prepare(&c[i].id, &c[i].rows);
 	}
@@ -364,42 +367,46 @@ MatWrite(MatCandidate *c, StoreStats *stats)
 }
 
 /*
- * Write what is kept and new, evict what is not kept any more, mark both
- * in the graph; returns MatResult *s.
+ * Write what is kept and new, then evict what is not kept any more (in
+ * that order: a chunk an evicted artifact shares with a new one stays),
+ * mark both in the graph; returns MatResult *s, in candidate order.
  */
 static List *
 MatApply(MatCandidate *c, int n)
 {
+	MatResult  *r = palloc0(sizeof(MatResult) * Max(n, 1));
 	List	   *results = NIL;
 
 	for (int i = 0; i < n; i++)
 	{
-		MatResult  *r = palloc0(sizeof(MatResult));
 		StoreStats	stats;
 
-		r->id = c[i].id;
-		r->action = MAT_SKIPPED;
+		r[i].id = c[i].id;
+		r[i].action = MAT_SKIPPED;
 		if (c[i].keep && c[i].stored)
 		{
-			r->action = MAT_KEPT;
-			r->bytes = c[i].size;
+			r[i].action = MAT_KEPT;
+			r[i].bytes = c[i].size;
 		}
 		else if (c[i].keep && MatWrite(&c[i], &stats))
 		{
-			r->action = MAT_STORED;
-			r->bytes = stats.stored_bytes;
+			r[i].action = MAT_STORED;
+			r[i].bytes = stats.stored_bytes;
 			graph_set_materialized(&c[i].id, true, stats.stored_bytes);
 		}
 		else if (c[i].keep)
 			c[i].why = "not kept: a chunk it shares left the store, and compressed again it needs more room";
-		else if (c[i].stored)
+		MatFree(&c[i].prep);
+	}
+	for (int i = 0; i < n; i++)
+	{
+		if (!c[i].keep && c[i].stored)
 		{
 			store_drop(&c[i].id);
 			graph_set_materialized(&c[i].id, false, 0);
-			r->action = MAT_EVICTED;
+			r[i].action = MAT_EVICTED;
 		}
-		MatFree(&c[i].prep);
-		results = lappend(results, r);
+		results = lappend(results, &r[i]);
 	}
 	return results;
 }

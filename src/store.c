@@ -107,6 +107,9 @@ static EgStmt store_stmts[SP_COUNT_PLANS] = {
 	[SP_CHUNK_SIZE] = EG_STMT(
 		"SELECT stored_bytes FROM eg.chunk WHERE hash = $1",
 		SPI_OK_SELECT, 1, BYTEAOID),
+	[SP_CHUNK_SIZES] = EG_STMT(
+		"SELECT hash, stored_bytes FROM eg.chunk WHERE hash = ANY ($1)",
+		SPI_OK_SELECT, 1, BYTEAARRAYOID),
 	[SP_CHUNK_LOCK_MANY] = EG_STMT(
 		"SELECT hash FROM eg.chunk WHERE hash = ANY ($1) FOR KEY SHARE",
 		SPI_OK_SELECT, 1, BYTEAARRAYOID),

@@ -40,12 +40,13 @@ typedef struct StoreChunk
 /*
  * Storing is prepared, then written (store_put.c): store_prepare
  * serialises, hashes and compresses rows (a relation's or a tuplestore's)
- * without writing
- * or locking anything; store_prepared_chunks lists the chunks the artifact
- * would have (hash and compressed size; shared ones at their stored size);
- * store_write writes it (a no-op if it is stored already), or returns
- * false having written nothing if a chunk it shares left the store
- * meanwhile; store_prepared_free forgets it.
+ * without writing or locking anything; store_prepared_refresh brings its
+ * chunks up to date with the store (false: prepare it again);
+ * store_prepared_chunks lists the chunks the artifact would have (hash and
+ * compressed size; shared ones at their stored size); store_write writes
+ * it (a no-op if it is stored already), or returns false having written
+ * nothing if a chunk it shares left the store meanwhile;
+ * store_prepared_free forgets it.
  */
 typedef struct StorePrepared StorePrepared;
 
@@ -59,6 +60,7 @@ typedef struct StoreRows
 
 extern StorePrepared *store_prepare(const EgId *id, const StoreRows *rows);
 extern int	store_prepared_chunks(const StorePrepared *p, StoreChunk **chunks);
+extern bool store_prepared_refresh(StorePrepared *p);
 extern bool store_write(StorePrepared *p, StoreStats *stats);
 extern void store_prepared_free(StorePrepared *p);
 

@@ -141,26 +141,29 @@ StoreAsyncHasJobs(void)
 }
 
 /*
- * Record cands as jobs of the worker with this pid, in this transaction:
- * other sessions see them once it commits.
+ * Record the cands that were sent as jobs of the worker with this pid, in
+ * this transaction: other sessions see them once it commits (the worker
+ * stores nothing before).
  */
 static void
-StoreAsyncJobs(MatInput *cands, int n, pid_t pid)
+StoreAsyncJobs(MatInput *cands, int n, const bool *sent, pid_t pid)
 {
 	EgId	   *ids = palloc(sizeof(EgId) * n);
 	Datum	   *secs = palloc(sizeof(Datum) * n);
 	Datum		args[3];
+	int			k = 0;
 
 	for (int i = 0; i < n; i++)
-	{
-		ids[i] = cands[i].id;
-		secs[i] = Float8GetDatum(cands[i].seconds);
-	}
-	if (!StoreAsyncHasJobs())
+		if (sent[i])
+		{
+			ids[k] = cands[i].id;
+			secs[k++] = Float8GetDatum(cands[i].seconds);
+		}
+	if (k == 0 || !StoreAsyncHasJobs())
 		return;
-	args[0] = graph_id_array(ids, n);
+	args[0] = graph_id_array(ids, k);
 	args[1] = Int32GetDatum((int32) pid);
-	args[2] = PointerGetDatum(construct_array(secs, n, FLOAT8OID, sizeof(float8),
+	args[2] = PointerGetDatum(construct_array(secs, k, FLOAT8OID, sizeof(float8),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	(void) eg_spi_exec(&store_job_stmts[SJ_INSERT], args, NULL, false);
 }
@@ -175,28 +178,27 @@ bool
 store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 {
 	pid_t		pid;
-	bool		sent = false;
+	bool		handed = false;
 
 	if (n > 0 && WaitForBackgroundWorkerStartup(sa->handle, &pid) == BGWH_STARTED)
 	{
 		StringInfoData buf;
+		bool	   *sent = palloc0(sizeof(bool) * n);
 
 		initStringInfo(&buf);
 		pq_sendint64(&buf, workload);
 		pq_sendint32(&buf, GetTopTransactionId());
 		worker_put_settings(&buf);
-		StoreAsyncJobs(cands, n, pid);
 		/* the worker attached before the segment goes with this detach */
-		sent = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
-			tq_send_tables(sa->mqh, cands, n) &&
+		handed = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
+			tq_send_tables(sa->mqh, cands, n, sent) &&
 			shm_mq_wait_for_attach(sa->mqh) == SHM_MQ_SUCCESS;
-		if (!sent && StoreAsyncHasJobs())
-			(void) eg_spi_exec(&store_job_stmts[SJ_DONE], (Datum[]) {Int32GetDatum((int32) pid)},
-							   NULL, false);
+		if (handed)
+			StoreAsyncJobs(cands, n, sent, pid);
 	}
 	shm_mq_detach(sa->mqh);
 	dsm_detach(sa->seg);
-	return sent;
+	return handed;
 }
 
 /*

@@ -75,7 +75,8 @@ typedef struct StorePrepChunk
 	uint8		key[SEGMENT_HASH_LEN];	/* hash key: first */
 	int64		raw;			/* uncompressed segment bytes */
 	int64		bytes;			/* compressed size (the stored one if shared) */
-	bool		shared;			/* in the store when prepared: not in the file */
+	bool		shared;			/* in the store (when prepared or refreshed) */
+	bool		present;		/* seen in the store by store_prepared_refresh */
 	int			fileno;			/* where its chunk bytea is in the file */
 	off_t		offset;
 	Size		varsize;		/* and its length */
@@ -548,6 +549,72 @@ store_prepared_free(StorePrepared *p)
 	MemoryContextDelete(p->cxt);
 }
 
+/* A bytea[] of p's chunk keys (only those in the store if shared_only); *n of them. */
+static Datum
+StorePrepKeys(StorePrepared *p, bool shared_only, int *n)
+{
+	HASH_SEQ_STATUS seq;
+	StorePrepChunk *e;
+	Datum	   *keys = palloc(sizeof(Datum) * Max(hash_get_num_entries(p->chunks), 1));
+
+	*n = 0;
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (e->shared || !shared_only)
+			keys[(*n)++] = StoreKeyDatum(e->key);
+	return PointerGetDatum(construct_array(keys, *n, BYTEAOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Bring p's chunks up to date with the store, under eg's lock, before the
+ * materializer decides on them: a chunk the store holds now counts at its
+ * stored size and will not be written (whoever stored it since p was
+ * prepared, at whatever compression level).  False if a chunk p counted
+ * as in the store has left it since: p must be prepared again.
+ */
+bool
+store_prepared_refresh(StorePrepared *p)
+{
+	HASH_SEQ_STATUS seq;
+	StorePrepChunk *e;
+	int			n;
+	Datum		args[1];
+	StoreSession s;
+	uint64		rows;
+	bool		ok = true;
+
+	args[0] = StorePrepKeys(p, false, &n);
+	if (n == 0)
+		return true;
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		e->present = false;
+	StoreBegin(&s, NULL, "eg store refresh");
+	rows = StoreExec(SP_CHUNK_SIZES, args, false);
+	for (uint64 r = 0; r < rows; r++)
+	{
+		uint8		key[SEGMENT_HASH_LEN];
+		int64		stored = DatumGetInt64(eg_spi_get_notnull(r, "stored_bytes"));
+
+		if (!StoreKeyFromDatum(eg_spi_get_notnull(r, "hash"), key) ||
+			(e = hash_search(p->chunks, key, HASH_FIND, NULL)) == NULL)
+			elog(ERROR, "unexpected chunk among those of artifact %s", s.hex ? s.hex : "?");
+		e->present = true;
+		if (!e->shared)
+			p->stats.new_bytes -= e->bytes;
+		p->stats.stored_bytes += stored - e->bytes;
+		e->shared = true;
+		e->bytes = stored;
+	}
+	eg_spi_free_result();
+	StoreEnd(&s);
+	hash_seq_init(&seq, p->chunks);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (e->shared && !e->present)
+			ok = false;
+	return ok;
+}
+
 /*
  * Lock (FOR KEY SHARE) the chunks p shares with the store; false if one
  * has left the store since p was prepared.
@@ -555,20 +622,11 @@ store_prepared_free(StorePrepared *p)
 static bool
 StoreWriteLockShared(StorePrepared *p)
 {
-	HASH_SEQ_STATUS seq;
-	StorePrepChunk *e;
-	Datum	   *keys = palloc(sizeof(Datum) * Max(hash_get_num_entries(p->chunks), 1));
-	int			n = 0;
+	int			n;
 	Datum		args[1];
 
-	hash_seq_init(&seq, p->chunks);
-	while ((e = hash_seq_search(&seq)) != NULL)
-		if (e->shared)
-			keys[n++] = StoreKeyDatum(e->key);
-	if (n == 0)
-		return true;
-	args[0] = PointerGetDatum(construct_array(keys, n, BYTEAOID, -1, false, TYPALIGN_INT));
-	return StoreExec(SP_CHUNK_LOCK_MANY, args, false) == (uint64) n;
+	args[0] = StorePrepKeys(p, true, &n);
+	return n == 0 || StoreExec(SP_CHUNK_LOCK_MANY, args, false) == (uint64) n;
 }
 
 /*

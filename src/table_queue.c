@@ -56,6 +56,13 @@
 #define TQ_PAGE		'P'
 #define TQ_KIND_LEN	MAXALIGN(1)
 
+/*
+ * A received table's rows are held in memory up to this many kB (or
+ * work_mem, if less), then spill to a temporary file: a worker receiving
+ * many tables holds them all until it has stored them.
+ */
+#define TQ_TUPLESTORE_KB	1024
+
 /* Rows are sent in batches of about this many bytes. */
 #define TQ_BATCH_BYTES	(64 * 1024)
 
@@ -365,10 +372,10 @@ TqSendRows(shm_mq_handle *mqh, Relation rel, TupleDesc live, const int *map, Str
  * Send relation relid's rows as artifact id: its pages as they are when it
  * is a step's table as CREATE TABLE AS left it (TqPagesSendable), else row
  * by row; false if the receiver went away.  A table with a column another
- * backend cannot read is not sent.
+ * backend cannot read is not sent (*sent says whether it was).
  */
 static bool
-TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
+TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid, bool *sent)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -392,21 +399,29 @@ TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid)
 		ok = TqSendRows(mqh, rel, live, map, &batch);
 	table_close(rel, AccessShareLock);
 	pfree(batch.data);
-	return ok && TqSend(mqh, "", 0, true);
+	*sent = ok && TqSend(mqh, "", 0, true);
+	return *sent;
 }
 
 /*
  * Send the tables (ids and relations) and the end of the stream; false if
- * the receiver went away.
+ * the receiver went away.  sent (if not NULL) says which tables were sent:
+ * not those with a column another backend cannot read.
  */
 bool
-tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n)
+tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n, bool *sent)
 {
 	char		end = TQ_END;
 
 	for (int i = 0; i < n; i++)
-		if (!TqSendTable(mqh, &tables[i].id, tables[i].rows.relid))
+	{
+		bool		one = false;
+
+		if (!TqSendTable(mqh, &tables[i].id, tables[i].rows.relid, &one))
 			return false;
+		if (sent != NULL)
+			sent[i] = one;
+	}
 	return TqSend(mqh, &end, 1, true);
 }
 
@@ -467,9 +482,8 @@ TqReceivePage(Page page, TupleTableSlot *hslot, Tuplestorestate *tuples)
 }
 
 /*
- * Receive the next table into *rows (a tuplestore, spilling to a temporary
- * file beyond work_mem) and its artifact id into *id; false at the end of
- * the stream.
+ * Receive the next table into *rows (a tuplestore) and its artifact id
+ * into *id; false at the end of the stream.
  */
 static bool
 TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
@@ -487,7 +501,8 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 	memcpy(id->bytes, pq_getmsgbytes(&buf, EG_ID_LEN), EG_ID_LEN);
 	rows->relid = InvalidOid;
 	rows->desc = TqHeaderDesc(&buf);
-	rows->tuples = tuplestore_begin_heap(false, false, work_mem);
+	/* in memory up to TQ_TUPLESTORE_KB each, then a temporary file */
+	rows->tuples = tuplestore_begin_heap(false, false, Min(work_mem, TQ_TUPLESTORE_KB));
 	slot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsMinimalTuple);
 	hslot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsHeapTuple);
 	for (;;)

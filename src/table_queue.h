@@ -9,7 +9,7 @@
 
 #include "materializer.h"
 
-extern bool tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n);
+extern bool tq_send_tables(shm_mq_handle *mqh, const MatInput *tables, int n, bool *sent);
 extern MatInput *tq_receive_tables(shm_mq_handle *mqh, int *n);
 
 #endif							/* EG_TABLE_QUEUE_H */

@@ -5,7 +5,8 @@
 # first, as in t/002_crash.pl (b)); the other session's statement then
 # waits for it, and once the test lets the worker go both complete: the
 # budget holds, eg.check() finds nothing wrong, no job is left, and DROP
-# EXTENSION leaves nothing behind.
+# EXTENSION leaves nothing behind.  And a run in another session that needs
+# what the held worker stores waits for it, then loads it.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -49,9 +50,10 @@ sub reap
 # worker to wait for that transaction.  Returns the holder session.
 sub hold_worker
 {
+	my $wl = shift // $workload;
 	my $key = run_last(qq{
         BEGIN;
-        $workload
+        $wl
         SELECT encode(s.chunk, 'hex') FROM eg.store_segment s
         JOIN eg.store_column c ON c.artifact = s.artifact AND c.attnum = s.attnum
         JOIN eg.artifact a ON a.id = s.artifact WHERE a.step = 'fj' AND c.name = 'h';
@@ -64,7 +66,7 @@ sub hold_worker
         INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
         VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
     });
-	is(run_last("SET eg.store_async = on; $workload"), 'fj=computed', 'the run computes and commits');
+	is(run_last("SET eg.store_async = on; $wl"), 'fj=computed', 'the run computes and commits');
 	$node->poll_query_until('postgres', q{
         SELECT count(*) > 0 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
         WHERE a.backend_type = 'eg store' AND l.locktype = 'transactionid'});
@@ -133,6 +135,24 @@ $node->safe_psql('postgres', 'CREATE EXTENSION eg');
 is(run_last($workload), 'fj=computed', 'drop: a new eg computes');
 is(run_last($workload), 'fj=loaded', 'drop: and loads what it stored');
 is($node->safe_psql('postgres', 'SELECT * FROM eg.check()'), '', 'drop: eg.check() finds nothing wrong');
+
+# ---- 3. a run needing the artifact a held worker stores waits for it, then loads it
+my $workload3 = $workload =~ s/id % 3 = 0/id % 3 = 1/r;
+$holder = hold_worker($workload3);
+# as long as 1000 s of computing: the run waits until the job is done
+$node->safe_psql('postgres', 'UPDATE eg.store_job SET seconds = 1000');
+my $waiter = $node->background_psql('postgres');
+my $wpid = $waiter->query_safe('SELECT pg_backend_pid()');
+chomp $wpid;
+$waiter->query_until(qr/started/, "\\echo started\n$workload3\n");
+$node->poll_query_until('postgres', qq{
+    SELECT wait_event_type = 'Extension' FROM pg_stat_activity WHERE pid = $wpid});
+pass('wait: the run waits for the store in progress');
+$holder->query_safe('ROLLBACK');
+like($waiter->query_safe(q{SELECT 'after'}), qr/fj=loaded/, 'wait: then it loads what was stored');
+reap($waiter);
+reap($holder);
+is($node->safe_psql('postgres', 'SELECT count(*) FROM eg.store_job'), '0', 'wait: no job left');
 
 $node->stop;
 done_testing();
