@@ -507,6 +507,15 @@ materializer_run(MatInput *cands, int ncands, int64 workload)
 		return NIL;
 	}
 	graph_lock();
+
+	/*
+	 * A run that offers nothing new, with the store within its budget: the
+	 * decision could only evict what lost its utility since, which the next
+	 * run with something new (or eg.materialize()) does.  Skipped, so that
+	 * runs that only load hold the lock no longer than their recording.
+	 */
+	if (ncands == 0 && workload > 0 && store_total_bytes() <= EG_BUDGET_BYTES())
+		return NIL;
 	track_compact();			/* the change log too, under the same lock */
 	c = MatCandidates(cands, ncands, &n);
 	MatPrepareNew(c, n);
