@@ -474,6 +474,28 @@ COMMIT;
 SELECT materialized FROM eg.artifacts WHERE step = 'mat_decide';
 DROP FUNCTION mat_count(text);
 
+-- a run that only loads, with the store within its budget, skips the
+-- materializer's decision (no materializer time recorded); over the budget
+-- it decides, and evicts
+\c
+SET eg.materializer = 'all';
+SELECT eg.begin('mat/decide');
+SELECT eg.dataset('mat_decide', 'SELECT id, x * 13 AS d FROM mat_src') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT materializer_seconds IS NULL AS skipped FROM eg.workload ORDER BY id DESC LIMIT 1;
+SELECT materialized FROM eg.artifacts WHERE step = 'mat_decide';
+\c
+SET eg.materializer = 'all';
+SET eg.reuse = all_load;
+SET eg.budget = '1kB';
+SELECT eg.begin('mat/decide');
+SELECT eg.dataset('mat_decide', 'SELECT id, x * 13 AS d FROM mat_src') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT materializer_seconds IS NULL AS skipped FROM eg.workload ORDER BY id DESC LIMIT 1;
+SELECT materialized FROM eg.artifacts WHERE step = 'mat_decide';
+RESET eg.budget;
+RESET eg.reuse;
+
 -- a run that stores a new artifact and evicts an old one sharing a chunk
 -- with it writes the new one first: the shared chunk (stored at level 19)
 -- stays, and the new artifact is stored although that chunk, compressed
