@@ -29,7 +29,10 @@
  *     is written and then evicted in one run.
  * Preparing costs about what writing does (docs/storing.md), so a run
  * prepares its tables with materializer_prepare before it takes
- * graph_lock: no session then waits for the lock behind compression.
+ * graph_lock: no session then waits for the lock behind compression.  A
+ * run that offers nothing new to a store within its budget skips the
+ * decision (it could only evict what lost its utility since): runs that
+ * only load hold the lock for their recording alone.
  * Under the same lock it compacts the change log of base tables (track.c),
  * the other table that grows with use.
  * Base tables are never copied: they are live data, their versions are in
