@@ -350,26 +350,6 @@ MatSelect(MatCandidate *c, int n, int64 budget)
 }
 
 /*
- * Write kept candidate c.  If a chunk it shared has left the store since
- * it was prepared (an eviction that committed before this run took the
- * lock), prepare it again, now under the lock, and write it if it is no
- * bigger than what the budget was charged for: only such chunks, now
- * compressed anew, can differ.
- */
-static bool
-MatWrite(MatCandidate *c, StoreStats *stats)
-{
-	int64		charged = c->size;
-
-	if (store_write(c->prep, stats))
-		return true;
-	store_prepared_free(c->prep);
-	c->prep = store_prepare(&c->id, &c->rows);
-	MatPreparedChunks(c);
-	return c->size <= charged && store_write(c->prep, stats);
-}
-
-/*
  * Write what is kept and new, then evict what is not kept any more (in
  * that order: a chunk an evicted artifact shares with a new one stays),
  * mark both in the graph; returns MatResult *s, in candidate order.
@@ -391,14 +371,14 @@ MatApply(MatCandidate *c, int n)
 			r[i].action = MAT_KEPT;
 			r[i].bytes = c[i].size;
 		}
-		else if (c[i].keep && MatWrite(&c[i], &stats))
+		else if (c[i].keep && store_write(c[i].prep, &stats))
 		{
 			r[i].action = MAT_STORED;
 			r[i].bytes = stats.stored_bytes;
 			graph_set_materialized(&c[i].id, true, stats.stored_bytes);
 		}
 		else if (c[i].keep)
-			c[i].why = "not kept: a chunk it shares left the store, and compressed again it needs more room";
+			c[i].why = "not kept: a chunk it shares left the store while it was written";
 		MatFree(&c[i].prep);
 	}
 	for (int i = 0; i < n; i++)

@@ -134,6 +134,33 @@ sub waiting_for
         WHERE a.pid = $vpid AND h.pid = $hpid});
 }
 
+# The key of $step's chunk of column $column, from a run of $sql rolled
+# back (keys are content addresses: the same rows give the same key).
+sub chunk_key
+{
+	my ($sql, $step, $column) = @_;
+	return run_last(qq{
+        BEGIN;
+        $sql
+        SELECT encode(s.chunk, 'hex') FROM eg.store_segment s
+        JOIN eg.store_column c ON c.artifact = s.artifact AND c.attnum = s.attnum
+        JOIN eg.artifact a ON a.id = s.artifact
+        WHERE a.step = '$step' AND c.name = '$column';
+        ROLLBACK;
+    });
+}
+
+# A session holding an uncommitted insert of chunk $key; and its pid.
+sub hold_chunk
+{
+	my $key = shift;
+	return start_holder(qq{
+        BEGIN;
+        INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
+        VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
+    });
+}
+
 # ---- (a) crash while computing a step
 my $wa = q{
     SELECT eg.begin('crash-a');
@@ -181,25 +208,13 @@ my $fb_plain = $node->safe_psql('postgres', q{
     FROM src WHERE id % 2 = 0});
 
 # the key of fb2's last column, the last chunk the run stores
-my $key = run_last(qq{
-    BEGIN;
-    $wb
-    SELECT encode(s.chunk, 'hex') FROM eg.store_segment s
-    JOIN eg.store_column c ON c.artifact = s.artifact AND c.attnum = s.attnum
-    JOIN eg.artifact a ON a.id = s.artifact
-    WHERE a.step = 'fb2' AND c.name = 'v3';
-    ROLLBACK;
-});
+my $key = chunk_key($wb, 'fb2', 'v3');
 like($key, qr/^[0-9a-f]{64}$/, '(b) the chunk key is known in advance');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM eg.artifact WHERE step IN ('fb1', 'fb2')}),
 	'0', '(b) and nothing of that run was kept');
 
 my $hpid;
-($holder, $hpid) = start_holder(qq{
-    BEGIN;
-    INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
-    VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
-});
+($holder, $hpid) = hold_chunk($key);
 ($victim, $vpid) = start_victim($wb);
 $node->poll_query_until('postgres', qq{
     SELECT count(*) > 0 FROM pg_locks WHERE pid = $vpid AND locktype = 'transactionid' AND NOT granted});
@@ -294,24 +309,9 @@ my $fe_plain = $node->safe_psql('postgres', q{SELECT sum(v * 7) || ':' || count(
 
 # the key of fe's column v7, as in (b), from a run rolled back (stored by
 # the session itself there)
-$key = run_last(qq{
-    BEGIN;
-    SET eg.store_async = off;
-    SELECT eg.begin('crash-e');
-    SELECT eg.dataset('fe', \$\$SELECT id, grp, v * 7 AS v7 FROM src WHERE id % 5 = 0\$\$);
-    SELECT count(*) FROM eg.run();
-    SELECT encode(s.chunk, 'hex') FROM eg.store_segment s
-    JOIN eg.store_column c ON c.artifact = s.artifact AND c.attnum = s.attnum
-    JOIN eg.artifact a ON a.id = s.artifact
-    WHERE a.step = 'fe' AND c.name = 'v7';
-    ROLLBACK;
-});
+$key = chunk_key($we =~ s/store_async = on/store_async = off/r, 'fe', 'v7');
 like($key, qr/^[0-9a-f]{64}$/, '(e) the chunk key is known in advance');
-($holder, $hpid) = start_holder(qq{
-    BEGIN;
-    INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data)
-    VALUES (decode('$key', 'hex'), 1, 1, '\\x00');
-});
+($holder, $hpid) = hold_chunk($key);
 is(run_last($we), 'fe=computed', '(e) the run computes and commits');
 $node->poll_query_until('postgres', q{
     SELECT count(*) > 0 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted

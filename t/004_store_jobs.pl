@@ -75,8 +75,8 @@ sub hold_worker
 	return $holder;
 }
 
-# Start $sql in a background session; wait until it waits for a lock of
-# type $locktype.
+# Start $sql in a background session; wait until it waits: for a lock of
+# type $locktype, or (Extension) in eg's own wait loop.
 sub start_waiting
 {
 	my ($sql, $locktype) = @_;
@@ -84,8 +84,9 @@ sub start_waiting
 	my $pid = $s->query_safe('SELECT pg_backend_pid()');
 	chomp $pid;
 	$s->query_until(qr/started/, "\\echo started\n$sql\n");
-	$node->poll_query_until('postgres', qq{
-        SELECT count(*) > 0 FROM pg_locks WHERE pid = $pid AND locktype = '$locktype' AND NOT granted});
+	$node->poll_query_until('postgres', $locktype eq 'Extension'
+		? qq{SELECT wait_event_type = 'Extension' FROM pg_stat_activity WHERE pid = $pid}
+		: qq{SELECT count(*) > 0 FROM pg_locks WHERE pid = $pid AND locktype = '$locktype' AND NOT granted});
 	return ($s, $pid);
 }
 
@@ -141,12 +142,7 @@ my $workload3 = $workload =~ s/id % 3 = 0/id % 3 = 1/r;
 $holder = hold_worker($workload3);
 # as long as 1000 s of computing: the run waits until the job is done
 $node->safe_psql('postgres', 'UPDATE eg.store_job SET seconds = 1000');
-my $waiter = $node->background_psql('postgres');
-my $wpid = $waiter->query_safe('SELECT pg_backend_pid()');
-chomp $wpid;
-$waiter->query_until(qr/started/, "\\echo started\n$workload3\n");
-$node->poll_query_until('postgres', qq{
-    SELECT wait_event_type = 'Extension' FROM pg_stat_activity WHERE pid = $wpid});
+my ($waiter) = start_waiting($workload3, 'Extension');
 pass('wait: the run waits for the store in progress');
 $holder->query_safe('ROLLBACK');
 like($waiter->query_safe(q{SELECT 'after'}), qr/fj=loaded/, 'wait: then it loads what was stored');
