@@ -291,6 +291,13 @@ eg_store_worker(Datum arg)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	worker_set_settings(&buf);
 	cands = tq_receive_tables(mqh, &n);
+	/* not before receiving: a DROP waiting for the run would wait forever */
+	if (!worker_lock_extension())
+	{
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		return;					/* eg was dropped: nothing to store into */
+	}
 	materializer_prepare(cands, n); /* while the run commits; no lock */
 	/* the tables are the run's once it commits: wait, however long */
 	XactLockTableWait(xid, NULL, NULL, XLTW_None);

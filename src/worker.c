@@ -15,9 +15,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
 #include "miscadmin.h"
 #include "libpq/pqformat.h"
 #include "postmaster/bgworker.h"
+#include "storage/lmgr.h"
 #include "utils/guc.h"
 
 #include "worker.h"
@@ -78,6 +81,25 @@ worker_connect(void)
 	memcpy(&dbid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(dbid, InvalidOid, 0);
+}
+
+/*
+ * In a worker's transaction: share-lock extension eg, as DROP EXTENSION
+ * locks it exclusively before any of its tables.  So a DROP waits for the
+ * worker's transaction, or the worker for the DROP, instead of each taking
+ * some of eg's tables and waiting for the other's (a deadlock).  False if
+ * eg is not (or no longer) installed.
+ */
+bool
+worker_lock_extension(void)
+{
+	Oid			ext = get_extension_oid("eg", true);
+
+	if (!OidIsValid(ext))
+		return false;
+	LockDatabaseObject(ExtensionRelationId, ext, 0, AccessShareLock);
+	/* a DROP that committed while we waited for the lock took it away */
+	return OidIsValid(get_extension_oid("eg", true));
 }
 
 /* eg's settings the materializer reads: a worker takes the session's. */

@@ -14,6 +14,7 @@ extern bool worker_wait(BackgroundWorkerHandle *handle);
 extern bool worker_run(const char *type, const char *name, const char *function,
 					   Datum arg);
 extern void worker_connect(void);
+extern bool worker_lock_extension(void);
 extern void worker_put_settings(StringInfo buf);
 extern void worker_set_settings(StringInfo buf);
 

@@ -115,7 +115,7 @@ is($node->safe_psql('postgres', 'SELECT count(*) FROM eg.store_job'), '0', 'budg
 my $log_offset = -s $node->logfile;
 $holder = hold_worker();
 my $drop;
-($drop, $opid) = start_waiting('DROP EXTENSION eg;', 'relation');
+($drop, $opid) = start_waiting('DROP EXTENSION eg;', 'object');
 pass('DROP EXTENSION waits for the worker');
 $holder->query_safe('ROLLBACK');
 $node->poll_query_until('postgres', qq{
@@ -149,6 +149,32 @@ like($waiter->query_safe(q{SELECT 'after'}), qr/fj=loaded/, 'wait: then it loads
 reap($waiter);
 reap($holder);
 is($node->safe_psql('postgres', 'SELECT count(*) FROM eg.store_job'), '0', 'wait: no job left');
+
+# ---- 4. DROP EXTENSION while the worker waits for its run to commit
+# The worker has prepared (it read eg's tables) and waits for the run's
+# transaction; DROP EXTENSION waits for that transaction too.  Once the run
+# commits, DROP must not take eg's tables away under the worker (which then
+# takes their locks to store): the two deadlocked.
+my $run = $node->background_psql('postgres');
+$run->query_safe(q{SET eg.store_async = on; BEGIN});
+$run->query_safe($workload =~ s/id % 3 = 0/id % 3 = 2/r);
+$node->poll_query_until('postgres', q{
+    SELECT count(*) > 0 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+    WHERE a.backend_type = 'eg store' AND l.locktype = 'transactionid'});
+$log_offset = -s $node->logfile;
+# CASCADE: the run's session still has its step table, whose trigger is eg's
+($drop, $opid) = start_waiting('DROP EXTENSION eg CASCADE;', 'relation');
+$run->query_safe('COMMIT');
+$node->poll_query_until('postgres', qq{
+    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $opid AND state <> 'idle')});
+$node->poll_query_until('postgres', q{
+    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+reap($drop);
+reap($run);
+is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_extension WHERE extname = 'eg'}), '0',
+	'drop after commit: the extension is gone');
+$log = slurp_file($node->logfile, $log_offset);
+unlike($log, qr/ERROR|WARNING/, 'drop after commit: no deadlock, no error from the worker or DROP');
 
 $node->stop;
 done_testing();
