@@ -4,7 +4,8 @@
 -- eg put on users' tables (an event trigger before the drop, track.c);
 -- artifacts record their read sets (readset.c); eg.aggregate takes
 -- deterministic, as eg.dataset does; eg.dot draws a legend; operations
--- record what their ids cover, for eg.explain to say what changed.
+-- record what their ids cover, for eg.explain to say what changed;
+-- eg.store_async's jobs; eg.capture's tables (captured).
 
 \echo Use "ALTER EXTENSION eg UPDATE TO '0.3'" to load this file. \quit
 
@@ -141,3 +142,12 @@ CREATE TABLE store_job (
     queued   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX store_job_artifact ON store_job (artifact);
+
+-- Tables eg.capture filled (src/sql/10_graph.sql).
+CREATE TABLE captured (
+    relid       oid PRIMARY KEY,
+    class_xmin  xid NOT NULL,
+    version     text NOT NULL,
+    artifact    artifact_id NOT NULL REFERENCES artifact ON DELETE CASCADE
+);
+REVOKE ALL ON captured FROM PUBLIC;

@@ -1,5 +1,6 @@
 /*
- * eg.c - module entry: settings (GUCs) and the executor hook of read sets.
+ * eg.c - module entry: settings (GUCs), the executor hook of read sets and
+ * eg.capture's hooks.
  *
  * eg's tables live in schema eg, owned by the extension's owner and closed
  * to everybody else; spi.c runs every statement on them as the owner.
@@ -10,6 +11,7 @@
 
 #include "utils/guc.h"
 
+#include "capture.h"
 #include "eg.h"
 #include "readset.h"
 
@@ -97,6 +99,7 @@ _PG_init(void)
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("eg");
 	readset_init();
+	capture_init();
 }
 
 PG_FUNCTION_INFO_V1(eg_budget_bytes);

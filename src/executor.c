@@ -126,8 +126,14 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 RunState *
 exec_prepare(ArrayType *targets, bool wait_stores)
 {
+	return exec_prepare_workload(workload_current(), targets, wait_stores);
+}
+
+/* exec_prepare for workload wl (eg.capture's one-step workloads). */
+RunState *
+exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
+{
 	RunState   *rs = palloc0(sizeof(RunState));
-	EgWorkload *wl = workload_current();
 	EgId	   *ids;
 	int			n = wl->nsteps;
 
@@ -257,8 +263,8 @@ ExecAdoptTable(EgStep *step)
 }
 
 /* Heap plus TOAST size of a table. */
-static int64
-ExecTableBytes(Oid relid)
+int64
+exec_table_bytes(Oid relid)
 {
 	return DatumGetInt64(DirectFunctionCall1(pg_total_relation_size, ObjectIdGetDatum(relid)));
 }
@@ -510,7 +516,7 @@ ExecCompute(RunState *rs, EgStep *step)
 	workload_set_reads(step, reads, reads->stable &&
 					   ((reads->sources == NIL && reads->funcs == NIL) || graph_has_read_sets()));
 	rs->relids[step->index] = ExecAdoptTable(step);
-	rs->bytes[step->index] = ExecTableBytes(rs->relids[step->index]);
+	rs->bytes[step->index] = exec_table_bytes(rs->relids[step->index]);
 	if (step->quality_of)
 		rs->quality[step->index] = ExecReadQuality(step, rs->relids[step->index]);
 	rs->done[step->index] = EG_ACT_COMPUTE;
@@ -542,7 +548,7 @@ ExecLoad(RunState *rs, EgStep *step)
 	rs->seconds[step->index] = ExecSince(start);
 	rs->rows[step->index] = rows;
 	rs->relids[step->index] = ExecAdoptTable(step);
-	rs->bytes[step->index] = ExecTableBytes(relid);
+	rs->bytes[step->index] = exec_table_bytes(relid);
 	rs->done[step->index] = EG_ACT_LOAD;
 	return true;
 }
@@ -693,17 +699,7 @@ ExecRun(FunctionCallInfo fcinfo)
 		exec_save(rs, started, ExecSince(start), edata);
 		ReThrowError(edata);
 	}
-	exec_prepare_store(rs);
-
-	/*
-	 * The first write to eg's tables: graph_lock first.  At REPEATABLE READ
-	 * or SERIALIZABLE the worker that merges the run takes it (the run's
-	 * transaction holding it too would wait for its own worker).
-	 */
-	if (!IsolationUsesXactSnapshot())
-		graph_lock();
-	graph_forget_unstored(rs->failed);
-	exec_materialize(rs, exec_record(rs, started, ExecSince(start)));
+	exec_finish(rs, started, ExecSince(start));
 
 	for (int i = 0; i < rs->n; i++)
 	{

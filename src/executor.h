@@ -32,20 +32,23 @@ typedef struct RunState
 	List	   *failed;			/* EgId *s whose load failed, and those a bad
 								 * chunk took out of the store with them */
 	struct StoreAsync *store;	/* eg.store_async's worker, once started */
-	struct MatInput *cands;		/* the store's candidates (exec_prepare_store) */
+	struct MatInput *cands;		/* the store's candidates (ExecPrepareStore) */
 	int			ncands;
 	bool		store_tried;	/* a start was tried */
+	bool		captured;		/* eg.capture's: its table is the statement's */
 } RunState;
 
 extern RunState *exec_prepare(ArrayType *targets, bool wait_stores);
+extern RunState *exec_prepare_workload(EgWorkload *wl, ArrayType *targets,
+									   bool wait_stores);
+extern int64 exec_table_bytes(Oid relid);
 extern void exec_plan(RunState *rs);
 extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
 
 /* executor_record.c: what a run leaves behind */
 extern char *exec_model_call(RunState *rs, EgStep *step);
 extern int64 exec_record(RunState *rs, TimestampTz started, double seconds);
-extern void exec_prepare_store(RunState *rs);
-extern void exec_materialize(RunState *rs, int64 workload);
+extern void exec_finish(RunState *rs, TimestampTz started, double seconds);
 extern void exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata);
 
 #endif							/* EG_EXECUTOR_H */

@@ -97,6 +97,36 @@ ExecPotentialAndRecreation(RunState *rs, GraphStep *gs)
 }
 
 /*
+ * Step's own lineage (funcs: its functions), where a table eg.capture
+ * filled (ident.c) stands for the artifact it holds: that artifact's
+ * lineage instead of the table, which a later session drops and makes
+ * again with another oid.
+ */
+static List *
+ExecCapturedLineage(EgStep *step, bool funcs)
+{
+	List	   *lineage = list_copy(funcs ? step->lineage_funcs : step->lineage);
+	List	   *sources = list_concat_copy(step->sources, step->reads);
+	ListCell   *lc;
+
+	foreach(lc, sources)
+	{
+		EgSource   *src = (EgSource *) lfirst(lc);
+		GraphInfo	held;
+
+		if (!src->captured)
+			continue;
+		graph_lookup(&src->artifact, 1, &held);
+		if (!funcs)
+			lineage = list_delete_oid(lineage, src->relid);
+		if (held.known)
+			lineage = list_concat_unique_oid(lineage, funcs ? held.lineage_funcs : held.lineage);
+	}
+	list_free(sources);
+	return lineage;
+}
+
+/*
  * The lineage of step i for the graph (gs[j] filled for j < i): the
  * relations (funcs: the functions) it read (called) with the caller's
  * rights, read sets of its computations included, what its inputs'
@@ -106,7 +136,7 @@ static List *
 ExecLineage(RunState *rs, GraphStep *gs, int i, bool funcs)
 {
 	EgStep	   *step = rs->wl->steps[i];
-	List	   *lineage = list_copy(funcs ? step->lineage_funcs : step->lineage);
+	List	   *lineage = ExecCapturedLineage(step, funcs);
 
 	if (rs->done[i] != EG_ACT_COMPUTE && rs->graph[i].known)
 		lineage = list_concat_unique_oid(lineage, funcs ? rs->graph[i].lineage_funcs
@@ -223,9 +253,12 @@ ExecCandidates(RunState *rs, int *n)
 	{
 		EgStep	   *step = rs->wl->steps[i];
 
-		/* a table changed since (a later step's function wrote it) is not */
+		/*
+		 * a table changed since (a later step's function wrote it) is not;
+		 * a captured statement's is its own, just made
+		 */
 		if (rs->done[i] != EG_ACT_COMPUTE || !step->reusable ||
-			!workload_live_lookup(step->name, &step->id))
+			(!rs->captured && !workload_live_lookup(step->name, &step->id)))
 			continue;
 		cands[*n].id = step->id;
 		cands[*n].rows = (StoreRows) {rs->relids[i], NULL, NULL};
@@ -313,8 +346,8 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
  * The run's computed, reusable tables, for the store: prepared here, before
  * the run takes graph_lock, unless eg.store_async's worker stores them.
  */
-void
-exec_prepare_store(RunState *rs)
+static void
+ExecPrepareStore(RunState *rs)
 {
 	rs->cands = ExecCandidates(rs, &rs->ncands);
 	if (rs->store == NULL)
@@ -322,12 +355,12 @@ exec_prepare_store(RunState *rs)
 }
 
 /*
- * Hand the run's candidates (exec_prepare_store) to the materializer: to
+ * Hand the run's candidates (ExecPrepareStore) to the materializer: to
  * the worker eg.store_async started (store_async.c), which runs it once
  * the run commits; else, or with nothing for it, here.
  */
-void
-exec_materialize(RunState *rs, int64 workload)
+static void
+ExecMaterialize(RunState *rs, int64 workload)
 {
 	int			n = rs->ncands;
 	MatInput   *cands = rs->cands;
@@ -343,3 +376,19 @@ exec_materialize(RunState *rs, int64 workload)
 	(void) materializer_run(cands, n, workload);
 }
 
+/*
+ * What a run that executed its plan leaves behind: its tables prepared for
+ * the store, then, under graph_lock, the run recorded and the materializer
+ * run.  At REPEATABLE READ or SERIALIZABLE the worker that merges the run
+ * takes the lock (the run's transaction holding it too would wait for its
+ * own worker).
+ */
+void
+exec_finish(RunState *rs, TimestampTz started, double seconds)
+{
+	ExecPrepareStore(rs);
+	if (!IsolationUsesXactSnapshot())
+		graph_lock();
+	graph_forget_unstored(rs->failed);
+	ExecMaterialize(rs, exec_record(rs, started, seconds));
+}

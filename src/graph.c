@@ -690,6 +690,16 @@ graph_has_read_sets(void)
 }
 
 /*
+ * True if the graph remembers the tables eg.capture filled (eg.captured):
+ * false on the schema of eg 0.2 until ALTER EXTENSION eg UPDATE.
+ */
+bool
+graph_has_captured(void)
+{
+	return OidIsValid(get_relname_relid("captured", get_namespace_oid("eg", false)));
+}
+
+/*
  * The read sets recorded for the latest artifacts of key (GraphReadSet *):
  * each set of relations and functions once, with the ids of the artifacts
  * that read it, the set of the latest artifact first.

@@ -140,6 +140,7 @@ typedef struct GraphReadSet
 } GraphReadSet;
 
 extern bool graph_has_read_sets(void);
+extern bool graph_has_captured(void);
 extern List *graph_read_sets(const EgId *key);
 
 /* graph_worker.c: merging a run (and storing its tables) from a background worker */

@@ -41,6 +41,7 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
+#include "graph.h"
 #include "ident.h"
 #include "ident_internal.h"
 #include "spi.h"
@@ -190,6 +191,7 @@ typedef enum IdentStmtId
 	IS_POLICIES,
 	IS_FUNCTION,
 	IS_VIEW,
+	IS_CAPTURED,
 	IS_COUNT
 } IdentStmtId;
 
@@ -219,6 +221,11 @@ static EgStmt ident_stmts[IS_COUNT] = {
 		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_rewrite r ON r.ev_class = c.oid "
 		"AND r.rulename = '_RETURN' WHERE c.oid = $1",
 		SPI_OK_SELECT, 1, OIDOID),
+	[IS_CAPTURED] = EG_STMT(
+		"SELECT k.artifact FROM eg.captured k "
+		"JOIN pg_catalog.pg_class c ON c.oid = k.relid AND c.xmin = k.class_xmin "
+		"WHERE k.relid = $1 AND k.version = $2",
+		SPI_OK_SELECT, 2, OIDOID, TEXTOID),
 };
 
 /* Hash every column of every row an SPI query returned, as text. */
@@ -276,6 +283,22 @@ IdentHashChildren(IdentHash *h, Oid relid)
 }
 
 /*
+ * True if relid is a table (or materialized view) that eg.capture filled
+ * and that has not changed since - its pg_class row and its data version
+ * are what they were then - setting *artifact to the artifact it holds.
+ */
+static bool
+IdentCaptured(Oid relid, const char *version, Snapshot snapshot, EgId *artifact)
+{
+	Datum		values[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(version)};
+
+	if (!graph_has_captured() || IdentExec(IS_CAPTURED, values, snapshot) != 1)
+		return false;
+	*artifact = *DatumGetEgId(eg_spi_get_notnull(0, "artifact"));
+	return true;
+}
+
+/*
  * The source artifact a relation is now (or was as of snapshot): a view
  * by its definition, a table by its data version and, with inheritance
  * children or partitions, which ones it has (a new one holds rows a query
@@ -290,6 +313,7 @@ IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 	EgSource   *src = MemoryContextAllocZero(cxt, sizeof(EgSource));
 	char		kind;
 	bool		view;
+	char	   *version = NULL;
 	IdentHash	h;
 
 	LockRelationOid(relid, AccessShareLock);
@@ -298,6 +322,19 @@ IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 	src->relid = relid;
 	src->reusable = kind == '\0' || isOtherTempNamespace(get_rel_namespace(relid)) ? false
 		: view ? relid >= FirstNormalObjectId : track_relation(relid);
+	if (src->reusable && !view)
+	{
+		version = track_version(relid, snapshot);
+		src->captured = IdentCaptured(relid, version, snapshot, &src->artifact);
+	}
+	if (src->captured)
+	{
+		/* a table eg.capture filled, unchanged since: the artifact it holds */
+		IdentHashBegin(&h, "captured");
+		IdentHashBytes(&h, src->artifact.bytes, EG_ID_LEN);
+		IdentHashFinish(&h, true, &src->id);
+		return src;
+	}
 	IdentHashBegin(&h, "source");
 	IdentHashBytes(&h, &relid, sizeof(relid));
 	if (src->reusable)
@@ -311,7 +348,7 @@ IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 		IdentHashTuptable(&h);
 	}
 	else if (src->reusable)
-		IdentHashString(&h, track_version(relid, snapshot));
+		IdentHashString(&h, version);
 	src->rls = kind != '\0' && check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED;
 	if (src->rls)
 		IdentHashRls(&h, relid, snapshot);

@@ -52,6 +52,8 @@ typedef struct EgSource
 	EgId		id;
 	bool		reusable;		/* false: untrackable, its id is unique */
 	bool		rls;			/* under row-level security: the id covers the role */
+	bool		captured;		/* eg.capture filled it, unchanged since: */
+	EgId		artifact;		/* it holds this artifact, its id's only part */
 } EgSource;
 
 extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,

@@ -17,6 +17,7 @@
 #include "common/sha2.h"
 #include "access/tupdesc.h"
 #include "nodes/primnodes.h"
+#include "tcop/dest.h"
 
 #include "eg.h"
 
@@ -77,6 +78,10 @@ extern void store_prepared_free(StorePrepared *p);
  */
 extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows,
 					  List **others, char **damage);
+
+/* Send artifact id's rows to a receiver instead (store_get.c says more). */
+extern bool store_get_rows(const EgId *id, TupleDesc desc, DestReceiver *dest,
+						   int64 *rows, List **others);
 
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);

@@ -46,6 +46,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "parser/scansup.h"
+#include "tcop/dest.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -465,11 +466,10 @@ StoreGetCloseSegment(StoreGetState *gs, int col)
 	return true;
 }
 
-/* Decode all rows into rel, a batch at a time; false (noted) on failure. */
+/* Decode all rows into heap, a batch at a time; false (noted) on failure. */
 static bool
-StoreGetRows(StoreGetState *gs, Relation rel)
+StoreGetRows(StoreGetState *gs, StoreHeap *heap)
 {
-	StoreHeap  *heap = StoreHeapBegin(rel);
 	const char ***cols = palloc(Max(gs->ncols, 1) * sizeof(const char **));
 	uint32	  **lens = palloc(Max(gs->ncols, 1) * sizeof(uint32 *));
 	int64		row = 0;
@@ -686,7 +686,7 @@ StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
 
 	/* freed with the call's memory, on every path */
 	gs->dctx = StoreDCtx(gs->s->cxt);
-	ok = StoreGetRows(gs, rel);
+	ok = StoreGetRows(gs, StoreHeapBegin(rel));
 	Assert(ok == (gs->bad_reason == NULL));
 	table_close(rel, NoLock);
 	if (!ok)
@@ -702,33 +702,54 @@ StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
 	return relid;
 }
 
+/* Where store_get and store_get_rows send the artifact's rows. */
+typedef struct StoreGetTarget
+{
+	const RangeVar *into;		/* a new table; or */
+	TupleDesc	desc;			/* rows of this shape */
+	DestReceiver *dest;			/* to this receiver */
+} StoreGetTarget;
+
+/* True if the artifact's columns have the types of desc's. */
+static bool
+StoreGetFits(StoreGetState *gs, TupleDesc desc)
+{
+	if (desc->natts != gs->ncols)
+		return false;
+	for (int i = 0; i < gs->ncols; i++)
+		if (TupleDescAttr(desc, i)->atttypid != gs->cols[i].typid)
+			return false;
+	return true;
+}
+
 /*
- * Restore artifact id into a new table "into", created as the current user.
- * Returns its oid and sets *rows; InvalidOid if the artifact is not stored,
- * or cannot be restored: then, with damage NULL, it is removed from the store
- * after a WARNING and *others lists the other artifacts (EgId *) a bad chunk
- * took with it; else *damage says what is wrong and nothing is removed.
+ * Restore artifact id to target; as store_get says, with a relation's oid
+ * (a new table), or any valid oid (rows sent), or InvalidOid.
  */
-Oid
-store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
-		  char **damage)
+static Oid
+StoreGetTo(const EgId *id, const StoreGetTarget *target, int64 *rows, List **others,
+		   char **damage)
 {
 	StoreSession s;
 	StoreGetState *gs;
-	Oid			nspid;
-	char	   *relname;
+	Oid			nspid = InvalidOid;
+	char	   *relname = NULL;
 	Oid			relid = InvalidOid;
 	MemoryContext caller = CurrentMemoryContext;
 
 	*rows = 0;
 	*others = NIL;
 	/* where the table goes, resolved with the caller's search_path */
-	nspid = RangeVarGetCreationNamespace(into);
+	if (target->into != NULL)
+		nspid = RangeVarGetCreationNamespace(target->into);
 
 	StoreBegin(&s, id, "eg store get");
-	/* CREATE TABLE truncates a long name; look it up the same way */
-	relname = pstrdup(into->relname);
-	truncate_identifier(relname, strlen(relname), false);
+	if (target->into != NULL)
+	{
+		/* CREATE TABLE truncates a long name; look it up the same way */
+		relname = pstrdup(target->into->relname);
+		truncate_identifier(relname, strlen(relname), false);
+	}
 
 	/* one snapshot for every read: a concurrent drop cannot tear the load */
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -746,18 +767,56 @@ store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
 	{
 		if (gs->bad_reason == NULL)
 			StoreGetCheckTypes(gs);
-		if (gs->bad_reason == NULL)
-			relid = StoreGetTable(gs, into, nspid, relname);
+		if (gs->bad_reason == NULL && target->into != NULL)
+			relid = StoreGetTable(gs, target->into, nspid, relname);
+		else if (gs->bad_reason == NULL && StoreGetFits(gs, target->desc))
+		{
+			gs->dctx = StoreDCtx(s.cxt);
+			if (StoreGetRows(gs, StoreHeapBeginDest(target->desc, target->dest)))
+				relid = RelationRelationId;	/* any valid oid: sent */
+		}
 		if (gs->bad_reason != NULL)
 		{
 			StoreGetFailed(gs, damage);
 			*others = gs->dropped;
 		}
-		else
+		else if (OidIsValid(relid))
 			*rows = gs->nrows;
 	}
 
 	PopActiveSnapshot();
 	StoreEnd(&s);
 	return relid;
+}
+
+/*
+ * Restore artifact id into a new table "into", created as the current user.
+ * Returns its oid and sets *rows; InvalidOid if the artifact is not stored,
+ * or cannot be restored: then, with damage NULL, it is removed from the store
+ * after a WARNING and *others lists the other artifacts (EgId *) a bad chunk
+ * took with it; else *damage says what is wrong and nothing is removed.
+ */
+Oid
+store_get(const EgId *id, const RangeVar *into, int64 *rows, List **others,
+		  char **damage)
+{
+	StoreGetTarget target = {into, NULL, NULL};
+
+	return StoreGetTo(id, &target, rows, others, damage);
+}
+
+/*
+ * Send artifact id's rows to dest (started by the caller), as tuples of
+ * desc; true and *rows if all were sent.  False if it is not stored, its
+ * columns are not of desc's types, or it cannot be restored (then as
+ * store_get with damage NULL: a WARNING, the artifact and *others leave the
+ * store).  On false, some rows may have been sent.
+ */
+bool
+store_get_rows(const EgId *id, TupleDesc desc, DestReceiver *dest, int64 *rows,
+			   List **others)
+{
+	StoreGetTarget target = {NULL, desc, dest};
+
+	return OidIsValid(StoreGetTo(id, &target, rows, others, NULL));
 }

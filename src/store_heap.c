@@ -28,7 +28,8 @@
  * Other tables (eg.restore into a permanent or unlogged table, a table
  * access method other than heap) take the general path: heap tuple slots
  * and table_multi_insert with a BulkInsertState, as COPY FROM does, so WAL,
- * TOAST and the access method are handled by the server.
+ * TOAST and the access method are handled by the server.  Rows can also go
+ * to a DestReceiver instead, a virtual slot each (eg.capture's loads).
  */
 #include "postgres.h"
 
@@ -109,6 +110,10 @@ struct StoreHeap
 	/* general path */
 	TupleTableSlot **slots;
 	BulkInsertState bistate;
+
+	/* rows to a receiver (rel NULL) */
+	DestReceiver *dest;
+	TupleTableSlot *slot;
 };
 
 /* How a value of attribute att is copied. */
@@ -132,19 +137,13 @@ StoreHeapKindOf(Form_pg_attribute att)
 	}
 }
 
-/*
- * Prepare to write rows into rel, a table just created in this transaction
- * and still empty, opened and locked by the caller.  Memory lives in the
- * current context.
- */
-StoreHeap *
-StoreHeapBegin(Relation rel)
+/* The part of StoreHeapBegin and StoreHeapBeginDest for rows of tupdesc. */
+static StoreHeap *
+StoreHeapCreate(TupleDesc tupdesc)
 {
 	StoreHeap  *h = palloc0(sizeof(StoreHeap));
-	TupleDesc	tupdesc = RelationGetDescr(rel);
 	int			natts = tupdesc->natts;
 
-	h->rel = rel;
 	h->tupdesc = tupdesc;
 	h->natts = natts;
 	h->atts = palloc0(Max(natts, 1) * sizeof(StoreHeapAtt));
@@ -163,7 +162,35 @@ StoreHeapBegin(Relation rel)
 	h->isnull = palloc(Max(natts, 1) * sizeof(bool));
 	h->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "eg store row",
 									  ALLOCSET_DEFAULT_SIZES);
+	return h;
+}
 
+/*
+ * Prepare to send rows of tupdesc to dest, started by the caller, one
+ * virtual slot each.  Memory lives in the current context.
+ */
+StoreHeap *
+StoreHeapBeginDest(TupleDesc tupdesc, DestReceiver *dest)
+{
+	StoreHeap  *h = StoreHeapCreate(tupdesc);
+
+	h->dest = dest;
+	h->slot = MakeSingleTupleTableSlot(tupdesc, &TTSOpsVirtual);
+	return h;
+}
+
+/*
+ * Prepare to write rows into rel, a table just created in this transaction
+ * and still empty, opened and locked by the caller.  Memory lives in the
+ * current context.
+ */
+StoreHeap *
+StoreHeapBegin(Relation rel)
+{
+	StoreHeap  *h = StoreHeapCreate(RelationGetDescr(rel));
+	int			natts = h->natts;
+
+	h->rel = rel;
 	h->direct = RelationUsesLocalBuffers(rel) &&
 		rel->rd_rel->relkind == RELKIND_RELATION &&
 		rel->rd_tableam == GetHeapamTableAmRoutine() &&
@@ -562,6 +589,23 @@ StoreHeapAddSlots(StoreHeap *h, const char *const *const *cols, uint32 n)
 	h->ntuples += n;
 }
 
+/* Receiver path: n rows, one slot each, to h->dest. */
+static void
+StoreHeapAddDest(StoreHeap *h, const char *const *const *cols, uint32 n)
+{
+	for (uint32 i = 0; i < n; i++)
+	{
+		ExecClearTuple(h->slot);
+		StoreHeapDatums(h, cols, i);
+		memcpy(h->slot->tts_values, h->values, h->natts * sizeof(Datum));
+		memcpy(h->slot->tts_isnull, h->isnull, h->natts * sizeof(bool));
+		ExecStoreVirtualTuple(h->slot);
+		(void) h->dest->receiveSlot(h->slot, h->dest);
+	}
+	ExecClearTuple(h->slot);
+	h->ntuples += n;
+}
+
 /*
  * Write n rows (at most STORE_GET_BATCH): cols[c][i] points at row i's
  * value of column c in heap form, or is NULL for a null, and lens[c][i] is
@@ -574,7 +618,9 @@ StoreHeapAdd(StoreHeap *h, const char *const *const *cols,
 {
 	Assert(n <= STORE_GET_BATCH);
 	CHECK_FOR_INTERRUPTS();
-	if (h->direct)
+	if (h->dest != NULL)
+		StoreHeapAddDest(h, cols, n);
+	else if (h->direct)
 		StoreHeapAddDirect(h, cols, lens, n);
 	else
 		StoreHeapAddSlots(h, cols, n);
@@ -587,7 +633,9 @@ StoreHeapAdd(StoreHeap *h, const char *const *const *cols,
 int64
 StoreHeapEnd(StoreHeap *h, bool ok)
 {
-	if (h->direct)
+	if (h->dest != NULL)
+		ExecDropSingleTupleTableSlot(h->slot);
+	else if (h->direct)
 	{
 		if (ok)
 		{

@@ -7,6 +7,7 @@
 #ifndef EG_STORE_INTERNAL_H
 #define EG_STORE_INTERNAL_H
 
+#include "tcop/dest.h"
 #include "utils/relcache.h"
 
 #include "eg.h"
@@ -61,9 +62,10 @@ extern void StoreDropArtifact(const char *hex);
 /* store_get decodes, and store_heap.c writes, this many rows at a time. */
 #define STORE_GET_BATCH			1000
 
-/* Writing restored rows into a new table (store_heap.c). */
+/* Writing restored rows into a new table, or to a receiver (store_heap.c). */
 typedef struct StoreHeap StoreHeap;
 extern StoreHeap *StoreHeapBegin(Relation rel);
+extern StoreHeap *StoreHeapBeginDest(TupleDesc tupdesc, DestReceiver *dest);
 extern void StoreHeapAdd(StoreHeap *h, const char *const *const *cols,
 						 const uint32 *const *lens, uint32 n);
 extern int64 StoreHeapEnd(StoreHeap *h, bool ok);

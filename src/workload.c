@@ -107,6 +107,13 @@ workload_set_running(bool running)
 	WorkloadRunning = running;
 }
 
+/* True while eg.run executes steps. */
+bool
+workload_is_running(void)
+{
+	return WorkloadRunning;
+}
+
 /* The session's workload, created empty on first use. */
 EgWorkload *
 workload_current(void)
@@ -454,18 +461,32 @@ WorkloadAddQuery(EgStepKind kind, text *name_t, text *query_t, int deterministic
 							   WorkloadReads(wl, info->inputs, workload_find(wl, quality_of)));
 
 	old = MemoryContextSwitchTo(WorkloadContext);
-	step = palloc0(sizeof(EgStep));
+	step = workload_query_step(wl, kind, name, query, info);
+	step->deterministic = deterministic;
+	step->quality_of = quality_of ? pstrdup(quality_of) : NULL;
+	MemoryContextSwitchTo(old);
+	return WorkloadAdd(wl, step);
+}
+
+/*
+ * A new query step of wl (not added to it) from its analysed query, in the
+ * current memory context; reusability detected.
+ */
+EgStep *
+workload_query_step(EgWorkload *wl, EgStepKind kind, const char *name, const char *query,
+					const EgQueryInfo *info)
+{
+	EgStep	   *step = palloc0(sizeof(EgStep));
+
 	step->name = pstrdup(name);
 	step->kind = kind;
 	step->query = pstrdup(query);
-	step->deterministic = deterministic;
-	step->quality_of = quality_of ? pstrdup(quality_of) : NULL;
+	step->deterministic = -1;
 	step->info = workload_copy_info(info);
 	step->columns = step->info->columns;
 	workload_stamp_analysis(step);
 	workload_link_inputs(wl, step, step->info->inputs);
-	MemoryContextSwitchTo(old);
-	return WorkloadAdd(wl, step);
+	return step;
 }
 
 /* The memory context of the session's workload, made on first use. */

@@ -81,6 +81,9 @@ extern EgStep *workload_find(EgWorkload *wl, const char *name);
 extern const char *workload_kind_name(EgStepKind kind);
 extern MemoryContext workload_memory(void);
 extern void workload_link_inputs(EgWorkload *wl, EgStep *step, List *names);
+extern EgStep *workload_query_step(EgWorkload *wl, EgStepKind kind, const char *name,
+								   const char *query, const EgQueryInfo *info);
+extern bool workload_is_running(void);
 extern EgQueryInfo *workload_copy_info(const EgQueryInfo *src);
 extern void workload_check_quality(const char *name, EgQueryInfo *info,
 								   const char *quality_of, bool reads_model);

@@ -84,6 +84,17 @@ CREATE TABLE source_change (
 );
 CREATE INDEX source_change_relid ON source_change (relid);
 
+-- Tables eg.capture filled (capture.c): while one is unchanged - its
+-- pg_class row (class_xmin) and data version as they were then - its
+-- source id is the artifact it holds (ident.c), so statements reading it
+-- are reused in any session, whatever the table's oid.
+CREATE TABLE captured (
+    relid       oid PRIMARY KEY,
+    class_xmin  xid NOT NULL,
+    version     text NOT NULL,
+    artifact    artifact_id NOT NULL REFERENCES artifact ON DELETE CASCADE
+);
+
 -- Restore throughput measured on this database, for load-cost estimates.
 CREATE TABLE load_stats (
     one     bool PRIMARY KEY DEFAULT true CHECK (one),

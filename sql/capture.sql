@@ -1,0 +1,177 @@
+-- eg.capture: CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED VIEW and
+-- REFRESH MATERIALIZED VIEW are steps of the graph with no eg.* call.  Each
+-- is computed once and loaded in later sessions (\c), equal to plain SQL;
+-- a change to what it reads (INSERT, UPDATE, ALTER, a function redefined,
+-- a setting) makes it compute again; IF NOT EXISTS, WITH NO DATA, temp and
+-- unlogged tables, a rolled back transaction, a failing statement, a role
+-- without rights and capture off behave as without eg.  eg.reuse =
+-- all_load: what is stored is loaded (the planner might compute these tiny
+-- tables, as cheaper).
+\set capture 'LOAD \'eg\'; SET eg.capture = on; SET eg.materializer = \'all\'; SET eg.reuse = all_load; SET eg.progress = off; SET application_name = cap;'
+:capture
+CREATE TABLE cap_src (id int PRIMARY KEY, grp int, v numeric);
+INSERT INTO cap_src SELECT g, g % 7, g * 1.5 FROM generate_series(1, 3000) g;
+CREATE FUNCTION cap_scale(numeric) RETURNS numeric IMMUTABLE LANGUAGE sql AS 'SELECT $1 * 2';
+-- every captured statement of this suite, in order: what it did
+CREATE VIEW cap_log AS
+    SELECT s.step, s.action FROM eg.workload_steps s
+    JOIN eg.workloads w ON w.id = s.workload WHERE w.name = 'cap'
+    ORDER BY s.workload DESC LIMIT 1;
+CREATE VIEW cap_runs AS SELECT count(*) AS runs FROM eg.workloads WHERE name = 'cap';
+
+-- 1. each kind of statement computed, recorded and stored
+CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+SELECT * FROM cap_log;
+CREATE TABLE cap_b AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
+SELECT * FROM cap_log;
+SELECT grp, s INTO cap_c FROM cap_b WHERE grp > 2;
+SELECT * FROM cap_log;
+CREATE MATERIALIZED VIEW cap_mv AS SELECT grp, max(v2) AS top FROM cap_a GROUP BY grp;
+SELECT * FROM cap_log;
+-- (a table a statement read is a source artifact of its name too)
+SELECT step, kind, materialized FROM eg.artifacts WHERE step LIKE 'cap_%' ORDER BY step, kind;
+-- the tables hold what plain SQL gives
+SELECT count(*) AS differ FROM (
+    (SELECT * FROM cap_b EXCEPT ALL
+     SELECT grp, sum(v * 2), count(*) FROM cap_src WHERE id % 3 = 0 GROUP BY grp)
+    UNION ALL
+    (SELECT grp, sum(v * 2), count(*) FROM cap_src WHERE id % 3 = 0 GROUP BY grp
+     EXCEPT ALL SELECT * FROM cap_b)) d;
+CREATE TABLE cap_expect AS SELECT * FROM cap_c;
+
+-- 2. a new session runs the same script: everything loads, end to end
+\c
+:capture
+DROP TABLE cap_a, cap_b, cap_c CASCADE;
+CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+SELECT * FROM cap_log;
+-- formatting does not matter
+create table CAP_B as select GRP, SUM(V2) as S, COUNT(*) as N
+    from CAP_A   group by GRP;  -- same query
+SELECT * FROM cap_log;
+SELECT grp, s INTO cap_c FROM cap_b WHERE grp > 2;
+SELECT * FROM cap_log;
+CREATE MATERIALIZED VIEW cap_mv AS SELECT grp, max(v2) AS top FROM cap_a GROUP BY grp;
+SELECT * FROM cap_log;
+-- REFRESH has the query CREATE had: loaded too
+REFRESH MATERIALIZED VIEW cap_mv;
+SELECT * FROM cap_log;
+SELECT (SELECT count(*) FROM cap_c) AS rows,
+       (SELECT count(*) FROM (SELECT * FROM cap_c EXCEPT SELECT * FROM cap_expect) d) AS differ,
+       (SELECT count(*) FROM cap_mv) AS mv_rows;
+-- loaded tables are ordinary tables
+INSERT INTO cap_c VALUES (100, 1);
+DELETE FROM cap_c WHERE grp = 100;
+
+-- 3. a change to what a statement reads: computed again, equal to plain SQL
+UPDATE cap_src SET v = v + 1 WHERE id = 3;
+DROP TABLE cap_a CASCADE;
+CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+SELECT * FROM cap_log;
+SELECT v2 FROM cap_a WHERE id = 3;
+-- a captured table written to is an ordinary table: what reads it follows
+DROP TABLE cap_b CASCADE;
+CREATE TABLE cap_b AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
+SELECT * FROM cap_log;
+INSERT INTO cap_a VALUES (0, 0, 1000);
+CREATE TABLE cap_b2 AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
+SELECT * FROM cap_log;
+SELECT s FROM cap_b2 WHERE grp = 0 EXCEPT SELECT sum(v2) FROM cap_a WHERE grp = 0;
+-- a function redefined
+CREATE OR REPLACE FUNCTION cap_scale(numeric) RETURNS numeric IMMUTABLE LANGUAGE sql AS 'SELECT $1 * 3';
+DROP TABLE cap_a CASCADE;
+CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+SELECT * FROM cap_log;
+SELECT v2 FROM cap_a WHERE id = 6;
+-- ALTER TABLE of a table read
+ALTER TABLE cap_src ADD COLUMN w int DEFAULT 1;
+DROP TABLE cap_a CASCADE;
+CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+SELECT * FROM cap_log;
+-- a setting that changes the result's text
+CREATE TABLE cap_txt AS SELECT id, (v / 7)::float8::text AS t FROM cap_src WHERE id < 5;
+SELECT * FROM cap_log;
+SET extra_float_digits = 0;
+DROP TABLE cap_txt;
+CREATE TABLE cap_txt AS SELECT id, (v / 7)::float8::text AS t FROM cap_src WHERE id < 5;
+SELECT * FROM cap_log;
+SELECT t FROM cap_txt WHERE id = 1;
+RESET extra_float_digits;
+
+-- 4. what PostgreSQL does itself stays as it was
+-- IF NOT EXISTS of an existing table: PostgreSQL's notice, nothing run
+SELECT runs AS before FROM cap_runs \gset
+CREATE TABLE IF NOT EXISTS cap_a AS SELECT 1 AS x;
+-- WITH NO DATA: nothing to compute
+CREATE TABLE cap_nodata AS SELECT * FROM cap_src WITH NO DATA;
+CREATE MATERIALIZED VIEW cap_mv_nodata AS SELECT grp FROM cap_src WITH NO DATA;
+SELECT runs - :before AS new_runs FROM cap_runs;
+SELECT count(*) FROM cap_nodata;
+-- temporary and unlogged tables are captured, and keep their kind
+CREATE TEMP TABLE cap_tmp AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
+SELECT * FROM cap_log;
+CREATE UNLOGGED TABLE cap_unl AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
+SELECT * FROM cap_log;
+SELECT relname, relpersistence FROM pg_class WHERE relname IN ('cap_tmp', 'cap_unl') ORDER BY 1;
+-- column names given, storage options
+CREATE TABLE cap_named (g, c) WITH (fillfactor = 70) AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
+SELECT * FROM cap_log;
+SELECT attname FROM pg_attribute WHERE attrelid = 'cap_named'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT reloptions FROM pg_class WHERE relname = 'cap_named';
+-- a transaction that rolls back records nothing
+SELECT runs AS before FROM cap_runs \gset
+BEGIN;
+CREATE TABLE cap_rb AS SELECT grp, min(id) FROM cap_src GROUP BY grp;
+ROLLBACK;
+SELECT runs - :before AS new_runs FROM cap_runs;
+SELECT count(*) FROM pg_class WHERE relname = 'cap_rb';
+-- a failing statement fails as in plain SQL, and records nothing
+CREATE TABLE cap_fail AS SELECT id / (id - 5) AS x FROM cap_src;
+CREATE TABLE cap_fail AS SELECT nosuchcol FROM cap_src;
+SELECT runs - :before AS new_runs FROM cap_runs;
+-- not reusable (a volatile function): runs untouched, not recorded
+CREATE TABLE cap_rand AS SELECT id, random() < 2 AS r FROM cap_src WHERE id < 10;
+SELECT runs - :before AS new_runs FROM cap_runs;
+-- inside a transaction that commits: recorded
+BEGIN;
+CREATE TABLE cap_tx AS SELECT grp, max(id) FROM cap_src GROUP BY grp;
+COMMIT;
+SELECT * FROM cap_log;
+
+-- 5. rights: a role that may not read the table fails as in plain SQL;
+-- one that may loads what another role computed
+CREATE ROLE regress_cap_nobody;
+CREATE ROLE regress_cap_reader;
+GRANT SELECT ON cap_src TO regress_cap_reader;
+GRANT CREATE, USAGE ON SCHEMA public TO regress_cap_nobody, regress_cap_reader;
+GRANT EXECUTE ON FUNCTION cap_scale(numeric) TO regress_cap_reader;
+SET ROLE regress_cap_nobody;
+CREATE TABLE cap_denied AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+RESET ROLE;
+SET ROLE regress_cap_reader;
+CREATE TABLE cap_allowed AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
+RESET ROLE;
+SELECT * FROM cap_log;
+SELECT count(*) FROM cap_allowed;
+
+-- 6. capture off: no change
+SET eg.capture = off;
+SELECT runs AS before FROM cap_runs \gset
+DROP TABLE cap_b2;
+CREATE TABLE cap_b2 AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
+SELECT runs - :before AS new_runs FROM cap_runs;
+
+-- clean up; the suites after this one start from an empty graph and store
+RESET ROLE;
+DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata, cap_tmp,
+    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2 CASCADE;
+DROP FUNCTION cap_scale(numeric);
+REVOKE ALL ON SCHEMA public FROM regress_cap_nobody, regress_cap_reader;
+DROP ROLE regress_cap_nobody;
+DROP ROLE regress_cap_reader;
+DROP VIEW IF EXISTS cap_log, cap_runs;
+DELETE FROM eg.workload;
+DELETE FROM eg.store_artifact;
+DELETE FROM eg.chunk;
+DELETE FROM eg.captured;
+DELETE FROM eg.artifact;

@@ -1,0 +1,548 @@
+/*
+ * capture.c - eg.capture: plain SQL statements as steps.
+ *
+ * With eg.capture on, CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED
+ * VIEW and REFRESH MATERIALIZED VIEW (not CONCURRENTLY, not WITH NO DATA)
+ * are steps of the session's graph with no eg.* call.  ProcessUtility_hook
+ * sees the statement; its query, printed back to SQL from its parse
+ * analysis (pg_get_querydef, so that formatting does not matter) and
+ * analysed again, must be the very query PostgreSQL will run; then it is a
+ * one-step workload, named after application_name, whose step is named
+ * after the relation made.  Its id is an eg.dataset's of that query (the
+ * same fingerprint, data versions, function definitions, settings and read
+ * sets), and the executor plans it: load or compute.
+ *
+ * PostgreSQL itself still runs the statement - the DDL, the rights, IF NOT
+ * EXISTS, the matview's catalog.  Only the query's execution changes:
+ * ExecutorRun_hook takes the statement's run (its receiver is the new
+ * table's, or the matview's new heap).  To load, the stored rows are read
+ * into a tuplestore first, so that a damaged or evicted artifact falls back
+ * to running the query with nothing sent yet; then they are sent to the
+ * receiver and the plan is skipped.  To compute, the plan runs as it would,
+ * timed and with its read set recorded.  After the statement, the run is
+ * recorded and the new table offered to the materializer, as eg.run does
+ * (executor_record.c).
+ *
+ * Capture never changes what the statement does or whether it fails: what
+ * eg does before and after it runs in a subtransaction, and if that fails
+ * the statement runs (or stays) as without eg, with a WARNING when eg's
+ * own bookkeeping failed.  Statements that are not reusable (volatile
+ * functions, untrackable reads), run inside eg.run's steps, by eg's
+ * workers, or while another captured statement runs, are not captured.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "catalog/namespace.h"
+#include "commands/extension.h"
+#include "executor/executor.h"
+#include "executor/tstoreReceiver.h"
+#include "miscadmin.h"
+#include "nodes/nodes.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "portability/instr_time.h"
+#include "rewrite/rewriteHandler.h"
+#include "tcop/utility.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/timestamp.h"
+
+#include "capture.h"
+#include "executor.h"
+#include "readset.h"
+#include "spi.h"
+#include "store.h"
+#include "track.h"
+#include "workload.h"
+
+/* A captured statement, from ProcessUtility_hook to its end. */
+typedef struct Capture
+{
+	MemoryContext cxt;			/* "eg capture": everything below */
+	Node	   *stmt;			/* the utility statement */
+	RunState   *rs;				/* its one-step workload */
+	bool		ran;			/* its query's run came (ExecutorRun_hook) */
+	TimestampTz started;
+	instr_time	start;
+	List	   *before;			/* computing: sources before */
+	ReadSet    *reads;			/* computing: its read set */
+} Capture;
+
+static ProcessUtility_hook_type PrevProcessUtility = NULL;
+static ExecutorRun_hook_type PrevExecutorRun = NULL;
+
+/* The statement being captured, while PostgreSQL runs it. */
+static Capture *Active = NULL;
+
+bool		eg_capture = false;
+
+/* Seconds since start. */
+static double
+CaptureSince(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_DOUBLE(now);
+}
+
+/*
+ * The query a capturable statement runs and the name of the relation it
+ * fills (*relname); NULL if it is not one eg captures.
+ */
+static Query *
+CaptureQuery(Node *stmt, char **relname)
+{
+	if (IsA(stmt, CreateTableAsStmt))
+	{
+		CreateTableAsStmt *c = (CreateTableAsStmt *) stmt;
+
+		if (c->into->skipData || !IsA(c->query, Query) ||
+			((Query *) c->query)->commandType != CMD_SELECT ||
+			((Query *) c->query)->utilityStmt != NULL)
+			return NULL;
+		/* IF NOT EXISTS of an existing relation: PostgreSQL skips it */
+		if (c->if_not_exists &&
+			OidIsValid(RangeVarGetRelid(c->into->rel, NoLock, true)))
+			return NULL;
+		*relname = c->into->rel->relname;
+		return (Query *) c->query;
+	}
+	if (IsA(stmt, RefreshMatViewStmt))
+	{
+		RefreshMatViewStmt *r = (RefreshMatViewStmt *) stmt;
+		Oid			relid;
+		Relation	rel;
+		Query	   *query;
+
+		if (r->concurrent || r->skipData)
+			return NULL;
+		relid = RangeVarGetRelid(r->relation, AccessShareLock, true);
+		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_MATVIEW)
+			return NULL;
+		rel = table_open(relid, NoLock);
+		query = copyObject(get_view_query(rel));
+		table_close(rel, NoLock);
+		*relname = r->relation->relname;
+		return query;
+	}
+	return NULL;
+}
+
+/* Parse analysis of one SELECT's text; NULL if it is not one statement. */
+static Query *
+CaptureAnalyze(const char *text)
+{
+	List	   *raw = raw_parser(text, RAW_PARSE_DEFAULT);
+
+	if (list_length(raw) != 1)
+		return NULL;
+	return parse_analyze_fixedparams(linitial_node(RawStmt, raw), text, NULL, 0, NULL);
+}
+
+/*
+ * The query as SQL text, if analysing that text gives the very same query
+ * (else NULL: eg would identify something other than what runs).  A
+ * materialized view's stored query has two more range table entries (the
+ * rule's OLD and NEW) than its text analysed gives, and so prints with
+ * qualified column names: its text is printed once more from that
+ * analysis, and must analyse to the same query again.  So CREATE and
+ * REFRESH of a materialized view have the same text.
+ */
+static char *
+CaptureQueryText(Query *query, bool stored_rule)
+{
+	char	   *text = pg_get_querydef(copyObject(query), false);
+	Query	   *again = CaptureAnalyze(text);
+
+	if (again != NULL && stored_rule)
+	{
+		query = again;
+		text = pg_get_querydef(copyObject(again), false);
+		again = CaptureAnalyze(text);
+	}
+	return again != NULL && equal(again, query) ? text : NULL;
+}
+
+/* The name of this session's capture workload: its application_name. */
+static char *
+CaptureWorkloadName(void)
+{
+	const char *app = GetConfigOption("application_name", true, false);
+
+	return pstrdup(app != NULL && app[0] != '\0' ? app : "capture");
+}
+
+/* What CaptureBegin needs, for eg_try_subxact. */
+typedef struct CaptureBeginArg
+{
+	Capture    *cap;
+	bool		captured;		/* out */
+} CaptureBeginArg;
+
+/* Build the statement's one-step workload and plan it; captured if reusable. */
+static void
+CapturePlan(void *arg)
+{
+	CaptureBeginArg *a = (CaptureBeginArg *) arg;
+	Capture    *cap = a->cap;
+	char	   *relname = NULL;
+	Query	   *query = CaptureQuery(cap->stmt, &relname);
+	char	   *text;
+	EgWorkload *wl;
+	EgStep	   *step;
+
+	if (query == NULL ||
+		(text = CaptureQueryText(query, IsA(cap->stmt, RefreshMatViewStmt))) == NULL)
+	{
+		ereport(DEBUG1,
+				(errmsg("eg.capture: statement not captured: %s",
+						query == NULL ? "not a statement eg captures"
+						: "its query printed and analysed again differs")));
+		return;
+	}
+	wl = palloc0(sizeof(EgWorkload));
+	wl->name = CaptureWorkloadName();
+	step = workload_query_step(wl, EG_STEP_DATASET, relname, text,
+							   ident_analyze_query(text, NIL, relname));
+	wl->steps = palloc(sizeof(EgStep *));
+	wl->steps[0] = step;
+	wl->nsteps = 1;
+	eg_spi_connect();
+	cap->rs = exec_prepare_workload(wl, NULL, true);
+	eg_spi_finish();
+	cap->rs->captured = true;
+	if (!step->reusable)
+	{
+		ereport(DEBUG1, (errmsg("eg.capture: statement not captured: it is not reusable")));
+		return;
+	}
+	exec_plan(cap->rs);
+	a->captured = true;
+}
+
+/*
+ * Start capturing stmt: its plan made, or NULL when eg does not capture it
+ * (not such a statement, not reusable, or eg failed: the statement then runs
+ * as without eg).
+ */
+static Capture *
+CaptureBegin(Node *stmt)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "eg capture",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	Capture    *cap = palloc0(sizeof(Capture));
+	CaptureBeginArg a = {cap, false};
+	ErrorData  *edata;
+
+	cap->cxt = cxt;
+	cap->stmt = stmt;
+	cap->started = GetCurrentTimestamp();
+	INSTR_TIME_SET_CURRENT(cap->start);
+	edata = eg_try_subxact(CapturePlan, &a);
+	MemoryContextSwitchTo(old);
+	if (edata != NULL)
+		ereport(DEBUG1,
+				(errmsg("eg.capture: statement not captured: %s", edata->message)));
+	if (edata != NULL || !a.captured)
+	{
+		MemoryContextDelete(cxt);
+		return NULL;
+	}
+	return cap;
+}
+
+/*
+ * Load the captured statement's rows into the receiver of qd instead of
+ * running its plan; false, with nothing sent, if the load failed.
+ */
+static bool
+CaptureLoad(Capture *cap, QueryDesc *qd)
+{
+	RunState   *rs = cap->rs;
+	EgStep	   *step = rs->wl->steps[0];
+	Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+	DestReceiver *into = CreateDestReceiver(DestTuplestore);
+	DestReceiver *dest = qd->dest;
+	TupleTableSlot *slot;
+	instr_time	start;
+	int64		rows;
+	List	   *others;
+	bool		ok;
+
+	INSTR_TIME_SET_CURRENT(start);
+	SetTuplestoreDestReceiverParams(into, ts, CurrentMemoryContext, false, NULL, NULL);
+	into->rStartup(into, CMD_SELECT, qd->tupDesc);
+	ok = store_get_rows(&step->id, qd->tupDesc, into, &rows, &others);
+	into->rShutdown(into);
+	into->rDestroy(into);
+	if (!ok)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cap->cxt);
+
+		rs->failed = lappend(rs->failed, eg_id_copy(&step->id));
+		rs->failed = list_concat(rs->failed, others);
+		MemoryContextSwitchTo(old);
+		tuplestore_end(ts);
+		return false;
+	}
+	slot = MakeSingleTupleTableSlot(qd->tupDesc, &TTSOpsMinimalTuple);
+	dest->rStartup(dest, qd->operation, qd->tupDesc);
+	while (tuplestore_gettupleslot(ts, true, false, slot))
+		(void) dest->receiveSlot(slot, dest);
+	dest->rShutdown(dest);
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(ts);
+	qd->estate->es_processed = (uint64) rows;
+	rs->seconds[0] = CaptureSince(start);
+	rs->rows[0] = rows;
+	rs->done[0] = EG_ACT_LOAD;
+	return true;
+}
+
+/* Run the captured statement's plan, timed, recording what it reads. */
+static void
+CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 count,
+			   bool execute_once)
+{
+	RunState   *rs = cap->rs;
+	EgStep	   *step = rs->wl->steps[0];
+	instr_time	start;
+	MemoryContext old;
+
+	cap->before = step->sources;
+	INSTR_TIME_SET_CURRENT(start);
+	readset_start();
+	PG_TRY();
+	{
+		if (PrevExecutorRun)
+			PrevExecutorRun(qd, direction, count, execute_once);
+		else
+			standard_ExecutorRun(qd, direction, count, execute_once);
+	}
+	PG_FINALLY();
+	{
+		readset_stop();
+	}
+	PG_END_TRY();
+	rs->seconds[0] = CaptureSince(start);
+	rs->rows[0] = (int64) qd->estate->es_processed;
+	rs->done[0] = EG_ACT_COMPUTE;
+	old = MemoryContextSwitchTo(cap->cxt);
+	cap->reads = readset_take(step->info->relids, step->info->funcids);
+	MemoryContextSwitchTo(old);
+}
+
+/* ExecutorRun_hook: the captured statement's query loads or computes. */
+static void
+CaptureExecutorRun(QueryDesc *qd, ScanDirection direction, uint64 count,
+				   bool execute_once)
+{
+	Capture    *cap = Active;
+
+	if (cap == NULL || cap->ran ||
+		(qd->dest->mydest != DestIntoRel && qd->dest->mydest != DestTransientRel))
+	{
+		if (PrevExecutorRun)
+			PrevExecutorRun(qd, direction, count, execute_once);
+		else
+			standard_ExecutorRun(qd, direction, count, execute_once);
+		return;
+	}
+	cap->ran = true;
+	if (cap->rs->actions[0] == EG_ACT_LOAD && CaptureLoad(cap, qd))
+		return;
+	CaptureCompute(cap, qd, direction, count, execute_once);
+}
+
+/* The relation the captured statement filled. */
+static Oid
+CaptureRelid(Node *stmt)
+{
+	if (IsA(stmt, CreateTableAsStmt))
+		return RangeVarGetRelid(((CreateTableAsStmt *) stmt)->into->rel, NoLock, false);
+	return RangeVarGetRelid(((RefreshMatViewStmt *) stmt)->relation, NoLock, false);
+}
+
+/* The statements of capture.c on eg's tables. */
+typedef enum CaptureStmtId
+{
+	CS_REGISTER,
+	CS_COUNT
+} CaptureStmtId;
+
+static EgStmt capture_stmts[CS_COUNT] = {
+	[CS_REGISTER] = EG_STMT(
+		"INSERT INTO eg.captured (relid, class_xmin, version, artifact) "
+		"SELECT $1, c.xmin, $2, $3::eg.artifact_id FROM pg_catalog.pg_class c WHERE c.oid = $1 "
+		"ON CONFLICT (relid) DO UPDATE SET class_xmin = excluded.class_xmin, "
+		"version = excluded.version, artifact = excluded.artifact",
+		SPI_OK_INSERT, 3, OIDOID, TEXTOID, TEXTOID),
+};
+
+/*
+ * Remember that relid holds artifact id as of now (its changes tracked from
+ * here), so that statements reading it are reused in later sessions
+ * (ident.c).  Not at REPEATABLE READ or SERIALIZABLE, where a worker
+ * records the run and this transaction cannot see the artifact's row, nor
+ * on the schema of eg 0.2.
+ */
+static void
+CaptureRegister(Oid relid, const EgId *id)
+{
+	Datum		values[3];
+
+	if (IsolationUsesXactSnapshot() || !graph_has_captured() || !track_relation(relid))
+		return;
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(track_version(relid, InvalidSnapshot));
+	values[2] = CStringGetTextDatum(eg_id_to_hex(id));
+	(void) eg_spi_exec(&capture_stmts[CS_REGISTER], values, NULL, false);
+}
+
+/* After the statement: record its run and offer its table to the store. */
+static void
+CaptureRecord(void *arg)
+{
+	Capture    *cap = (Capture *) arg;
+	RunState   *rs = cap->rs;
+	EgStep	   *step = rs->wl->steps[0];
+
+	eg_spi_connect();
+	if (rs->done[0] == EG_ACT_COMPUTE)
+	{
+		/* the data it read must not have moved while it ran */
+		if (!ident_sources_equal(cap->before, ident_sources(step->info->relids)))
+		{
+			step->unstable = true;
+			workload_refresh_id(rs->wl, step, true);
+		}
+		workload_set_reads(step, cap->reads, cap->reads->stable &&
+						   ((cap->reads->sources == NIL && cap->reads->funcs == NIL) ||
+							graph_has_read_sets()));
+	}
+	rs->relids[0] = CaptureRelid(cap->stmt);
+	rs->bytes[0] = exec_table_bytes(rs->relids[0]);
+	rs->used[0] = true;
+	exec_finish(rs, cap->started, CaptureSince(cap->start));
+	if (step->reusable)
+		CaptureRegister(rs->relids[0], &step->id);
+	eg_spi_finish();
+}
+
+/* Say what became of the captured statement (eg.progress). */
+static void
+CaptureReport(Capture *cap)
+{
+	RunState   *rs = cap->rs;
+	EgStep	   *step = rs->wl->steps[0];
+
+	if (!eg_progress)
+		return;
+	if (rs->done[0] == EG_ACT_LOAD)
+		ereport(NOTICE,
+				(errmsg("\"%s\" loaded from the store in %.3f s; computing took %.3f s",
+						step->name, rs->seconds[0], Max(rs->graph[0].compute_seconds, 0))));
+	else
+		ereport(NOTICE,
+				(errmsg("\"%s\" computed in %.3f s", step->name, rs->seconds[0])));
+}
+
+/* The statement ran: record it (a WARNING if that failed), and report. */
+static void
+CaptureEnd(Capture *cap)
+{
+	MemoryContext old = MemoryContextSwitchTo(cap->cxt);
+	ErrorData  *edata = NULL;
+
+	if (cap->ran)
+	{
+		edata = eg_try_subxact(CaptureRecord, cap);
+		if (edata != NULL)
+			ereport(WARNING,
+					(errmsg("eg.capture could not record the statement: %s", edata->message)));
+		else
+			CaptureReport(cap);
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cap->cxt);
+}
+
+/* Run a utility statement as PostgreSQL (or the next hook) would. */
+static void
+CaptureRunUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+				  ProcessUtilityContext context, ParamListInfo params,
+				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	if (PrevProcessUtility)
+		PrevProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+						   queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+}
+
+/* True if this statement may be captured here and now. */
+static bool
+CaptureWanted(Node *stmt)
+{
+	return eg_capture && Active == NULL && !IsBackgroundWorker &&
+		(IsA(stmt, CreateTableAsStmt) || IsA(stmt, RefreshMatViewStmt)) &&
+		!workload_is_running() && IsTransactionState() &&
+		OidIsValid(get_extension_oid("eg", true));
+}
+
+/* ProcessUtility_hook: capture the statements eg.capture names. */
+static void
+CaptureProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+					  ProcessUtilityContext context, ParamListInfo params,
+					  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Capture    *cap = NULL;
+
+	if (CaptureWanted(pstmt->utilityStmt))
+		cap = CaptureBegin(pstmt->utilityStmt);
+	if (cap == NULL)
+	{
+		CaptureRunUtility(pstmt, queryString, readOnlyTree, context, params,
+						  queryEnv, dest, qc);
+		return;
+	}
+	Active = cap;
+	PG_TRY();
+	{
+		CaptureRunUtility(pstmt, queryString, readOnlyTree, context, params,
+						  queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		Active = NULL;
+	}
+	PG_END_TRY();
+	CaptureEnd(cap);
+}
+
+/* Define eg.capture and install the hooks (chained), from _PG_init. */
+void
+capture_init(void)
+{
+	DefineCustomBoolVariable("eg.capture",
+							 "Make CREATE TABLE AS, SELECT INTO and materialized views steps of eg's graph.",
+							 "On: such statements are reused from eg's store when that is cheaper, "
+							 "and offered to it when computed.",
+							 &eg_capture, false,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	PrevProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = CaptureProcessUtility;
+	PrevExecutorRun = ExecutorRun_hook;
+	ExecutorRun_hook = CaptureExecutorRun;
+}
