@@ -161,10 +161,27 @@ DROP TABLE cap_b2;
 CREATE TABLE cap_b2 AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
 SELECT runs - :before AS new_runs FROM cap_runs;
 
+-- 7. eg.capture set where a session starts, with eg preloaded there: on
+-- (the setting is defined before eg reserves its prefix)
+SELECT current_database() AS db \gset
+ALTER DATABASE :"db" SET session_preload_libraries = 'eg';
+ALTER DATABASE :"db" SET eg.capture = on;
+\c
+SHOW eg.capture;
+CREATE TABLE cap_pre AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
+-- (a workload named after this session's application_name)
+SELECT w.name = current_setting('application_name') AS named, s.step, s.action
+FROM eg.workload_steps s JOIN eg.workloads w ON w.id = s.workload
+ORDER BY s.workload DESC LIMIT 1;
+ALTER DATABASE :"db" RESET session_preload_libraries;
+ALTER DATABASE :"db" RESET eg.capture;
+\c
+:capture
+
 -- clean up; the suites after this one start from an empty graph and store
 RESET ROLE;
-DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata, cap_tmp,
-    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2 CASCADE;
+DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata,
+    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre CASCADE;
 DROP FUNCTION cap_scale(numeric);
 REVOKE ALL ON SCHEMA public FROM regress_cap_nobody, regress_cap_reader;
 DROP ROLE regress_cap_nobody;

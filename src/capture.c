@@ -59,6 +59,7 @@
 #include "readset.h"
 #include "spi.h"
 #include "store.h"
+#include "store_async.h"
 #include "track.h"
 #include "workload.h"
 
@@ -148,28 +149,41 @@ CaptureAnalyze(const char *text)
 	return parse_analyze_fixedparams(linitial_node(RawStmt, raw), text, NULL, 0, NULL);
 }
 
+/* The query printed back as SQL (NULL if that is not one statement). */
+static char *
+CapturePrint(Query *query)
+{
+	return query != NULL ? pg_get_querydef(copyObject(query), false) : NULL;
+}
+
+/* Printing and analysing again reaches its fixed point within this many. */
+#define CAPTURE_PRINTS 3
+
 /*
- * The query as SQL text, if analysing that text gives the very same query
- * (else NULL: eg would identify something other than what runs).  A
- * materialized view's stored query has two more range table entries (the
- * rule's OLD and NEW) than its text analysed gives, and so prints with
- * qualified column names: its text is printed once more from that
- * analysis, and must analyse to the same query again.  So CREATE and
- * REFRESH of a materialized view have the same text.
+ * The query as SQL text, as pg_get_querydef prints it (what pg_dump does
+ * for views, to be read back as the same query): a step's identity is that
+ * text, once printing it analysed again gives it back (else NULL: eg will
+ * not identify the statement).  A first print may differ from the next in
+ * form only: a cast of an array printed as an array of casts; a
+ * materialized view's stored query, which has two more range table entries
+ * (the rule's OLD and NEW) than its text analysed gives, prints with
+ * qualified column names.  So CREATE and REFRESH of a materialized view,
+ * and the same query written in any form, have the same text.
  */
 static char *
-CaptureQueryText(Query *query, bool stored_rule)
+CaptureQueryText(Query *query)
 {
-	char	   *text = pg_get_querydef(copyObject(query), false);
-	Query	   *again = CaptureAnalyze(text);
+	char	   *text = CapturePrint(query);
 
-	if (again != NULL && stored_rule)
+	for (int i = 0; i < CAPTURE_PRINTS && text != NULL; i++)
 	{
-		query = again;
-		text = pg_get_querydef(copyObject(again), false);
-		again = CaptureAnalyze(text);
+		char	   *again = CapturePrint(CaptureAnalyze(text));
+
+		if (again != NULL && strcmp(again, text) == 0)
+			return text;
+		text = again;
 	}
-	return again != NULL && equal(again, query) ? text : NULL;
+	return NULL;
 }
 
 /* The name of this session's capture workload: its application_name. */
@@ -201,12 +215,12 @@ CapturePlan(void *arg)
 	EgStep	   *step;
 
 	if (query == NULL ||
-		(text = CaptureQueryText(query, IsA(cap->stmt, RefreshMatViewStmt))) == NULL)
+		(text = CaptureQueryText(query)) == NULL)
 	{
 		ereport(DEBUG1,
 				(errmsg("eg.capture: statement not captured: %s",
 						query == NULL ? "not a statement eg captures"
-						: "its query printed and analysed again differs")));
+						: "its query does not print back as itself")));
 		return;
 	}
 	wl = palloc0(sizeof(EgWorkload));
@@ -270,7 +284,7 @@ CaptureLoad(Capture *cap, QueryDesc *qd)
 {
 	RunState   *rs = cap->rs;
 	EgStep	   *step = rs->wl->steps[0];
-	Tuplestorestate *ts = tuplestore_begin_heap(false, false, work_mem);
+	Tuplestorestate *ts = tuplestore_begin_heap(false, false, maintenance_work_mem);
 	DestReceiver *into = CreateDestReceiver(DestTuplestore);
 	DestReceiver *dest = qd->dest;
 	TupleTableSlot *slot;
@@ -320,6 +334,9 @@ CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 coun
 	MemoryContext old;
 
 	cap->before = step->sources;
+	/* eg.store_async: a worker ready by the end, as in eg.run */
+	if (eg_store_async && !IsolationUsesXactSnapshot())
+		rs->store = store_async_start();
 	INSTR_TIME_SET_CURRENT(start);
 	readset_start();
 	PG_TRY();

@@ -97,9 +97,10 @@ _PG_init(void)
 							 "The session hands the rows over and returns; off: eg.run stores them itself.",
 							 &eg_store_async, false,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
+	capture_init();
+	/* after every setting is defined: a placeholder set before is kept */
 	MarkGUCPrefixReserved("eg");
 	readset_init();
-	capture_init();
 }
 
 PG_FUNCTION_INFO_V1(eg_budget_bytes);
