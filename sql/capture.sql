@@ -161,7 +161,33 @@ DROP TABLE cap_b2;
 CREATE TABLE cap_b2 AS SELECT grp, sum(v2) AS s, count(*) AS n FROM cap_a GROUP BY grp;
 SELECT runs - :before AS new_runs FROM cap_runs;
 
--- 7. eg.capture set where a session starts, with eg preloaded there: on
+-- 7. EXPLAIN says what eg would do (times masked), before the plan
+SET eg.capture = on;
+CREATE FUNCTION cap_explain(stmt text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || stmt LOOP
+        RETURN NEXT regexp_replace(line, '[0-9]+\.[0-9]+ s', 'N s', 'g');
+    END LOOP;
+END $$;
+SELECT cap_explain('CREATE TABLE cap_x AS SELECT grp, count(*) FROM cap_src GROUP BY grp');
+SELECT cap_explain('SELECT grp, count(*) INTO cap_x FROM cap_src GROUP BY grp');
+SELECT cap_explain('CREATE MATERIALIZED VIEW cap_x AS SELECT grp, count(*) FROM cap_src GROUP BY grp');
+SELECT cap_explain('CREATE TABLE cap_x AS SELECT grp, count(*) + 1 FROM cap_src GROUP BY grp');
+SELECT cap_explain('CREATE TABLE cap_x AS SELECT random() FROM cap_src');
+SET eg.reuse = all_compute;
+SELECT cap_explain('CREATE TABLE cap_x AS SELECT grp, count(*) FROM cap_src GROUP BY grp');
+SET eg.reuse = all_load;
+-- not with ANALYZE (which runs the query as PostgreSQL would), nor for plain SELECT
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE cap_x AS SELECT 1 AS one;
+DROP TABLE cap_x;
+EXPLAIN (COSTS OFF) SELECT grp FROM cap_src WHERE id = 1;
+-- capture off: no line
+SET eg.capture = off;
+SELECT cap_explain('CREATE TABLE cap_x AS SELECT grp, count(*) FROM cap_src GROUP BY grp');
+SET eg.capture = on;
+
+-- 8. eg.capture set where a session starts, with eg preloaded there: on
 -- (the setting is defined before eg reserves its prefix)
 SELECT current_database() AS db \gset
 ALTER DATABASE :"db" SET session_preload_libraries = 'eg';
@@ -183,6 +209,7 @@ RESET ROLE;
 DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata,
     cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre CASCADE;
 DROP FUNCTION cap_scale(numeric);
+DROP FUNCTION cap_explain(text);
 REVOKE ALL ON SCHEMA public FROM regress_cap_nobody, regress_cap_reader;
 DROP ROLE regress_cap_nobody;
 DROP ROLE regress_cap_reader;

@@ -202,26 +202,25 @@ typedef struct CaptureBeginArg
 	bool		captured;		/* out */
 } CaptureBeginArg;
 
-/* Build the statement's one-step workload and plan it; captured if reusable. */
-static void
-CapturePlan(void *arg)
+/*
+ * The one-step workload of query, which fills relation relname, planned
+ * (wait_stores: as eg.run, else as eg.explain); NULL, with the reason at
+ * DEBUG1, if eg does not capture it.  May fail: callers use a
+ * subtransaction.
+ */
+RunState *
+capture_plan(Query *query, const char *relname, bool wait_stores)
 {
-	CaptureBeginArg *a = (CaptureBeginArg *) arg;
-	Capture    *cap = a->cap;
-	char	   *relname = NULL;
-	Query	   *query = CaptureQuery(cap->stmt, &relname);
-	char	   *text;
+	char	   *text = CaptureQueryText(query);
 	EgWorkload *wl;
 	EgStep	   *step;
+	RunState   *rs;
 
-	if (query == NULL ||
-		(text = CaptureQueryText(query)) == NULL)
+	if (text == NULL)
 	{
-		ereport(DEBUG1,
-				(errmsg("eg.capture: statement not captured: %s",
-						query == NULL ? "not a statement eg captures"
-						: "its query does not print back as itself")));
-		return;
+		ereport(DEBUG1, (errmsg("eg.capture: statement not captured: "
+								"its query does not print back as itself")));
+		return NULL;
 	}
 	wl = palloc0(sizeof(EgWorkload));
 	wl->name = CaptureWorkloadName();
@@ -231,16 +230,29 @@ CapturePlan(void *arg)
 	wl->steps[0] = step;
 	wl->nsteps = 1;
 	eg_spi_connect();
-	cap->rs = exec_prepare_workload(wl, NULL, true);
+	rs = exec_prepare_workload(wl, NULL, wait_stores);
 	eg_spi_finish();
-	cap->rs->captured = true;
+	rs->captured = true;
 	if (!step->reusable)
 	{
 		ereport(DEBUG1, (errmsg("eg.capture: statement not captured: it is not reusable")));
-		return;
+		return NULL;
 	}
-	exec_plan(cap->rs);
-	a->captured = true;
+	exec_plan(rs);
+	return rs;
+}
+
+/* Plan the captured statement (for eg_try_subxact); captured if reusable. */
+static void
+CapturePlan(void *arg)
+{
+	CaptureBeginArg *a = (CaptureBeginArg *) arg;
+	char	   *relname = NULL;
+	Query	   *query = CaptureQuery(a->cap->stmt, &relname);
+
+	if (query != NULL)
+		a->cap->rs = capture_plan(query, relname, true);
+	a->captured = a->cap->rs != NULL;
 }
 
 /*
@@ -508,12 +520,11 @@ CaptureRunUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree
 								queryEnv, dest, qc);
 }
 
-/* True if this statement may be captured here and now. */
-static bool
-CaptureWanted(Node *stmt)
+/* True if eg.capture may capture a statement here and now. */
+bool
+capture_wanted(void)
 {
 	return eg_capture && Active == NULL && !IsBackgroundWorker &&
-		(IsA(stmt, CreateTableAsStmt) || IsA(stmt, RefreshMatViewStmt)) &&
 		!workload_is_running() && IsTransactionState() &&
 		OidIsValid(get_extension_oid("eg", true));
 }
@@ -526,7 +537,8 @@ CaptureProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnly
 {
 	Capture    *cap = NULL;
 
-	if (CaptureWanted(pstmt->utilityStmt))
+	if ((IsA(pstmt->utilityStmt, CreateTableAsStmt) ||
+		 IsA(pstmt->utilityStmt, RefreshMatViewStmt)) && capture_wanted())
 		cap = CaptureBegin(pstmt->utilityStmt);
 	if (cap == NULL)
 	{
@@ -562,4 +574,5 @@ capture_init(void)
 	ProcessUtility_hook = CaptureProcessUtility;
 	PrevExecutorRun = ExecutorRun_hook;
 	ExecutorRun_hook = CaptureExecutorRun;
+	capture_explain_init();
 }
