@@ -146,8 +146,12 @@ CREATE INDEX store_job_artifact ON store_job (artifact);
 -- Tables eg.capture filled (src/sql/10_graph.sql).
 CREATE TABLE captured (
     relid       oid PRIMARY KEY,
-    class_xmin  xid NOT NULL,
     version     text NOT NULL,
     artifact    artifact_id NOT NULL REFERENCES artifact ON DELETE CASCADE
 );
+CREATE INDEX captured_artifact ON captured (artifact);
 REVOKE ALL ON captured FROM PUBLIC;
+
+-- Renaming a relation is not a change of its data (src/sql/10_graph.sql).
+CREATE OR REPLACE FUNCTION _note_ddl() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'eg_note_ddl' LANGUAGE C;

@@ -411,17 +411,21 @@ typedef enum CaptureStmtId
 
 static EgStmt capture_stmts[CS_COUNT] = {
 	[CS_REGISTER] = EG_STMT(
-		"INSERT INTO eg.captured (relid, class_xmin, version, artifact) "
-		"SELECT $1, c.xmin, $2, $3::eg.artifact_id FROM pg_catalog.pg_class c WHERE c.oid = $1 "
-		"ON CONFLICT (relid) DO UPDATE SET class_xmin = excluded.class_xmin, "
-		"version = excluded.version, artifact = excluded.artifact",
+		"WITH gone AS (DELETE FROM eg.captured k WHERE k.artifact = $3::eg.artifact_id "
+		" AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = k.relid)) "
+		"INSERT INTO eg.captured (relid, version, artifact) "
+		"VALUES ($1, $2, $3::eg.artifact_id) "
+		"ON CONFLICT (relid) DO UPDATE SET version = excluded.version, "
+		"artifact = excluded.artifact",
 		SPI_OK_INSERT, 3, OIDOID, TEXTOID, TEXTOID),
 };
 
 /*
- * Remember that relid holds artifact id as of now (its changes tracked from
- * here), so that statements reading it are reused in later sessions
- * (ident.c).  Not at REPEATABLE READ or SERIALIZABLE, where a worker
+ * Remember that relid holds artifact id as of now, so that statements
+ * reading it are reused in later sessions (ident.c): its changes tracked
+ * from here, and a change logged now gives it a data version nothing else
+ * has (a relation made later with the same oid cannot have it).  What was
+ * remembered of dropped tables holding the same artifact goes.  Not at REPEATABLE READ or SERIALIZABLE, where a worker
  * records the run and this transaction cannot see the artifact's row, nor
  * on the schema of eg 0.2.
  */
@@ -432,6 +436,7 @@ CaptureRegister(Oid relid, const EgId *id)
 
 	if (IsolationUsesXactSnapshot() || !graph_has_captured() || !track_relation(relid))
 		return;
+	track_log_change(relid);
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(track_version(relid, InvalidSnapshot));
 	values[2] = CStringGetTextDatum(eg_id_to_hex(id));

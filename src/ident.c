@@ -222,9 +222,7 @@ static EgStmt ident_stmts[IS_COUNT] = {
 		"AND r.rulename = '_RETURN' WHERE c.oid = $1",
 		SPI_OK_SELECT, 1, OIDOID),
 	[IS_CAPTURED] = EG_STMT(
-		"SELECT k.artifact FROM eg.captured k "
-		"JOIN pg_catalog.pg_class c ON c.oid = k.relid AND c.xmin = k.class_xmin "
-		"WHERE k.relid = $1 AND k.version = $2",
+		"SELECT artifact FROM eg.captured WHERE relid = $1 AND version = $2",
 		SPI_OK_SELECT, 2, OIDOID, TEXTOID),
 };
 
@@ -284,8 +282,8 @@ IdentHashChildren(IdentHash *h, Oid relid)
 
 /*
  * True if relid is a table (or materialized view) that eg.capture filled
- * and that has not changed since - its pg_class row and its data version
- * are what they were then - setting *artifact to the artifact it holds.
+ * and that has not changed since - its data version is the one it was
+ * given then (capture.c) - setting *artifact to the artifact it holds.
  */
 static bool
 IdentCaptured(Oid relid, const char *version, Snapshot snapshot, EgId *artifact)

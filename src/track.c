@@ -67,6 +67,7 @@ typedef enum TrackStmtId
 	TS_VERSION,
 	TS_COMPACT,
 	TS_TRACKED,
+	TS_LOG_DDL,
 	TS_COUNT
 } TrackStmtId;
 
@@ -95,6 +96,12 @@ static EgStmt track_stmts[TS_COUNT] = {
 		"AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema()) "
 		"ORDER BY t.tgrelid, t.tgname",
 		SPI_OK_SELECT, 2, OIDOID, OIDOID),
+	[TS_LOG_DDL] = EG_STMT(
+		"INSERT INTO eg.source_change (relid) "
+		"SELECT DISTINCT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+		"WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+		"AND EXISTS (SELECT 1 FROM eg.source_change s WHERE s.relid = c.objid)",
+		SPI_OK_INSERT, 0, InvalidOid),
 };
 
 /*
@@ -362,6 +369,49 @@ eg_track_worker(Datum arg)
 	}
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+}
+
+/*
+ * Log a change of relid now: its data version becomes one no other moment
+ * of it, and no other relation, ever had.
+ */
+void
+track_log_change(Oid relid)
+{
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	eg_spi_connect();
+	(void) eg_spi_exec(&track_stmts[TS_LOG_CHANGE], values, NULL, false);
+	eg_spi_finish();
+}
+
+PG_FUNCTION_INFO_V1(eg_note_ddl);
+/*
+ * Event trigger after ALTER TABLE and REFRESH MATERIALIZED VIEW: log a
+ * change of every tracked relation the command touched.  Renaming a table
+ * or materialized view changes nothing a query of it reads (ids cover
+ * oids, not names), so it logs nothing: a table eg.capture filled stands
+ * for its artifact through a dbt-style script's renames.  Renaming a
+ * column changes the results' column names, and is logged.
+ */
+Datum
+eg_note_ddl(PG_FUNCTION_ARGS)
+{
+	Node	   *parsetree;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("eg._note_ddl() may only be called as an event trigger")));
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (parsetree != NULL && IsA(parsetree, RenameStmt) &&
+		(((RenameStmt *) parsetree)->renameType == OBJECT_TABLE ||
+		 ((RenameStmt *) parsetree)->renameType == OBJECT_MATVIEW))
+		PG_RETURN_VOID();
+	eg_spi_connect();
+	(void) eg_spi_exec(&track_stmts[TS_LOG_DDL], NULL, NULL, false);
+	eg_spi_finish();
+	PG_RETURN_VOID();
 }
 
 PG_FUNCTION_INFO_V1(eg_note_change);

@@ -84,16 +84,17 @@ CREATE TABLE source_change (
 );
 CREATE INDEX source_change_relid ON source_change (relid);
 
--- Tables eg.capture filled (capture.c): while one is unchanged - its
--- pg_class row (class_xmin) and data version as they were then - its
--- source id is the artifact it holds (ident.c), so statements reading it
--- are reused in any session, whatever the table's oid.
+-- Tables eg.capture filled (capture.c), each with the data version it was
+-- given then (a change logged for it: no other relation or moment has
+-- it): while its version is that one, its source id is the artifact it
+-- holds (ident.c), so statements reading it are reused in any session,
+-- whatever the table's oid.
 CREATE TABLE captured (
     relid       oid PRIMARY KEY,
-    class_xmin  xid NOT NULL,
     version     text NOT NULL,
     artifact    artifact_id NOT NULL REFERENCES artifact ON DELETE CASCADE
 );
+CREATE INDEX captured_artifact ON captured (artifact);
 
 -- Restore throughput measured on this database, for load-cost estimates.
 CREATE TABLE load_stats (
@@ -107,15 +108,10 @@ INSERT INTO load_stats DEFAULT VALUES;
 CREATE FUNCTION _note_change() RETURNS trigger
     AS 'MODULE_PATHNAME', 'eg_note_change' LANGUAGE C;
 
--- Logs ALTER TABLE and REFRESH MATERIALIZED VIEW on tracked relations.
+-- Logs ALTER TABLE (but renaming a relation) and REFRESH MATERIALIZED VIEW
+-- on tracked relations (track.c).
 CREATE FUNCTION _note_ddl() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    INSERT INTO eg.source_change (relid)
-    SELECT DISTINCT c.objid FROM pg_event_trigger_ddl_commands() c
-    WHERE c.classid = 'pg_class'::regclass
-      AND EXISTS (SELECT 1 FROM eg.source_change s WHERE s.relid = c.objid);
-END $$;
+    AS 'MODULE_PATHNAME', 'eg_note_ddl' LANGUAGE C;
 CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'REFRESH MATERIALIZED VIEW')
     EXECUTE FUNCTION _note_ddl();
