@@ -154,6 +154,28 @@ RESET ROLE;
 SELECT * FROM cap_log;
 SELECT count(*) FROM cap_allowed;
 
+-- REFRESH by another role runs the view's query as its owner, under the
+-- owner's row-level security: eg identifies and records it so (it used
+-- the refreshing role's, and loaded the superuser's 10 rows, then stored
+-- the owner's 3 as the superuser's)
+CREATE TABLE cap_rls (grp int);
+INSERT INTO cap_rls SELECT generate_series(0, 9);
+GRANT SELECT ON cap_rls TO regress_cap_reader;
+ALTER TABLE cap_rls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cap_rls_p ON cap_rls TO regress_cap_reader USING (grp < 3);
+CREATE TABLE cap_su AS SELECT grp FROM cap_rls;
+SET ROLE regress_cap_reader;
+CREATE MATERIALIZED VIEW cap_rls_mv AS SELECT grp FROM cap_rls;
+RESET ROLE;
+REFRESH MATERIALIZED VIEW cap_rls_mv;
+SELECT count(*) AS owner_sees_3 FROM cap_rls_mv;
+DROP TABLE cap_su;
+UPDATE cap_rls SET grp = grp;
+REFRESH MATERIALIZED VIEW cap_rls_mv;
+CREATE TABLE cap_su AS SELECT grp FROM cap_rls;
+SELECT count(*) AS superuser_sees_10 FROM cap_su;
+DROP TABLE cap_su, cap_rls CASCADE;
+
 -- 6. capture off: no change
 SET eg.capture = off;
 SELECT runs AS before FROM cap_runs \gset

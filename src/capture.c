@@ -34,6 +34,7 @@
 
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "catalog/namespace.h"
 #include "commands/extension.h"
@@ -52,6 +53,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "capture.h"
@@ -74,6 +76,7 @@ typedef struct Capture
 	instr_time	start;
 	List	   *before;			/* computing: sources before */
 	ReadSet    *reads;			/* computing: its read set */
+	Oid			runs_as;		/* the role its query runs as */
 } Capture;
 
 static ProcessUtility_hook_type PrevProcessUtility = NULL;
@@ -256,6 +259,44 @@ CapturePlan(void *arg)
 }
 
 /*
+ * The role PostgreSQL runs stmt's query as: a REFRESH runs as the
+ * materialized view's owner (so row-level security is the owner's), other
+ * statements as the current user.
+ */
+static Oid
+CaptureRunsAs(Node *stmt)
+{
+	Oid			relid;
+	HeapTuple	tuple;
+	Oid			owner;
+
+	if (!IsA(stmt, RefreshMatViewStmt))
+		return GetUserId();
+	relid = RangeVarGetRelid(((RefreshMatViewStmt *) stmt)->relation, NoLock, true);
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		return GetUserId();		/* PostgreSQL will say it does not exist */
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/* eg_try_subxact(fn, arg) as role: eg plans and records as the query runs. */
+static ErrorData *
+CaptureTryAs(Oid role, void (*fn) (void *arg), void *arg)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	ErrorData  *edata;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	edata = eg_try_subxact(fn, arg);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	return edata;
+}
+
+/*
  * Start capturing stmt: its plan made, or NULL when eg does not capture it
  * (not such a statement, not reusable, or eg failed: the statement then runs
  * as without eg).
@@ -274,7 +315,8 @@ CaptureBegin(Node *stmt)
 	cap->stmt = stmt;
 	cap->started = GetCurrentTimestamp();
 	INSTR_TIME_SET_CURRENT(cap->start);
-	edata = eg_try_subxact(CapturePlan, &a);
+	cap->runs_as = CaptureRunsAs(stmt);
+	edata = CaptureTryAs(cap->runs_as, CapturePlan, &a);
 	MemoryContextSwitchTo(old);
 	if (edata != NULL)
 		ereport(DEBUG1,
@@ -500,7 +542,7 @@ CaptureEnd(Capture *cap)
 
 	if (cap->ran)
 	{
-		edata = eg_try_subxact(CaptureRecord, cap);
+		edata = CaptureTryAs(cap->runs_as, CaptureRecord, cap);
 		if (edata != NULL)
 			ereport(WARNING,
 					(errmsg("eg.capture could not record the statement: %s", edata->message)));
