@@ -152,6 +152,12 @@ CREATE TABLE captured (
 CREATE INDEX captured_artifact ON captured (artifact);
 REVOKE ALL ON captured FROM PUBLIC;
 
--- Renaming a relation is not a change of its data (src/sql/10_graph.sql).
+-- Renaming a relation is not a change of its data, renaming a column of a
+-- materialized view is (src/sql/10_graph.sql).
 CREATE OR REPLACE FUNCTION _note_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'eg_note_ddl' LANGUAGE C;
+ALTER EVENT TRIGGER eg_note_ddl RENAME TO eg_note_ddl_0_2;
+DROP EVENT TRIGGER eg_note_ddl_0_2;
+CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER MATERIALIZED VIEW', 'REFRESH MATERIALIZED VIEW')
+    EXECUTE FUNCTION _note_ddl();

@@ -44,6 +44,7 @@
 #include "nodes/nodes.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
+#include "parser/scansup.h"
 #include "portability/instr_time.h"
 #include "rewrite/rewriteHandler.h"
 #include "tcop/utility.h"
@@ -53,6 +54,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -77,6 +79,7 @@ typedef struct Capture
 	List	   *before;			/* computing: sources before */
 	ReadSet    *reads;			/* computing: its read set */
 	Oid			runs_as;		/* the role its query runs as */
+	bool		moved;			/* its data versions moved since the plan */
 } Capture;
 
 static ProcessUtility_hook_type PrevProcessUtility = NULL;
@@ -84,6 +87,9 @@ static ExecutorRun_hook_type PrevExecutorRun = NULL;
 
 /* The statement being captured, while PostgreSQL runs it. */
 static Capture *Active = NULL;
+
+/* Utility statements running inside it (an event trigger's): not it. */
+static int	NestedUtility = 0;
 
 bool		eg_capture = false;
 
@@ -129,7 +135,8 @@ CaptureQuery(Node *stmt, char **relname)
 
 		if (r->concurrent || r->skipData)
 			return NULL;
-		relid = RangeVarGetRelid(r->relation, AccessShareLock, true);
+		/* no lock: REFRESH takes its own, stronger (ours would deadlock) */
+		relid = RangeVarGetRelid(r->relation, NoLock, true);
 		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_MATVIEW)
 			return NULL;
 		rel = table_open(relid, NoLock);
@@ -152,11 +159,25 @@ CaptureAnalyze(const char *text)
 	return parse_analyze_fixedparams(linitial_node(RawStmt, raw), text, NULL, 0, NULL);
 }
 
-/* The query printed back as SQL (NULL if that is not one statement). */
+/*
+ * The query printed back as SQL (NULL for none), constants in full as
+ * pg_dump prints them: extra_float_digits below 1 would round them, and
+ * two queries would print the same.
+ */
 static char *
 CapturePrint(Query *query)
 {
-	return query != NULL ? pg_get_querydef(copyObject(query), false) : NULL;
+	int			nest;
+	char	   *text;
+
+	if (query == NULL)
+		return NULL;
+	nest = NewGUCNestLevel();
+	(void) set_config_option("extra_float_digits", "3", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	text = pg_get_querydef(copyObject(query), false);
+	AtEOXact_GUC(true, nest);
+	return text;
 }
 
 /* Printing and analysing again reaches its fixed point within this many. */
@@ -281,7 +302,10 @@ CaptureRunsAs(Node *stmt)
 	return owner;
 }
 
-/* eg_try_subxact(fn, arg) as role: eg plans and records as the query runs. */
+/*
+ * eg_try_subxact(fn, arg) as role (eg plans and records as the query
+ * runs); its error, but a cancel (or statement_timeout) is the statement's.
+ */
 static ErrorData *
 CaptureTryAs(Oid role, void (*fn) (void *arg), void *arg)
 {
@@ -293,6 +317,8 @@ CaptureTryAs(Oid role, void (*fn) (void *arg), void *arg)
 	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	edata = eg_try_subxact(fn, arg);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (edata != NULL && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		ReThrowError(edata);
 	return edata;
 }
 
@@ -419,8 +445,9 @@ CaptureExecutorRun(QueryDesc *qd, ScanDirection direction, uint64 count,
 				   bool execute_once)
 {
 	Capture    *cap = Active;
+	EgStep	   *step;
 
-	if (cap == NULL || cap->ran ||
+	if (cap == NULL || cap->ran || NestedUtility > 0 ||
 		(qd->dest->mydest != DestIntoRel && qd->dest->mydest != DestTransientRel))
 	{
 		if (PrevExecutorRun)
@@ -430,18 +457,41 @@ CaptureExecutorRun(QueryDesc *qd, ScanDirection direction, uint64 count,
 		return;
 	}
 	cap->ran = true;
-	if (cap->rs->actions[0] == EG_ACT_LOAD && CaptureLoad(cap, qd))
+	step = cap->rs->wl->steps[0];
+
+	/*
+	 * eg planned with the data versions of its own snapshot; the statement
+	 * reads those of its snapshot, taken before.  If a commit came between,
+	 * the statement computes, and its result is not reused.
+	 */
+	cap->moved = !ident_sources_equal(step->sources,
+									  ident_sources_as_of(step->info->relids, qd->snapshot));
+	if (!cap->moved && cap->rs->actions[0] == EG_ACT_LOAD && CaptureLoad(cap, qd))
 		return;
 	CaptureCompute(cap, qd, direction, count, execute_once);
 }
 
-/* The relation the captured statement filled. */
+/*
+ * The relation the captured statement filled: a new one in the schema
+ * PostgreSQL created it in (a temporary table of that name may come first
+ * in the search_path), or the materialized view refreshed.
+ */
 static Oid
 CaptureRelid(Node *stmt)
 {
-	if (IsA(stmt, CreateTableAsStmt))
-		return RangeVarGetRelid(((CreateTableAsStmt *) stmt)->into->rel, NoLock, false);
-	return RangeVarGetRelid(((RefreshMatViewStmt *) stmt)->relation, NoLock, false);
+	RangeVar   *rel;
+	char	   *name;
+	Oid			relid;
+
+	if (IsA(stmt, RefreshMatViewStmt))
+		return RangeVarGetRelid(((RefreshMatViewStmt *) stmt)->relation, NoLock, false);
+	rel = ((CreateTableAsStmt *) stmt)->into->rel;
+	name = pstrdup(rel->relname);
+	truncate_identifier(name, strlen(name), false);
+	relid = get_relname_relid(name, RangeVarGetCreationNamespace(rel));
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation \"%s\" just created is not there", name);
+	return relid;
 }
 
 /* The statements of capture.c on eg's tables. */
@@ -496,8 +546,8 @@ CaptureRecord(void *arg)
 	eg_spi_connect();
 	if (rs->done[0] == EG_ACT_COMPUTE)
 	{
-		/* the data it read must not have moved while it ran */
-		if (!ident_sources_equal(cap->before, ident_sources(step->info->relids)))
+		/* the data it read must not have moved since the plan, nor while it ran */
+		if (cap->moved || !ident_sources_equal(cap->before, ident_sources(step->info->relids)))
 		{
 			step->unstable = true;
 			workload_refresh_id(rs->wl, step, true);
@@ -584,6 +634,21 @@ CaptureProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnly
 {
 	Capture    *cap = NULL;
 
+	if (Active != NULL)
+	{
+		NestedUtility++;
+		PG_TRY();
+		{
+			CaptureRunUtility(pstmt, queryString, readOnlyTree, context, params,
+							  queryEnv, dest, qc);
+		}
+		PG_FINALLY();
+		{
+			NestedUtility--;
+		}
+		PG_END_TRY();
+		return;
+	}
 	if ((IsA(pstmt->utilityStmt, CreateTableAsStmt) ||
 		 IsA(pstmt->utilityStmt, RefreshMatViewStmt)) && capture_wanted())
 		cap = CaptureBegin(pstmt->utilityStmt);
@@ -596,8 +661,19 @@ CaptureProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnly
 	Active = cap;
 	PG_TRY();
 	{
+		/*
+		 * At READ COMMITTED the statement reads a snapshot taken now, after
+		 * eg's plan (and any tracker it installed): as if it had started
+		 * now.  What commits in between is seen by CaptureExecutorRun.
+		 */
+		bool		fresh = !IsolationUsesXactSnapshot() && ActiveSnapshotSet();
+
+		if (fresh)
+			PushActiveSnapshot(GetTransactionSnapshot());
 		CaptureRunUtility(pstmt, queryString, readOnlyTree, context, params,
 						  queryEnv, dest, qc);
+		if (fresh)
+			PopActiveSnapshot();
 	}
 	PG_FINALLY();
 	{

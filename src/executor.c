@@ -179,8 +179,14 @@ exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
 		EgStep	   *step = wl->steps[i];
 		PlanVertex *v = &rs->vertices[i];
 
+		/*
+		 * what the artifact derives from, and what the step reads now: a
+		 * table eg.capture filled stands for its artifact's lineage in the
+		 * graph (executor_record.c), but plain SQL reads the table
+		 */
 		rs->readable[i] = rs->graph[i].known &&
-			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, InvalidOid, false, NULL);
+			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, InvalidOid, false, NULL) &&
+			graph_may_use(step->lineage, NIL, InvalidOid, false, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;

@@ -117,10 +117,11 @@ ExecCapturedLineage(EgStep *step, bool funcs)
 		if (!src->captured)
 			continue;
 		graph_lookup(&src->artifact, 1, &held);
+		if (!held.known)
+			continue;
 		if (!funcs)
 			lineage = list_delete_oid(lineage, src->relid);
-		if (held.known)
-			lineage = list_concat_unique_oid(lineage, funcs ? held.lineage_funcs : held.lineage);
+		lineage = list_concat_unique_oid(lineage, funcs ? held.lineage_funcs : held.lineage);
 	}
 	list_free(sources);
 	return lineage;

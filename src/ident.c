@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -38,6 +39,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
@@ -281,6 +283,40 @@ IdentHashChildren(IdentHash *h, Oid relid)
 }
 
 /*
+ * Hash relid's name as a query names it: its schema's (pg_temp for this
+ * session's temporary schema, whose name differs from session to session)
+ * and its own.
+ */
+static void
+IdentHashRelName(IdentHash *h, Oid relid)
+{
+	Oid			nsp = get_rel_namespace(relid);
+
+	IdentHashString(h, isTempNamespace(nsp) ? "pg_temp" : get_namespace_name(nsp));
+	IdentHashString(h, get_rel_name(relid));
+}
+
+/* Hash relid's columns: names, types and typmods, in order. */
+static void
+IdentHashColumns(IdentHash *h, Oid relid)
+{
+	Relation	rel = relation_open(relid, NoLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		IdentHashString(h, NameStr(att->attname));
+		IdentHashBytes(h, &att->atttypid, sizeof(Oid));
+		IdentHashBytes(h, &att->atttypmod, sizeof(int32));
+	}
+	relation_close(rel, NoLock);
+}
+
+/*
  * True if relid is a table (or materialized view) that eg.capture filled
  * and that has not changed since - its data version is the one it was
  * given then (capture.c) - setting *artifact to the artifact it holds.
@@ -327,9 +363,14 @@ IdentSource(Oid relid, MemoryContext cxt, Snapshot snapshot)
 	}
 	if (src->captured)
 	{
-		/* a table eg.capture filled, unchanged since: the artifact it holds */
+		/*
+		 * a table eg.capture filled, unchanged since: the artifact it holds,
+		 * under its name and columns (queries name both)
+		 */
 		IdentHashBegin(&h, "captured");
 		IdentHashBytes(&h, src->artifact.bytes, EG_ID_LEN);
+		IdentHashRelName(&h, relid);
+		IdentHashColumns(&h, relid);
 		IdentHashFinish(&h, true, &src->id);
 		return src;
 	}
@@ -653,6 +694,9 @@ ident_reads_id(const EgId *key, List *reads, List *funcs, bool reusable, EgId *o
 		IdentHashBytes(&h, &src->relid, sizeof(Oid));
 		IdentHashBytes(&h, src->id.bytes, EG_ID_LEN);
 		IdentHashBytes(&h, &visible, sizeof(visible));
+		/* functions read tables by name: one renamed is another read */
+		if (src->reusable)
+			IdentHashRelName(&h, src->relid);
 		reusable &= src->reusable;
 	}
 	IdentHashString(&h, "functions");

@@ -100,7 +100,8 @@ static EgStmt track_stmts[TS_COUNT] = {
 		"INSERT INTO eg.source_change (relid) "
 		"SELECT DISTINCT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
 		"WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-		"AND EXISTS (SELECT 1 FROM eg.source_change s WHERE s.relid = c.objid)",
+		"AND (EXISTS (SELECT 1 FROM eg.source_change s WHERE s.relid = c.objid) "
+		" OR EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = c.objid AND r.relkind = 'm'))",
 		SPI_OK_INSERT, 0, InvalidOid),
 };
 
@@ -387,12 +388,15 @@ track_log_change(Oid relid)
 
 PG_FUNCTION_INFO_V1(eg_note_ddl);
 /*
- * Event trigger after ALTER TABLE and REFRESH MATERIALIZED VIEW: log a
- * change of every tracked relation the command touched.  Renaming a table
- * or materialized view changes nothing a query of it reads (ids cover
- * oids, not names), so it logs nothing: a table eg.capture filled stands
- * for its artifact through a dbt-style script's renames.  Renaming a
- * column changes the results' column names, and is logged.
+ * Event trigger after ALTER TABLE, ALTER MATERIALIZED VIEW and REFRESH
+ * MATERIALIZED VIEW: log a change of every tracked relation the command
+ * touched (materialized views are tracked without a trigger: every one).
+ * Renaming a table or materialized view changes none of its rows, so it
+ * logs nothing, and a table eg.capture filled stands for its artifact
+ * through a dbt-style script's renames.  What a name reaches is in the ids
+ * instead: a step's query resolves its names to oids each run, and a
+ * captured table's id and a read set's cover the relation's name
+ * (ident.c).  Renaming a column is logged.
  */
 Datum
 eg_note_ddl(PG_FUNCTION_ARGS)

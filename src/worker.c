@@ -98,8 +98,8 @@ worker_lock_extension(void)
 	if (!OidIsValid(ext))
 		return false;
 	LockDatabaseObject(ExtensionRelationId, ext, 0, AccessShareLock);
-	/* a DROP that committed while we waited for the lock took it away */
-	return OidIsValid(get_extension_oid("eg", true));
+	/* a DROP that committed while we waited took it away (or made it anew) */
+	return get_extension_oid("eg", true) == ext;
 }
 
 /* eg's settings the materializer reads: a worker takes the session's. */

@@ -108,12 +108,12 @@ INSERT INTO load_stats DEFAULT VALUES;
 CREATE FUNCTION _note_change() RETURNS trigger
     AS 'MODULE_PATHNAME', 'eg_note_change' LANGUAGE C;
 
--- Logs ALTER TABLE (but renaming a relation) and REFRESH MATERIALIZED VIEW
--- on tracked relations (track.c).
+-- Logs ALTER TABLE, ALTER MATERIALIZED VIEW (but renaming a relation) and
+-- REFRESH MATERIALIZED VIEW on tracked relations (track.c).
 CREATE FUNCTION _note_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'eg_note_ddl' LANGUAGE C;
 CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE', 'REFRESH MATERIALIZED VIEW')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER MATERIALIZED VIEW', 'REFRESH MATERIALIZED VIEW')
     EXECUTE FUNCTION _note_ddl();
 
 -- Before DROP EXTENSION eg: drops the eg_track triggers eg put on users'
