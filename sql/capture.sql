@@ -16,8 +16,11 @@ CREATE FUNCTION cap_scale(numeric) RETURNS numeric IMMUTABLE LANGUAGE sql AS 'SE
 CREATE VIEW cap_log AS
     SELECT s.step, s.action FROM eg.workload_steps s
     JOIN eg.workloads w ON w.id = s.workload WHERE w.name = 'cap'
-    ORDER BY s.workload DESC LIMIT 1;
-CREATE VIEW cap_runs AS SELECT count(*) AS runs FROM eg.workloads WHERE name = 'cap';
+    ORDER BY s.workload DESC, s.ord DESC LIMIT 1;
+-- statements recorded (a session's join one workload)
+CREATE VIEW cap_runs AS
+    SELECT count(*) AS runs FROM eg.workload_steps s
+    JOIN eg.workloads w ON w.id = s.workload WHERE w.name = 'cap';
 
 -- 1. each kind of statement computed, recorded and stored
 CREATE TABLE cap_a AS SELECT id, grp, cap_scale(v) AS v2 FROM cap_src WHERE id % 3 = 0;
@@ -56,6 +59,8 @@ SELECT * FROM cap_log;
 -- REFRESH has the query CREATE had: loaded too
 REFRESH MATERIALIZED VIEW cap_mv;
 SELECT * FROM cap_log;
+-- the session's statements are one workload: its five steps
+SELECT name, computed, loaded FROM eg.workloads ORDER BY id DESC LIMIT 1;
 SELECT (SELECT count(*) FROM cap_c) AS rows,
        (SELECT count(*) FROM (SELECT * FROM cap_c EXCEPT SELECT * FROM cap_expect) d) AS differ,
        (SELECT count(*) FROM cap_mv) AS mv_rows;
@@ -213,11 +218,10 @@ SET eg.capture = on;
 -- a table is not a change, so the next model, reading the renamed table,
 -- is loaded too in a new session; renaming a column is a change
 \set dbt 'DROP TABLE IF EXISTS m1__tmp, m2__tmp; CREATE TABLE m1__tmp AS (SELECT id, grp, v FROM cap_src WHERE id % 5 = 0); DROP TABLE IF EXISTS m1; ALTER TABLE m1__tmp RENAME TO m1; CREATE TABLE m2__tmp AS (SELECT grp, sum(v) AS s FROM m1 GROUP BY grp); DROP TABLE IF EXISTS m2; ALTER TABLE m2__tmp RENAME TO m2;'
-SELECT coalesce(max(id), 0) AS last FROM eg.workloads \gset
 CREATE VIEW cap_m AS
-    SELECT string_agg(s.step || '=' || s.action, ', ' ORDER BY s.workload) AS did
+    SELECT string_agg(s.step || '=' || s.action, ', ' ORDER BY s.workload, s.ord) AS did
     FROM eg.workload_steps s JOIN eg.workloads w ON w.id = s.workload
-    WHERE w.name = 'cap' AND s.step LIKE 'm_\_\_tmp' AND s.workload > :last;
+    WHERE w.name = 'cap' AND s.step LIKE 'm_\_\_tmp';
 :dbt
 \c
 :capture
@@ -315,7 +319,7 @@ CREATE TABLE cap_pre AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
 -- (a workload named after this session's application_name)
 SELECT w.name = current_setting('application_name') AS named, s.step, s.action
 FROM eg.workload_steps s JOIN eg.workloads w ON w.id = s.workload
-ORDER BY s.workload DESC LIMIT 1;
+ORDER BY s.workload DESC, s.ord DESC LIMIT 1;
 ALTER DATABASE :"db" RESET session_preload_libraries;
 ALTER DATABASE :"db" RESET eg.capture;
 \c

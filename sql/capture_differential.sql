@@ -402,32 +402,36 @@ END $$;
 SELECT cd_generate(7);
 
 -- What each check found: the action of the captured statement (from
--- eg.workload_steps: 'not captured' if it recorded no workload), the rows
+-- eg.workload_steps: 'not captured' if it recorded no step), the rows
 -- that differ from plain SQL, and the source tables it read (their oids:
 -- a load over tables made since the query was last computed came through
 -- the chain's lineage, by eg.captured).
-CREATE TABLE cd_state (last_workload bigint);
-INSERT INTO cd_state SELECT coalesce(max(id), 0) FROM eg.workloads;
+CREATE TABLE cd_state (last_workload bigint, last_ord int);
+INSERT INTO cd_state VALUES (0, 0);
 CREATE TABLE cd_log (n int PRIMARY KEY, action text, differ bigint, rows bigint, sources oid[]);
 CREATE PROCEDURE cd_check(n int) LANGUAGE plpgsql AS $p$
 DECLARE
     c cd_capture;
     runs int;
-    last_id bigint;
     act text;
     differ bigint;
     nrows bigint;
     digits text := current_setting('extra_float_digits');
 BEGIN
     SELECT * INTO c FROM cd_capture WHERE cd_capture.n = cd_check.n;
-    SELECT count(*), max(id) INTO runs, last_id FROM eg.workloads
-    WHERE name = current_setting('application_name') AND id > (SELECT last_workload FROM cd_state);
-    IF runs = 1 THEN
-        SELECT string_agg(action::text, ',') INTO act FROM eg.workload_steps WHERE workload = last_id;
-    ELSE
-        act := CASE WHEN runs = 0 THEN 'not captured' ELSE runs || ' workloads' END;
+    -- the steps recorded since the last check (a session's captured
+    -- statements join its latest workload while the role stays the same)
+    SELECT count(*), string_agg(s.action::text, ',' ORDER BY s.workload, s.ord)
+    INTO runs, act
+    FROM eg.workload_steps s JOIN eg.workloads w ON w.id = s.workload
+    WHERE w.name = current_setting('application_name')
+      AND (s.workload, s.ord) > (SELECT last_workload, last_ord FROM cd_state);
+    IF runs <> 1 THEN
+        act := CASE WHEN runs = 0 THEN 'not captured' ELSE runs || ' steps' END;
     END IF;
-    UPDATE cd_state SET last_workload = greatest(last_workload, coalesce(last_id, 0));
+    UPDATE cd_state SET (last_workload, last_ord) =
+        (SELECT s.workload, s.ord FROM eg.workload_steps s ORDER BY s.workload DESC, s.ord DESC LIMIT 1)
+    WHERE EXISTS (SELECT FROM eg.workload_steps);
     -- the same query as plain SQL, now, by the same role
     PERFORM set_config('eg.capture', 'off', true);
     DROP TABLE IF EXISTS pg_temp.cd_plain;

@@ -4,13 +4,15 @@
  * With eg.capture on, CREATE TABLE AS, SELECT INTO, CREATE MATERIALIZED
  * VIEW and REFRESH MATERIALIZED VIEW (not CONCURRENTLY, not WITH NO DATA)
  * are steps of the session's graph with no eg.* call.  ProcessUtility_hook
- * sees the statement; its query, printed back to SQL from its parse
- * analysis (pg_get_querydef, so that formatting does not matter) and
- * analysed again, must be the very query PostgreSQL will run; then it is a
- * one-step workload, named after application_name, whose step is named
- * after the relation made.  Its id is an eg.dataset's of that query (the
- * same fingerprint, data versions, function definitions, settings and read
- * sets), and the executor plans it: load or compute.
+ * sees the statement; its query is printed back to SQL from its parse
+ * analysis (pg_get_querydef, so that formatting does not matter) until the
+ * text prints back as itself; then it is a one-step workload whose step is
+ * named after the relation made.  Its id is an eg.dataset's of that query
+ * (the same fingerprint, data versions, function definitions, settings and
+ * read sets), and the executor plans it: load or compute.  The session's
+ * captured statements are recorded as one workload of the graph, named
+ * after application_name (a new one when the role changes, or when the
+ * transaction that recorded it rolled back).
  *
  * PostgreSQL itself still runs the statement - the DDL, the rights, IF NOT
  * EXISTS, the matview's catalog.  Only the query's execution changes:
@@ -90,6 +92,9 @@ static Capture *Active = NULL;
 
 /* Utility statements running inside it (an event trigger's): not it. */
 static int	NestedUtility = 0;
+
+/* This session's workload in the graph, that captured statements join. */
+static int64 SessionWorkload = 0;
 
 bool		eg_capture = false;
 
@@ -559,7 +564,10 @@ CaptureRecord(void *arg)
 	rs->relids[0] = CaptureRelid(cap->stmt);
 	rs->bytes[0] = exec_table_bytes(rs->relids[0]);
 	rs->used[0] = true;
+	rs->workload = SessionWorkload;
 	exec_finish(rs, cap->started, CaptureSince(cap->start));
+	if (rs->workload > 0)
+		SessionWorkload = rs->workload;
 	if (step->reusable)
 		CaptureRegister(rs->relids[0], &step->id);
 	eg_spi_finish();

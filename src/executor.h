@@ -36,6 +36,8 @@ typedef struct RunState
 	int			ncands;
 	bool		store_tried;	/* a start was tried */
 	bool		captured;		/* eg.capture's: its table is the statement's */
+	int64		workload;		/* the run's workload in the graph, once
+								 * recorded; before, one to append it to */
 } RunState;
 
 extern RunState *exec_prepare(ArrayType *targets, bool wait_stores);

@@ -238,8 +238,9 @@ exec_record(RunState *rs, TimestampTz started, double seconds)
 							   Max(saved, 0), rs->failed, NULL, 0);
 		return 0;
 	}
-	return graph_record_run(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
-							Max(saved, 0));
+	rs->workload = graph_record_run(rs->wl->name, GetUserId(), gs, rs->n, started, seconds,
+									Max(saved, 0), rs->workload);
+	return rs->workload;
 }
 
 /* The run's computed, reusable tables: candidates for the store; sets *n. */

@@ -77,6 +77,7 @@ typedef enum GraphStmtId
 	GS_MERGE_OPERATION_0_2,
 	GS_ADD_LOAD_STATS,
 	GS_INSERT_WORKLOAD,
+	GS_APPEND_WORKLOAD,
 	GS_INSERT_WORKLOAD_STEP,
 	GS_SET_STORED,
 	GS_SET_EVICTED,
@@ -170,9 +171,14 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"INSERT INTO eg.workload (name, role, started, finished, seconds, seconds_saved) "
 		"VALUES ($1, $2, $3, clock_timestamp(), $4, $5) RETURNING id",
 		SPI_OK_INSERT_RETURNING, 5, TEXTOID, OIDOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID),
+	[GS_APPEND_WORKLOAD] = EG_STMT(
+		"UPDATE eg.workload SET finished = clock_timestamp(), seconds = seconds + $3, "
+		"seconds_saved = seconds_saved + $4 WHERE id = $1 AND role = $2 RETURNING id",
+		SPI_OK_UPDATE_RETURNING, 4, INT8OID, OIDOID, FLOAT8OID, FLOAT8OID),
 	[GS_INSERT_WORKLOAD_STEP] = EG_STMT(
 		"INSERT INTO eg.workload_step (workload, ord, step, artifact, action, seconds) "
-		"VALUES ($1, $2, $3, $4::eg.artifact_id, $5, $6)",
+		"VALUES ($1, $2 + (SELECT coalesce(max(ord), 0) FROM eg.workload_step WHERE workload = $1), "
+		"$3, $4::eg.artifact_id, $5, $6)",
 		SPI_OK_INSERT, 6, INT8OID, INT4OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID),
 	[GS_SET_STORED] = EG_STMT(
 		"UPDATE eg.artifact SET materialized = true, stored_bytes = $2 "
@@ -497,11 +503,13 @@ GraphMergeStep(const GraphStep *s)
  * Merge a finished run into the graph: its sources, its steps' artifacts
  * and operations (a loaded step's load time included), the restore
  * throughput its loads measured, and the run itself, by role.  Returns the
- * workload id.  The caller holds graph_lock.
+ * workload id.  append_to > 0: the steps join that workload (eg.capture's
+ * of this session) if it is there, of this role; else a new one is
+ * recorded.  The caller holds graph_lock.
  */
 int64
 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
-				 TimestampTz started, double seconds, double saved)
+				 TimestampTz started, double seconds, double saved, int64 append_to)
 {
 	Datum		wvalues[5];
 	char		wnulls[5] = {' ', ' ', ' ', ' ', ' '};
@@ -551,14 +559,23 @@ graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
 		eg_spi_exec(&graph_stmts[GS_ADD_LOAD_STATS], lvalues, NULL, false);
 	}
 
-	wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
-	wnulls[0] = name ? ' ' : 'n';
-	wvalues[1] = ObjectIdGetDatum(role);
-	wvalues[2] = TimestampTzGetDatum(started);
-	wvalues[3] = Float8GetDatum(seconds);
-	wvalues[4] = Float8GetDatum(saved);
-	eg_spi_exec(&graph_stmts[GS_INSERT_WORKLOAD], wvalues, wnulls, false);
-	workload = DatumGetInt64(eg_spi_get_notnull(0, "id"));
+	if (append_to > 0 &&
+		eg_spi_exec(&graph_stmts[GS_APPEND_WORKLOAD],
+					(Datum[]) {Int64GetDatum(append_to), ObjectIdGetDatum(role),
+							   Float8GetDatum(seconds), Float8GetDatum(saved)},
+					NULL, false) == 1)
+		workload = append_to;
+	else
+	{
+		wvalues[0] = name ? CStringGetTextDatum(name) : (Datum) 0;
+		wnulls[0] = name ? ' ' : 'n';
+		wvalues[1] = ObjectIdGetDatum(role);
+		wvalues[2] = TimestampTzGetDatum(started);
+		wvalues[3] = Float8GetDatum(seconds);
+		wvalues[4] = Float8GetDatum(saved);
+		eg_spi_exec(&graph_stmts[GS_INSERT_WORKLOAD], wvalues, wnulls, false);
+		workload = DatumGetInt64(eg_spi_get_notnull(0, "id"));
+	}
 	for (int i = 0; i < n; i++)
 	{
 		Datum		values[6];

@@ -117,7 +117,8 @@ extern Datum graph_id_array(const EgId *ids, int n);
 extern double graph_load_rate(void);
 extern void graph_lookup(const EgId *ids, int n, GraphInfo *out);
 extern int64 graph_record_run(const char *name, Oid role, GraphStep *steps, int n,
-							  TimestampTz started, double seconds, double saved);
+							  TimestampTz started, double seconds, double saved,
+							  int64 append_to);
 extern void graph_set_materialized(const EgId *id, bool materialized, int64 stored_bytes);
 extern void graph_forget_unstored(List *ids);
 extern List *graph_oid_list(ArrayType *arr);

@@ -422,7 +422,7 @@ eg_graph_worker(Datum arg)
 		graph_lock();
 		graph_forget_unstored(run->failed);
 		workload = graph_record_run(run->name, run->role, run->steps, run->n,
-									run->started, run->seconds, run->saved);
+									run->started, run->seconds, run->saved, 0);
 		if (shared->ntables > 0)
 			(void) materializer_run(cands, ncands, workload);
 		materializer_release(cands, ncands);
