@@ -308,6 +308,30 @@ DROP TABLE cid_t, cid_u, cid_a, cid_b, cid_d, cid_old, cid_cur, cid_s, cid_foo, 
     cid_p, cid_q, cid_z;
 DROP FUNCTION cid_sum();
 
+-- an event trigger's own CREATE TABLE AS, inside a captured statement, is
+-- not taken for it: each table gets its own rows, loaded or computed
+CREATE TABLE cid_log (n int);
+CREATE FUNCTION cid_on_ctas() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('cid.inside', true) = 'on' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('cid.inside', 'on', true);
+    DROP TABLE IF EXISTS cid_side;
+    CREATE TABLE cid_side AS SELECT 42 AS side;
+    PERFORM set_config('cid.inside', 'off', true);
+END $$;
+CREATE EVENT TRIGGER cid_evt ON ddl_command_start WHEN TAG IN ('CREATE TABLE AS')
+    EXECUTE FUNCTION cid_on_ctas();
+CREATE TABLE cid_main AS SELECT grp, count(*) AS n FROM cap_src GROUP BY grp;
+DROP TABLE cid_main;
+CREATE TABLE cid_main AS SELECT grp, count(*) AS n FROM cap_src GROUP BY grp;
+SELECT * FROM cap_log;
+SELECT (SELECT count(*) FROM cid_main) AS main_rows, (SELECT side FROM cid_side) AS side;
+DROP EVENT TRIGGER cid_evt;
+DROP FUNCTION cid_on_ctas();
+DROP TABLE cid_main, cid_side, cid_log;
+
 -- 10. eg.capture set where a session starts, with eg preloaded there: on
 -- (the setting is defined before eg reserves its prefix)
 SELECT current_database() AS db \gset
