@@ -78,7 +78,6 @@ typedef struct Capture
 	bool		ran;			/* its query's run came (ExecutorRun_hook) */
 	TimestampTz started;
 	instr_time	start;
-	List	   *before;			/* computing: sources before */
 	ReadSet    *reads;			/* computing: its read set */
 	Oid			runs_as;		/* the role its query runs as */
 	bool		moved;			/* its data versions moved since the plan */
@@ -97,17 +96,6 @@ static int	NestedUtility = 0;
 static int64 SessionWorkload = 0;
 
 bool		eg_capture = false;
-
-/* Seconds since start. */
-static double
-CaptureSince(instr_time start)
-{
-	instr_time	now;
-
-	INSTR_TIME_SET_CURRENT(now);
-	INSTR_TIME_SUBTRACT(now, start);
-	return INSTR_TIME_GET_DOUBLE(now);
-}
 
 /*
  * The query a capturable statement runs and the name of the relation it
@@ -402,7 +390,7 @@ CaptureLoad(Capture *cap, QueryDesc *qd)
 	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(ts);
 	qd->estate->es_processed = (uint64) rows;
-	rs->seconds[0] = CaptureSince(start);
+	rs->seconds[0] = exec_since(start);
 	rs->rows[0] = rows;
 	rs->done[0] = EG_ACT_LOAD;
 	return true;
@@ -418,7 +406,6 @@ CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 coun
 	instr_time	start;
 	MemoryContext old;
 
-	cap->before = step->sources;
 	/* eg.store_async: a worker ready by the end, as in eg.run */
 	if (eg_store_async && !IsolationUsesXactSnapshot())
 		rs->store = store_async_start();
@@ -436,7 +423,7 @@ CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 coun
 		readset_stop();
 	}
 	PG_END_TRY();
-	rs->seconds[0] = CaptureSince(start);
+	rs->seconds[0] = exec_since(start);
 	rs->rows[0] = (int64) qd->estate->es_processed;
 	rs->done[0] = EG_ACT_COMPUTE;
 	old = MemoryContextSwitchTo(cap->cxt);
@@ -549,23 +536,14 @@ CaptureRecord(void *arg)
 	EgStep	   *step = rs->wl->steps[0];
 
 	eg_spi_connect();
+	/* the data it read must not have moved since the plan, nor while it ran */
 	if (rs->done[0] == EG_ACT_COMPUTE)
-	{
-		/* the data it read must not have moved since the plan, nor while it ran */
-		if (cap->moved || !ident_sources_equal(cap->before, ident_sources(step->info->relids)))
-		{
-			step->unstable = true;
-			workload_refresh_id(rs->wl, step, true);
-		}
-		workload_set_reads(step, cap->reads, cap->reads->stable &&
-						   ((cap->reads->sources == NIL && cap->reads->funcs == NIL) ||
-							graph_has_read_sets()));
-	}
+		exec_settle(rs, step, step->sources, cap->moved, cap->reads);
 	rs->relids[0] = CaptureRelid(cap->stmt);
 	rs->bytes[0] = exec_table_bytes(rs->relids[0]);
 	rs->used[0] = true;
 	rs->workload = SessionWorkload;
-	exec_finish(rs, cap->started, CaptureSince(cap->start));
+	exec_finish(rs, cap->started, exec_since(cap->start));
 	if (rs->workload > 0)
 		SessionWorkload = rs->workload;
 	if (step->reusable)

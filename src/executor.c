@@ -63,8 +63,8 @@
 
 
 /* Seconds since start. */
-static double
-ExecSince(instr_time start)
+double
+exec_since(instr_time start)
 {
 	instr_time	now;
 
@@ -422,7 +422,7 @@ ExecOperationRecorded(RunState *rs, EgStep *step, bytea *warm)
 		readset_stop();
 	}
 	PG_END_TRY();
-	rs->seconds[step->index] = ExecSince(start);
+	rs->seconds[step->index] = exec_since(start);
 }
 
 /*
@@ -475,6 +475,24 @@ ExecInputsLive(RunState *rs, EgStep *step)
 	return true;
 }
 
+/*
+ * After step computed: not reusable if the data it read (as before it ran)
+ * moved, or moved says something else did; its read set joins its id.
+ */
+void
+exec_settle(RunState *rs, EgStep *step, List *before, bool moved, ReadSet *reads)
+{
+	if (moved ||
+		(step->info && !ident_sources_equal(before, ident_sources(step->info->relids))))
+	{
+		step->unstable = true;
+		workload_refresh_id(rs->wl, step, true);
+	}
+	/* a schema of eg 0.2 cannot record a read set */
+	workload_set_reads(step, reads, reads->stable &&
+					   ((reads->sources == NIL && reads->funcs == NIL) || graph_has_read_sets()));
+}
+
 /* Compute one step as the caller: CREATE TEMP TABLE step AS ... */
 static void
 ExecCompute(RunState *rs, EgStep *step)
@@ -508,19 +526,8 @@ ExecCompute(RunState *rs, EgStep *step)
 				 errmsg("step \"%s\" changed the current role or search_path", step->name),
 				 errhint("A step must not set role, session_authorization or search_path.")));
 
-	/*
-	 * The data it read must not have moved while it ran, nor the tables of
-	 * the steps it read (a function may write them)
-	 */
-	if ((step->info && !ident_sources_equal(before, ident_sources(step->info->relids))) ||
-		!ExecInputsLive(rs, step))
-	{
-		step->unstable = true;
-		workload_refresh_id(rs->wl, step, true);
-	}
-	/* a schema of eg 0.2 cannot record a read set */
-	workload_set_reads(step, reads, reads->stable &&
-					   ((reads->sources == NIL && reads->funcs == NIL) || graph_has_read_sets()));
+	/* nor the tables of the steps it read (a function may write them) */
+	exec_settle(rs, step, before, !ExecInputsLive(rs, step), reads);
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = exec_table_bytes(rs->relids[step->index]);
 	if (step->quality_of)
@@ -551,7 +558,7 @@ ExecLoad(RunState *rs, EgStep *step)
 		rs->failed = list_concat(rs->failed, others);
 		return false;
 	}
-	rs->seconds[step->index] = ExecSince(start);
+	rs->seconds[step->index] = exec_since(start);
 	rs->rows[step->index] = rows;
 	rs->relids[step->index] = ExecAdoptTable(step);
 	rs->bytes[step->index] = exec_table_bytes(relid);
@@ -702,10 +709,10 @@ ExecRun(FunctionCallInfo fcinfo)
 	edata = ExecRunPlan(rs);
 	if (edata != NULL)
 	{
-		exec_save(rs, started, ExecSince(start), edata);
+		exec_save(rs, started, exec_since(start), edata);
 		ReThrowError(edata);
 	}
-	exec_finish(rs, started, ExecSince(start));
+	exec_finish(rs, started, exec_since(start));
 
 	for (int i = 0; i < rs->n; i++)
 	{

@@ -6,6 +6,7 @@
 #define EG_EXECUTOR_H
 
 #include "fmgr.h"
+#include "portability/instr_time.h"
 #include "utils/array.h"
 
 #include "graph.h"
@@ -44,6 +45,9 @@ extern RunState *exec_prepare(ArrayType *targets, bool wait_stores);
 extern RunState *exec_prepare_workload(EgWorkload *wl, ArrayType *targets,
 									   bool wait_stores);
 extern int64 exec_table_bytes(Oid relid);
+extern double exec_since(instr_time start);
+extern void exec_settle(RunState *rs, EgStep *step, List *before, bool moved,
+						ReadSet *reads);
 extern void exec_plan(RunState *rs);
 extern ArrayType *exec_targets(FunctionCallInfo fcinfo);
 

@@ -90,6 +90,18 @@ sub start_waiting
 	return ($s, $pid);
 }
 
+# Wait until session $pid is idle (or gone: an error may end it) and no
+# store worker is left.
+sub wait_done
+{
+	my $pid = shift;
+	$node->poll_query_until('postgres', qq{
+        SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $pid AND state <> 'idle')});
+	$node->poll_query_until('postgres', q{
+        SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+	return;
+}
+
 # ---- 1. a budget lowered while a job is being stored
 my $holder = hold_worker();
 my ($other, $opid) = start_waiting(q{
@@ -98,10 +110,7 @@ my ($other, $opid) = start_waiting(q{
 }, 'advisory');
 pass('eg.materialize() with a lower budget waits for the worker\'s lock');
 $holder->query_safe('ROLLBACK');
-$node->poll_query_until('postgres', qq{
-    SELECT state = 'idle' FROM pg_stat_activity WHERE pid = $opid});
-$node->poll_query_until('postgres', q{
-    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+wait_done($opid);
 reap($other);
 reap($holder);
 is($node->safe_psql('postgres', q{SELECT stored_bytes <= 8192 FROM eg.storage}), 't',
@@ -118,10 +127,7 @@ my $drop;
 ($drop, $opid) = start_waiting('DROP EXTENSION eg;', 'object');
 pass('DROP EXTENSION waits for the worker');
 $holder->query_safe('ROLLBACK');
-$node->poll_query_until('postgres', qq{
-    SELECT state = 'idle' FROM pg_stat_activity WHERE pid = $opid});
-$node->poll_query_until('postgres', q{
-    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+wait_done($opid);
 reap($drop);
 reap($holder);
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_extension WHERE extname = 'eg'}), '0',
@@ -165,10 +171,7 @@ $log_offset = -s $node->logfile;
 # CASCADE: the run's session still has its step table, whose trigger is eg's
 ($drop, $opid) = start_waiting('DROP EXTENSION eg CASCADE;', 'relation');
 $run->query_safe('COMMIT');
-$node->poll_query_until('postgres', qq{
-    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = $opid AND state <> 'idle')});
-$node->poll_query_until('postgres', q{
-    SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE backend_type = 'eg store')});
+wait_done($opid);
 reap($drop);
 reap($run);
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_extension WHERE extname = 'eg'}), '0',
