@@ -24,9 +24,12 @@ REVOKE ALL ON FUNCTION _before_drop() FROM PUBLIC;
 -- artifact of 0.2 keeps its id as its key (a step calling a function that
 -- is not IMMUTABLE had the role in its id then, so it is computed once
 -- more; an IMMUTABLE function reads no table, as PostgreSQL requires).
+-- read_names: the relations' qualified names, by which a table eg.capture
+-- filled is found again once recreated.
 ALTER TABLE artifact ADD COLUMN key artifact_id,
     ADD COLUMN read_relids oid[] NOT NULL DEFAULT '{}',
-    ADD COLUMN read_funcids oid[] NOT NULL DEFAULT '{}';
+    ADD COLUMN read_funcids oid[] NOT NULL DEFAULT '{}',
+    ADD COLUMN read_names text[] NOT NULL DEFAULT '{}';
 UPDATE artifact SET key = id WHERE kind <> 'source';
 CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}' OR read_funcids <> '{}';
 

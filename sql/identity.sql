@@ -79,6 +79,17 @@ SELECT id_of('SELECT a FROM t TABLESAMPLE bernoulli (50)') = id_of('SELECT a FRO
 SELECT id_of('SELECT a FROM t TABLESAMPLE bernoulli (50) REPEATABLE (1)') = id_of('SELECT a FROM t TABLESAMPLE bernoulli (50) REPEATABLE (1)') AS repeatable_sample_same;
 SELECT id_of('SELECT a, random() AS r FROM t', true) = id_of('SELECT a, random() AS r FROM t', true) AS declared_deterministic_same;
 SELECT id_of('SELECT a FROM t', false) = id_of('SELECT a FROM t', false) AS declared_nondeterministic_same;
+-- a train function (eg.model's signature) is taken as eg.model takes it,
+-- though VOLATILE; a volatile function of another signature is not
+CREATE FUNCTION id_train(input regclass, params jsonb, warm_start bytea) RETURNS bytea
+    VOLATILE LANGUAGE sql AS $$SELECT '\x00'::bytea$$;
+CREATE FUNCTION id_notrain(input regclass, params jsonb) RETURNS bytea
+    VOLATILE LANGUAGE sql AS $$SELECT '\x00'::bytea$$;
+SELECT id_of($$SELECT id_train('t'::regclass, '{}', NULL) AS model$$) =
+       id_of($$SELECT id_train('t'::regclass, '{}', NULL) AS model$$) AS train_same;
+SELECT id_of($$SELECT id_notrain('t'::regclass, '{}') AS model$$) =
+       id_of($$SELECT id_notrain('t'::regclass, '{}') AS model$$) AS not_train_same;
+DROP FUNCTION id_train(regclass, jsonb, bytea), id_notrain(regclass, jsonb);
 -- and a step downstream of a volatile one is not reusable either
 SELECT eg.begin();
 SELECT eg.dataset('r', 'SELECT a, random() AS x FROM t') IS NOT NULL AS defined;

@@ -365,6 +365,7 @@ CaptureLoad(Capture *cap, QueryDesc *qd)
 	int64		rows;
 	List	   *others;
 	bool		ok;
+	int			toast;
 
 	INSTR_TIME_SET_CURRENT(start);
 	SetTuplestoreDestReceiverParams(into, ts, CurrentMemoryContext, false, NULL, NULL);
@@ -383,10 +384,12 @@ CaptureLoad(Capture *cap, QueryDesc *qd)
 		return false;
 	}
 	slot = MakeSingleTupleTableSlot(qd->tupDesc, &TTSOpsMinimalTuple);
+	toast = store_toast_begin();
 	dest->rStartup(dest, qd->operation, qd->tupDesc);
 	while (tuplestore_gettupleslot(ts, true, false, slot))
 		(void) dest->receiveSlot(slot, dest);
 	dest->rShutdown(dest);
+	store_toast_end(toast);
 	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(ts);
 	qd->estate->es_processed = (uint64) rows;

@@ -182,9 +182,15 @@ ExecGraphSteps(RunState *rs, double *saved)
 			? exec_model_call(rs, step)
 			: step->query;
 		g->key = step->key;
-		g->reads = NIL;
+		g->reads = g->read_names = NIL;
 		foreach(lc, step->reads)
-			g->reads = lappend_oid(g->reads, ((EgSource *) lfirst(lc))->relid);
+		{
+			Oid			relid = ((EgSource *) lfirst(lc))->relid;
+			char	   *name = ident_read_name(relid);
+
+			g->reads = lappend_oid(g->reads, relid);
+			g->read_names = lappend(g->read_names, name ? name : "");
+		}
 		g->sources = list_concat_copy(step->sources, step->reads);
 		g->ninputs = step->ninputs + (step->has_warm ? 1 : 0) + list_length(g->sources);
 		g->inputs = palloc(sizeof(EgId) * Max(g->ninputs, 1));

@@ -149,8 +149,10 @@ static EgStmt graph_stmts[GS_COUNT] = {
 		"ON CONFLICT (id) DO UPDATE SET frequency = a.frequency + 1, last_used = clock_timestamp()",
 		SPI_OK_INSERT, 4, TEXTOID, TEXTOID, BOOLOID, OIDOID),
 	[GS_MERGE_ARTIFACT] = EG_STMT(
-		GRAPH_MERGE_ARTIFACT(", key, read_relids, read_funcids", ", $16::eg.artifact_id, $17, $18"),
-		SPI_OK_INSERT, 18, GRAPH_MERGE_ARTIFACT_TYPES, TEXTOID, OIDARRAYOID, OIDARRAYOID),
+		GRAPH_MERGE_ARTIFACT(", key, read_relids, read_funcids, read_names",
+							 ", $16::eg.artifact_id, $17, $18, $19"),
+		SPI_OK_INSERT, 19, GRAPH_MERGE_ARTIFACT_TYPES, TEXTOID, OIDARRAYOID, OIDARRAYOID,
+		TEXTARRAYOID),
 	[GS_MERGE_ARTIFACT_0_2] = EG_STMT(
 		GRAPH_MERGE_ARTIFACT("", ""),
 		SPI_OK_INSERT, 15, GRAPH_MERGE_ARTIFACT_TYPES),
@@ -198,8 +200,8 @@ static EgStmt graph_stmts[GS_COUNT] = {
 	[GS_STORED_MODELS_0_2] = EG_STMT(
 		GRAPH_STORED_MODELS("a.id AS key"), SPI_OK_SELECT, 2, OIDOID, TEXTOID),
 	[GS_READ_SETS] = EG_STMT(
-		"SELECT read_relids, read_funcids, id FROM ("
-		" SELECT read_relids, read_funcids, id, last_used FROM eg.artifact"
+		"SELECT read_relids, read_funcids, read_names, id FROM ("
+		" SELECT read_relids, read_funcids, read_names, id, last_used FROM eg.artifact"
 		" WHERE key = $1::eg.artifact_id AND (read_relids <> '{}' OR read_funcids <> '{}')"
 		" ORDER BY last_used DESC LIMIT 16) a "
 		"ORDER BY max(last_used) OVER (PARTITION BY read_relids, read_funcids) DESC, "
@@ -337,6 +339,46 @@ GraphOids(uint64 row, const char *name)
 	return isnull ? NIL : graph_oid_list(DatumGetArrayTypeP(d));
 }
 
+/* The strings of text[] column name of result row row, as a list (NIL if null). */
+static List *
+GraphTexts(uint64 row, const char *name)
+{
+	bool		isnull;
+	Datum		d = eg_spi_get(row, name, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	List	   *strings = NIL;
+
+	if (isnull)
+		return NIL;
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &nelems);
+	for (int e = 0; e < nelems; e++)
+		strings = lappend(strings, nulls[e] ? NULL : TextDatumGetCString(elems[e]));
+	return strings;
+}
+
+/* True if two lists of strings (char *, maybe NULL) are equal. */
+static bool
+GraphSameStrings(List *a, List *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		char	   *x = lfirst(la);
+		char	   *y = lfirst(lb);
+
+		if ((x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0))
+			return false;
+	}
+	return true;
+}
+
 /* float8 column name of result row row; -1 if null. */
 static double
 GraphFloat(uint64 row, const char *name)
@@ -452,8 +494,8 @@ GraphTextArray(List *strings)
 static void
 GraphMergeStep(const GraphStep *s)
 {
-	Datum		values[18];
-	char		nulls[18];
+	Datum		values[19];
+	char		nulls[19];
 	Datum		opvalues[7];
 	char		opnulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 
@@ -483,6 +525,7 @@ GraphMergeStep(const GraphStep *s)
 	values[15] = GraphIdDatum(&s->key);
 	values[16] = GraphOidArray(s->reads);
 	values[17] = GraphOidArray(s->read_funcs);
+	values[18] = GraphTextArray(s->read_names);
 	eg_spi_exec(&graph_stmts[graph_has_read_sets() ? GS_MERGE_ARTIFACT : GS_MERGE_ARTIFACT_0_2],
 				values, nulls, false);
 
@@ -736,13 +779,16 @@ graph_read_sets(const EgId *key)
 	{
 		List	   *relids = GraphOids(r, "read_relids");
 		List	   *funcids = GraphOids(r, "read_funcids");
+		List	   *names = GraphTexts(r, "read_names");
 		GraphReadSet *set = sets != NIL ? llast(sets) : NULL;
 
-		if (set == NULL || !equal(set->relids, relids) || !equal(set->funcids, funcids))
+		if (set == NULL || !equal(set->relids, relids) || !equal(set->funcids, funcids) ||
+			!GraphSameStrings(set->names, names))
 		{
 			set = palloc0(sizeof(GraphReadSet));
 			set->relids = relids;
 			set->funcids = funcids;
+			set->names = names;
 			sets = lappend(sets, set);
 		}
 		set->ids = lappend(set->ids, eg_id_copy(DatumGetEgId(eg_spi_get_notnull(r, "id"))));

@@ -46,6 +46,7 @@ typedef struct GraphStep
 	EgId		key;			/* its id from what it names (ident.c) */
 	List	   *reads;			/* Oid: its read set beyond those (readset.c) */
 	List	   *read_funcs;		/* Oid: functions it called beyond those */
+	List	   *read_names;		/* char *: each read's name (ident_read_name) */
 	bool		reusable;
 	EgAction	action;			/* what the run did with it */
 	bool		used;			/* part of what the targets needed */
@@ -137,6 +138,8 @@ typedef struct GraphReadSet
 {
 	List	   *relids;			/* Oid, sorted */
 	List	   *funcids;		/* Oid, sorted: the functions they called */
+	List	   *names;			/* char *: the relids' names then (ident_read_name);
+								 * NIL if not recorded */
 	List	   *ids;			/* EgId * */
 } GraphReadSet;
 

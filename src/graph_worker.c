@@ -180,6 +180,8 @@ GraphPutStep(StringInfo buf, const GraphStep *s)
 	GraphPutOids(buf, s->lineage_funcs);
 	GraphPutOids(buf, s->reads);
 	GraphPutOids(buf, s->read_funcs);
+	foreach(lc, s->read_names)
+		GraphPutString(buf, (const char *) lfirst(lc));
 	pq_sendint32(buf, list_length(s->facets));
 	foreach(lc, s->facets)
 		GraphPutString(buf, (const char *) lfirst(lc));
@@ -212,6 +214,9 @@ GraphGetStep(StringInfo buf, GraphStep *s)
 	s->lineage_funcs = GraphGetOids(buf);
 	s->reads = GraphGetOids(buf);
 	s->read_funcs = GraphGetOids(buf);
+	s->read_names = NIL;
+	for (int i = 0; i < list_length(s->reads); i++)
+		s->read_names = lappend(s->read_names, GraphGetString(buf));
 	nfacets = (int) pq_getmsgint(buf, 4);
 	s->facets = NIL;
 	for (int i = 0; i < nfacets; i++)

@@ -39,6 +39,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
@@ -282,6 +283,13 @@ IdentHashChildren(IdentHash *h, Oid relid)
 		IdentHashBytes(h, &lfirst_oid(lc), sizeof(Oid));
 }
 
+/* A schema's name as a query names it: pg_temp for this session's temporary one. */
+static const char *
+IdentSchemaName(Oid nsp)
+{
+	return isTempNamespace(nsp) ? "pg_temp" : get_namespace_name(nsp);
+}
+
 /*
  * Hash relid's name as a query names it: its schema's (pg_temp for this
  * session's temporary schema, whose name differs from session to session)
@@ -290,10 +298,47 @@ IdentHashChildren(IdentHash *h, Oid relid)
 static void
 IdentHashRelName(IdentHash *h, Oid relid)
 {
-	Oid			nsp = get_rel_namespace(relid);
-
-	IdentHashString(h, isTempNamespace(nsp) ? "pg_temp" : get_namespace_name(nsp));
+	IdentHashString(h, IdentSchemaName(get_rel_namespace(relid)));
 	IdentHashString(h, get_rel_name(relid));
+}
+
+/*
+ * relid's qualified name as a query names it, quoted (pg_temp for this
+ * session's temporary schema); NULL if it no longer exists.  A read set
+ * records it, so that a table eg.capture filled is found again once a
+ * script recreated it (ident_find_read).
+ */
+char *
+ident_read_name(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+
+	if (name == NULL)
+		return NULL;
+	return quote_qualified_identifier(IdentSchemaName(get_rel_namespace(relid)), name);
+}
+
+/*
+ * The relation a read set's relid stands for now: relid itself while it
+ * still has that qualified name (name, from ident_read_name; NULL: not
+ * recorded), else the relation of that name if there is one (a table
+ * recreated with a new oid: if eg.capture filled it, its source id is by
+ * name and artifact, so the read set matches it again), else relid.
+ */
+Oid
+ident_find_read(Oid relid, const char *name)
+{
+	char	   *now;
+	Oid			found;
+
+	if (name == NULL)
+		return relid;
+	now = ident_read_name(relid);
+	if (now != NULL && strcmp(now, name) == 0)
+		return relid;
+	found = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(name)),
+							 NoLock, true);
+	return OidIsValid(found) ? found : relid;
 }
 
 /* Hash relid's columns: names, types and typmods, in order. */
@@ -691,7 +736,9 @@ ident_reads_id(const EgId *key, List *reads, List *funcs, bool reusable, EgId *o
 		EgSource   *src = (EgSource *) lfirst(lc);
 		bool		visible = src->reusable && RelationIsVisible(src->relid);
 
-		IdentHashBytes(&h, &src->relid, sizeof(Oid));
+		/* a captured table's id is by name and artifact: recreated, it is the same */
+		if (!src->captured)
+			IdentHashBytes(&h, &src->relid, sizeof(Oid));
 		IdentHashBytes(&h, src->id.bytes, EG_ID_LEN);
 		IdentHashBytes(&h, &visible, sizeof(visible));
 		/* functions read tables by name: one renamed is another read */

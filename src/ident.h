@@ -61,6 +61,8 @@ extern EgQueryInfo *ident_analyze_query(const char *query, List *shapes,
 extern void ident_batch_begin(void);
 extern void ident_batch_end(void);
 extern List *ident_sources(List *relids);
+extern char *ident_read_name(Oid relid);
+extern Oid	ident_find_read(Oid relid, const char *name);
 extern List *ident_sources_as_of(List *relids, Snapshot snapshot);
 extern bool ident_sources_equal(List *a, List *b);
 extern void ident_query_id(const EgQueryInfo *info, const char *kind,
@@ -73,6 +75,7 @@ extern void ident_model_key(Oid train, Jsonb *params, const EgId *input_id,
 extern void ident_model_id(const uint8 *key, const EgId *warm_id, bool reusable,
 						   EgId *out);
 extern bool ident_function_is_user_defined(Oid funcid);
+extern bool ident_is_train_function(Oid funcid);
 extern void ident_function_digest(Oid funcid, uint8 *digest);
 extern const char *const *ident_setting_names(int *n);
 

@@ -62,6 +62,31 @@ ident_is_privilege_function(Oid funcid)
 		strcmp(name, "pg_has_role") == 0 || strcmp(name, "row_security_active") == 0;
 }
 
+/*
+ * True if funcid has eg.model's train signature, (input regclass, params
+ * jsonb, warm_start bytea) RETURNS bytea: eg takes such a function as
+ * eg.model does, its model determined by its arguments and what it reads,
+ * though PL/Python declares it VOLATILE.
+ */
+bool
+ident_is_train_function(Oid funcid)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	Form_pg_proc proc;
+	bool		train;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	train = proc->prokind == PROKIND_FUNCTION && !proc->proretset &&
+		proc->prorettype == BYTEAOID && proc->pronargs == 3 &&
+		proc->proargtypes.values[0] == REGCLASSOID &&
+		proc->proargtypes.values[1] == JSONBOID &&
+		proc->proargtypes.values[2] == BYTEAOID;
+	ReleaseSysCache(tup);
+	return train;
+}
+
 /* True if funcid was created by a user (not part of the server). */
 bool
 ident_function_is_user_defined(Oid funcid)

@@ -450,7 +450,8 @@ IdentCheckFunction(Oid funcid, void *context)
 	if (list_member_oid(w->called, funcid))
 		return false;
 	vol = func_volatile(funcid);
-	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL)
+	if (vol == PROVOLATILE_VOLATILE && w->volatile_reason == NULL &&
+		!ident_is_train_function(funcid))
 		w->volatile_reason = psprintf("calls volatile function %s()", get_func_name(funcid));
 	else if (ident_is_time_function(funcid) && w->volatile_reason == NULL)
 		w->volatile_reason = psprintf("calls %s(), whose result changes between runs",

@@ -82,6 +82,8 @@ extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows,
 /* Send artifact id's rows to a receiver instead (store_get.c says more). */
 extern bool store_get_rows(const EgId *id, TupleDesc desc, DestReceiver *dest,
 						   int64 *rows, List **others);
+extern int	store_toast_begin(void);
+extern void store_toast_end(int level);
 
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);

@@ -663,6 +663,7 @@ StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
 	Relation	rel;
 	bool		same;
 	bool		ok;
+	int			toast;
 
 	if (nspname == NULL)
 		elog(ERROR, "cache lookup failed for namespace %u", nspid);
@@ -686,7 +687,9 @@ StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
 
 	/* freed with the call's memory, on every path */
 	gs->dctx = StoreDCtx(gs->s->cxt);
+	toast = store_toast_begin();
 	ok = StoreGetRows(gs, StoreHeapBegin(rel));
+	store_toast_end(toast);
 	Assert(ok == (gs->bad_reason == NULL));
 	table_close(rel, NoLock);
 	if (!ok)

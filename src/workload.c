@@ -559,22 +559,11 @@ eg_aggregate(PG_FUNCTION_ARGS)
 static void
 WorkloadCheckTrain(Oid train)
 {
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(train));
-	Form_pg_proc proc;
-	bool		ok;
-
-	if (!HeapTupleIsValid(tup))
+	if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(train)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("train function %u does not exist", train)));
-	proc = (Form_pg_proc) GETSTRUCT(tup);
-	ok = proc->prokind == PROKIND_FUNCTION && !proc->proretset &&
-		proc->prorettype == BYTEAOID && proc->pronargs == 3 &&
-		proc->proargtypes.values[0] == REGCLASSOID &&
-		proc->proargtypes.values[1] == JSONBOID &&
-		proc->proargtypes.values[2] == BYTEAOID;
-	ReleaseSysCache(tup);
-	if (!ok)
+	if (!ident_is_train_function(train))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("train function %s has the wrong signature",

@@ -137,6 +137,25 @@ WorkloadUseReads(EgStep *step, List *reads, List *funcs, bool reusable)
 	step->reusable = reusable;
 }
 
+/* The relations a recorded read set stands for now (ident_find_read). */
+static List *
+WorkloadFindReads(const GraphReadSet *set)
+{
+	List	   *relids = NIL;
+	ListCell   *lc;
+	ListCell   *ln = list_head(set->names);
+
+	foreach(lc, set->relids)
+	{
+		char	   *name = ln != NULL ? (char *) lfirst(ln) : NULL;
+
+		relids = lappend_oid(relids, ident_find_read(lfirst_oid(lc),
+													 name != NULL && name[0] != '\0' ? name : NULL));
+		ln = ln != NULL ? lnext(set->names, ln) : NULL;
+	}
+	return relids;
+}
+
 /*
  * A step's read set is known only once it computed.  Before that, its id
  * is that of a stored artifact with the same key whose read set has the
@@ -162,7 +181,7 @@ WorkloadResolveReads(EgStep *step, bool reusable, bool to_compute)
 	foreach(lc, sets)
 	{
 		GraphReadSet *set = (GraphReadSet *) lfirst(lc);
-		List	   *sources = ident_sources(set->relids);
+		List	   *sources = ident_sources(WorkloadFindReads(set));
 		ListCell   *ls;
 		EgId		id;
 		bool		trackable = true;

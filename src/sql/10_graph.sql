@@ -30,8 +30,11 @@ CREATE TABLE artifact (
     key             artifact_id,            -- its id from what its step names; NULL for sources
     read_relids     oid[] NOT NULL DEFAULT '{}',  -- its read set beyond those (its id covers
                                             -- their versions): what its functions read
-    read_funcids    oid[] NOT NULL DEFAULT '{}'   -- the user functions its functions called
+    read_funcids    oid[] NOT NULL DEFAULT '{}',  -- the user functions its functions called
                                             -- (its id covers their definitions)
+    read_names      text[] NOT NULL DEFAULT '{}'  -- read_relids' qualified names (pg_temp for
+                                            -- temporary ones): a table eg.capture filled is
+                                            -- found again by name once recreated
 );
 CREATE INDEX artifact_materialized ON artifact (id) WHERE materialized;
 CREATE INDEX artifact_key ON artifact (key) WHERE read_relids <> '{}' OR read_funcids <> '{}';
