@@ -407,13 +407,32 @@ SELECT * FROM cap_log;
 SELECT v = (SELECT string_agg(md5((g % 100)::text), '') FROM generate_series(1, 20000) g) AS same_value,
        pg_column_compression(v) AS compression, current_setting('default_toast_compression') AS setting
 FROM cap_big;
+-- a load that fails for a reason other than damage (the tuplestore taking
+-- the rows spills past temp_file_limit): a WARNING, and the statement
+-- computes (it failed before)
+CREATE TABLE cap_wide AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 40000) g;
+\c
+:capture
+DROP TABLE cap_wide;
+SET maintenance_work_mem = '1MB';
+SET temp_file_limit = '64kB';
+CREATE TABLE cap_wide AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 40000) g;
+RESET temp_file_limit;
+SELECT * FROM cap_log;
+SELECT count(*) AS n, count(DISTINCT h) AS distinct_h FROM cap_wide;
+-- the same spill within the limit: loaded
+DROP TABLE cap_wide;
+CREATE TABLE cap_wide AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 40000) g;
+RESET maintenance_work_mem;
+SELECT * FROM cap_log;
+SELECT count(*) AS n, count(DISTINCT h) AS distinct_h FROM cap_wide;
 DROP VIEW cap_log3;
 DROP FUNCTION cap_train(regclass, jsonb, bytea), cap_score(bytea, text);
 
 -- clean up; the suites after this one start from an empty graph and store
 RESET ROLE;
 DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata,
-    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre, cap_big CASCADE;
+    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre, cap_big, cap_wide CASCADE;
 DROP FUNCTION cap_scale(numeric);
 DROP FUNCTION cap_explain(text);
 REVOKE ALL ON SCHEMA public FROM regress_cap_nobody, regress_cap_reader;

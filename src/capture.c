@@ -295,10 +295,23 @@ CaptureRunsAs(Node *stmt)
 	return owner;
 }
 
-/*
- * eg_try_subxact(fn, arg) as role (eg plans and records as the query
- * runs); its error, but a cancel (or statement_timeout) is the statement's.
- */
+/* edata; but a cancel (or statement_timeout) is the statement's: raised again. */
+static ErrorData *
+CaptureCancelled(ErrorData *edata)
+{
+	if (edata != NULL && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		ReThrowError(edata);
+	return edata;
+}
+
+/* eg_try_subxact(fn, arg); its error, but a cancel (or statement_timeout) is the statement's. */
+ErrorData *
+capture_try(void (*fn) (void *arg), void *arg)
+{
+	return CaptureCancelled(eg_try_subxact(fn, arg));
+}
+
+/* capture_try(fn, arg) as role (eg plans and records as the query runs). */
 static ErrorData *
 CaptureTryAs(Oid role, void (*fn) (void *arg), void *arg)
 {
@@ -310,9 +323,7 @@ CaptureTryAs(Oid role, void (*fn) (void *arg), void *arg)
 	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	edata = eg_try_subxact(fn, arg);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
-	if (edata != NULL && edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-		ReThrowError(edata);
-	return edata;
+	return CaptureCancelled(edata);
 }
 
 /*
@@ -350,53 +361,37 @@ CaptureBegin(Node *stmt)
 
 /*
  * Load the captured statement's rows into the receiver of qd instead of
- * running its plan; false, with nothing sent, if the load failed.
+ * running its plan (capture_load.c); false, with nothing sent, if the load
+ * failed.
  */
 static bool
 CaptureLoad(Capture *cap, QueryDesc *qd)
 {
 	RunState   *rs = cap->rs;
 	EgStep	   *step = rs->wl->steps[0];
-	Tuplestorestate *ts = tuplestore_begin_heap(false, false, maintenance_work_mem);
-	DestReceiver *into = CreateDestReceiver(DestTuplestore);
-	DestReceiver *dest = qd->dest;
-	TupleTableSlot *slot;
-	instr_time	start;
+	List	   *damaged = NIL;
+	ErrorData  *error = NULL;
 	int64		rows;
-	List	   *others;
-	bool		ok;
-	int			toast;
+	instr_time	start;
+	MemoryContext old;
 
 	INSTR_TIME_SET_CURRENT(start);
-	SetTuplestoreDestReceiverParams(into, ts, CurrentMemoryContext, false, NULL, NULL);
-	into->rStartup(into, CMD_SELECT, qd->tupDesc);
-	ok = store_get_rows(&step->id, qd->tupDesc, into, &rows, &others);
-	into->rShutdown(into);
-	into->rDestroy(into);
-	if (!ok)
+	if (capture_load(&step->id, qd, &rows, &damaged, &error))
 	{
-		MemoryContext old = MemoryContextSwitchTo(cap->cxt);
-
-		rs->failed = lappend(rs->failed, eg_id_copy(&step->id));
-		rs->failed = list_concat(rs->failed, others);
-		MemoryContextSwitchTo(old);
-		tuplestore_end(ts);
-		return false;
+		rs->seconds[0] = exec_since(start);
+		rs->rows[0] = rows;
+		rs->done[0] = EG_ACT_LOAD;
+		return true;
 	}
-	slot = MakeSingleTupleTableSlot(qd->tupDesc, &TTSOpsMinimalTuple);
-	toast = store_toast_begin();
-	dest->rStartup(dest, qd->operation, qd->tupDesc);
-	while (tuplestore_gettupleslot(ts, true, false, slot))
-		(void) dest->receiveSlot(slot, dest);
-	dest->rShutdown(dest);
-	store_toast_end(toast);
-	ExecDropSingleTupleTableSlot(slot);
-	tuplestore_end(ts);
-	qd->estate->es_processed = (uint64) rows;
-	rs->seconds[0] = exec_since(start);
-	rs->rows[0] = rows;
-	rs->done[0] = EG_ACT_LOAD;
-	return true;
+	if (error != NULL)
+		ereport(WARNING,
+				(errmsg("eg.capture could not load \"%s\" from the store: %s",
+						step->name, error->message),
+				 errdetail("The statement computes it instead.")));
+	old = MemoryContextSwitchTo(cap->cxt);
+	rs->failed = list_concat(rs->failed, damaged);
+	MemoryContextSwitchTo(old);
+	return false;
 }
 
 /* Run the captured statement's plan, timed, recording what it reads. */
@@ -434,13 +429,32 @@ CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 coun
 	MemoryContextSwitchTo(old);
 }
 
+/* What CaptureCheckMoved needs, for capture_try. */
+typedef struct CaptureMovedArg
+{
+	Capture    *cap;
+	QueryDesc  *qd;
+} CaptureMovedArg;
+
+/* Whether the statement's sources moved between its snapshot and eg's plan. */
+static void
+CaptureCheckMoved(void *arg)
+{
+	CaptureMovedArg *a = (CaptureMovedArg *) arg;
+	EgStep	   *step = a->cap->rs->wl->steps[0];
+
+	a->cap->moved = !ident_sources_equal(step->sources,
+										 ident_sources_as_of(step->info->relids,
+															 a->qd->snapshot));
+}
+
 /* ExecutorRun_hook: the captured statement's query loads or computes. */
 static void
 CaptureExecutorRun(QueryDesc *qd, ScanDirection direction, uint64 count,
 				   bool execute_once)
 {
 	Capture    *cap = Active;
-	EgStep	   *step;
+	CaptureMovedArg moved = {cap, qd};
 
 	if (cap == NULL || cap->ran || NestedUtility > 0 ||
 		(qd->dest->mydest != DestIntoRel && qd->dest->mydest != DestTransientRel))
@@ -452,15 +466,15 @@ CaptureExecutorRun(QueryDesc *qd, ScanDirection direction, uint64 count,
 		return;
 	}
 	cap->ran = true;
-	step = cap->rs->wl->steps[0];
 
 	/*
 	 * eg planned with the data versions of its own snapshot; the statement
 	 * reads those of its snapshot, taken before.  If a commit came between,
-	 * the statement computes, and its result is not reused.
+	 * the statement computes, and its result is not reused (so too if eg
+	 * cannot tell).
 	 */
-	cap->moved = !ident_sources_equal(step->sources,
-									  ident_sources_as_of(step->info->relids, qd->snapshot));
+	if (capture_try(CaptureCheckMoved, &moved) != NULL)
+		cap->moved = true;
 	if (!cap->moved && cap->rs->actions[0] == EG_ACT_LOAD && CaptureLoad(cap, qd))
 		return;
 	CaptureCompute(cap, qd, direction, count, execute_once);
