@@ -27,6 +27,12 @@
  * run reads the table as untracked (nothing reading it is reused) and does
  * not try again before the next eg.begin or eg.run.
  *
+ * Crash recovery empties unlogged tables and logs nothing, so an unlogged
+ * table's version also covers when the server last recovered from a crash:
+ * the time the cumulative statistics were reset, which crash recovery does
+ * (as does pg_stat_reset_shared('bgwriter'); then what reads unlogged
+ * tables is computed once more).
+ *
  * Relations eg cannot track (foreign tables, catalogs, sequences) are
  * reported as such: a step reading them is never reused.
  */
@@ -43,6 +49,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
+#include "pgstat.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -212,6 +219,9 @@ track_version(Oid relid, Snapshot snapshot)
 		(void) eg_spi_exec(&track_stmts[TS_VERSION], values, NULL, false);
 	version = TextDatumGetCString(eg_spi_get_notnull(0, "version"));
 	eg_spi_finish();
+	if (get_rel_persistence(relid) == RELPERSISTENCE_UNLOGGED)
+		version = psprintf("%s@" INT64_FORMAT, version,
+						   (int64) pgstat_fetch_stat_bgwriter()->stat_reset_timestamp);
 	return version;
 }
 

@@ -14,7 +14,8 @@
 # shutdown; (e): with eg.store_async, the worker storing a committed run's
 # tables is killed while its job is pending (waiting for the materializer's
 # lock, which the test holds): the next run neither waits for the dead job
-# nor loads anything of it, computes, and the run after it loads.
+# nor loads anything of it, computes, and the run after it loads.  (f):
+# an unlogged table emptied by crash recovery is a change.
 # After each restart eg.check() finds nothing wrong, the crashed run left
 # no trace in the graph, and running the workload again loads or computes
 # as the store allows, with the result of plain SQL.
@@ -340,6 +341,44 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM eg.store_job}), '0',
 	'(e) the jobs are gone, the dead one too');
 is(run_last($we), 'fe=loaded', '(e) the run after it loads');
 is(run_last($we . $fe), $fe_plain, '(e) the loaded result equals plain SQL');
+
+# ---- (f) crash recovery empties unlogged tables, and logs no change: what
+# read one (a step, and with eg.capture a chain through an unlogged table
+# it filled) is computed again, with the rows plain SQL gives now (before:
+# loaded, the rows from before the crash)
+$node->safe_psql('postgres', q{
+    CREATE UNLOGGED TABLE ulog AS SELECT g AS id FROM generate_series(1, 1000) g});
+my $wf = q{
+    SELECT eg.begin('crash-f');
+    SELECT eg.dataset('ff', $$SELECT count(*) AS n FROM ulog$$);
+    SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+};
+my $cf = q{
+    LOAD 'eg';
+    SET eg.capture = on;
+    DROP TABLE IF EXISTS ucap, ucap_n;
+    CREATE UNLOGGED TABLE ucap AS SELECT id FROM src WHERE id <= 500;
+    CREATE TABLE ucap_n AS SELECT count(*) AS n FROM ucap;
+    SELECT string_agg(s.step || '=' || s.action, ',' ORDER BY s.step) FROM eg.workload_steps s
+    WHERE s.workload = (SELECT max(id) FROM eg.workloads) AND s.step LIKE 'ucap%';
+};
+is(run_last($wf), 'ff=computed', '(f) a step reading an unlogged table computes');
+is(run_last($wf), 'ff=loaded', '(f) and loads the second time');
+is(run_last($cf), 'ucap=computed,ucap_n=computed', '(f) a captured chain through an unlogged table computes');
+is(run_last($cf), 'ucap=loaded,ucap_n=loaded', '(f) and loads the second time');
+$node->safe_psql('postgres', 'DROP TABLE ucap_n');
+$node->stop('immediate');
+$node->start;
+is($node->safe_psql('postgres', 'SELECT count(*) FROM ulog'), '0', '(f) the crash emptied the unlogged table');
+is(run_last($wf), 'ff=computed', '(f) the step reading it computes again');
+is(run_last($wf . 'SELECT n FROM ff'), '0', '(f) with the rows plain SQL gives');
+is( run_last(q{
+        LOAD 'eg';
+        SET eg.capture = on;
+        CREATE TABLE ucap_n AS SELECT count(*) AS n FROM ucap;
+        SELECT s.action || ' ' || (SELECT n FROM ucap_n) FROM eg.workload_steps s
+        WHERE s.workload = (SELECT max(id) FROM eg.workloads) AND s.step = 'ucap_n'}),
+	'computed 0', '(f) a statement reading the captured unlogged table computes, as plain SQL');
 
 is($node->safe_psql('postgres', 'SELECT * FROM eg.check()'), '', 'eg.check() finds nothing wrong at the end');
 
