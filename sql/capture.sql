@@ -426,13 +426,20 @@ CREATE TABLE cap_wide AS SELECT g AS id, md5(g::text) AS h FROM generate_series(
 RESET maintenance_work_mem;
 SELECT * FROM cap_log;
 SELECT count(*) AS n, count(DISTINCT h) AS distinct_h FROM cap_wide;
+-- eg's recording fails (storing the new table spills past temp_file_limit):
+-- a WARNING, and the statement stands, as without eg; nothing recorded
+SET temp_file_limit = '64kB';
+CREATE TABLE cap_rec AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 40001) g;
+RESET temp_file_limit;
+SELECT count(*) AS n FROM cap_rec;
+SELECT * FROM cap_log;
 DROP VIEW cap_log3;
 DROP FUNCTION cap_train(regclass, jsonb, bytea), cap_score(bytea, text);
 
 -- clean up; the suites after this one start from an empty graph and store
 RESET ROLE;
 DROP TABLE cap_src, cap_a, cap_b, cap_c, cap_expect, cap_txt, cap_nodata,
-    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre, cap_big, cap_wide CASCADE;
+    cap_unl, cap_named, cap_tx, cap_rand, cap_allowed, cap_b2, cap_pre, cap_big, cap_wide, cap_rec CASCADE;
 DROP FUNCTION cap_scale(numeric);
 DROP FUNCTION cap_explain(text);
 REVOKE ALL ON SCHEMA public FROM regress_cap_nobody, regress_cap_reader;
