@@ -8,7 +8,7 @@
 -- reset, stored results are loaded by a new backend):
 --   capture   CREATE TABLE AS (plain, TEMP, UNLOGGED), SELECT INTO (the
 --             same), CREATE MATERIALIZED VIEW and REFRESH MATERIALIZED VIEW
---             (by its owner) of 14 targets, each with one of two queries
+--             (by its owner) of 16 targets, each with one of two queries
 --             (so that the same query recurs and is loaded; two tables
 --             have the materialized views' queries): three levels, those
 --             of levels 2 and 3 reading tables (and a materialized view)
@@ -31,7 +31,9 @@
 --             whole rows), ALTER COLUMN TYPE (text forms of numerics),
 --             ALTER POLICY, GRANT/REVOKE of a role (which policies apply);
 --   redefine  CREATE OR REPLACE FUNCTION of a function queries call (one
---             body reads a table: read sets);
+--             body reads a table: read sets; a train function, eg.model's
+--             signature, reads the captured table it is given as a regclass,
+--             another one a captured table by name);
 --   setting   extra_float_digits (queries cast floats to text).
 -- eg.reuse = all_load and eg.materializer = 'all': whatever is stored is
 -- loaded.  psql runs the script (\gexec: each statement as a client would
@@ -82,7 +84,22 @@ INSERT INTO cd_fn VALUES
   ('cd_label', 1, $$CREATE OR REPLACE FUNCTION cd_label(nm text, g int) RETURNS text
                     LANGUAGE plpgsql STABLE AS 'BEGIN RETURN nm || repeat(''*'', g % 4); END'$$),
   ('cd_label', 2, $$CREATE OR REPLACE FUNCTION cd_label(nm text, g int) RETURNS text
-                    LANGUAGE plpgsql STABLE AS 'BEGIN RETURN coalesce((SELECT min(label) FROM cd_lut WHERE grp = g), ''?'') || nm; END'$$);
+                    LANGUAGE plpgsql STABLE AS 'BEGIN RETURN coalesce((SELECT min(label) FROM cd_lut WHERE grp = g), ''?'') || nm; END'$$),
+  -- a train function (eg.model's signature: reused, though VOLATILE) reading
+  -- the table it is given as a regclass
+  ('cd_train', 0, $$CREATE OR REPLACE FUNCTION cd_train(input regclass, params jsonb, warm bytea) RETURNS bytea
+                    LANGUAGE plpgsql VOLATILE AS 'DECLARE r text; BEGIN EXECUTE format(''SELECT concat_ws(chr(58), count(*), sum(x)) FROM %s'', input) INTO r; RETURN convert_to(r || params::text, ''UTF8''); END'$$),
+  ('cd_train', 1, $$CREATE OR REPLACE FUNCTION cd_train(input regclass, params jsonb, warm bytea) RETURNS bytea
+                    LANGUAGE plpgsql VOLATILE AS 'DECLARE r text; BEGIN EXECUTE format(''SELECT concat_ws(chr(58), max(id), sum(v)) FROM %s'', input) INTO r; RETURN convert_to(r, ''UTF8''); END'$$),
+  ('cd_train', 2, $$CREATE OR REPLACE FUNCTION cd_train(input regclass, params jsonb, warm bytea) RETURNS bytea
+                    LANGUAGE plpgsql VOLATILE AS 'BEGIN RETURN convert_to(params::text, ''UTF8''); END'$$),
+  -- a function reading a table by name
+  ('cd_rows', 0, $$CREATE OR REPLACE FUNCTION cd_rows(t text, k int) RETURNS bigint
+                    LANGUAGE plpgsql STABLE AS 'DECLARE n bigint; BEGIN EXECUTE format(''SELECT count(*) + %s FROM %I'', k, t) INTO n; RETURN n; END'$$),
+  ('cd_rows', 1, $$CREATE OR REPLACE FUNCTION cd_rows(t text, k int) RETURNS bigint
+                    LANGUAGE plpgsql STABLE AS 'DECLARE n bigint; BEGIN EXECUTE format(''SELECT sum(n) * %s FROM %I'', k + 1, t) INTO n; RETURN n; END'$$),
+  ('cd_rows', 2, $$CREATE OR REPLACE FUNCTION cd_rows(t text, k int) RETURNS bigint
+                    LANGUAGE plpgsql STABLE AS 'BEGIN RETURN k; END'$$);
 DO $$
 DECLARE f record;
 BEGIN
@@ -121,7 +138,12 @@ INSERT INTO cd_target (name, lvl, kind, sel, rest, params, reads, key) VALUES
   ('cd_a', 3, 'table', 'l, count(*) AS n, sum(s) AS ss, string_agg(id::text, '','' ORDER BY id) AS ids',
    'cd_u WHERE id > $P GROUP BY l', '{0,1000}', '{cd_u}', 'l'),
   ('cd_k', 3, 'table', 'm.grp, m.top, m.n * 2 AS n2', 'cd_mg m WHERE m.n > $P', '{0,50}', '{cd_mg}', 'grp'),
-  ('cd_h', 3, 'table', 'g.grp, (g.sx / 3)::text AS t3', 'cd_g g WHERE g.n > $P', '{0,5}', '{cd_g}', 'grp');
+  ('cd_h', 3, 'table', 'g.grp, (g.sx / 3)::text AS t3', 'cd_g g WHERE g.n > $P', '{0,5}', '{cd_g}', 'grp'),
+  -- a model of cd_f (a train function given it as a regclass), and a count
+  -- of cd_g by a function reading it by name: read sets, by name
+  ('cd_md', 2, 'table', $$cd_train('cd_f'::regclass, jsonb_build_object('k', p.k), NULL::bytea) AS model$$,
+   '(VALUES ($P)) p(k)', '{1,2}', '{cd_f}', 'model'),
+  ('cd_rn', 3, 'table', $$cd_rows('cd_g', p.k) AS n$$, '(VALUES ($P)) p(k)', '{0,7}', '{cd_g}', 'n');
 
 -- the generator: a 31-bit linear congruential generator with a fixed seed
 CREATE TABLE cd_rng (st bigint);
@@ -515,6 +537,13 @@ SELECT CASE c.role WHEN '' THEN 'superuser' ELSE c.role END AS role, count(*) AS
        count(*) FILTER (WHERE l.differ > 0) AS differences
 FROM cd_capture c JOIN cd_log l USING (n)
 GROUP BY c.role ORDER BY c.role;
+-- the statements whose functions read captured tables (a train function
+-- given one as a regclass, a function reading one by name) load too
+SELECT c.target, count(*) AS statements,
+       count(*) FILTER (WHERE l.action = 'loaded') AS loaded,
+       count(*) FILTER (WHERE l.differ > 0) AS differences
+FROM cd_capture c JOIN cd_log l USING (n)
+WHERE c.target IN ('cd_md', 'cd_rn') GROUP BY c.target ORDER BY c.target;
 -- loads of a level 2 or 3 query over tables (or a materialized view) made
 -- since that query was last computed over them: reused through the chain
 SELECT count(*) AS loads_through_a_chain
