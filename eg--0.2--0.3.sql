@@ -164,3 +164,15 @@ DROP EVENT TRIGGER eg_note_ddl_0_2;
 CREATE EVENT TRIGGER eg_note_ddl ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER MATERIALIZED VIEW', 'REFRESH MATERIALIZED VIEW')
     EXECUTE FUNCTION _note_ddl();
+
+-- A relation's or a stored artifact's columns as float8 arrays, for numpy
+-- (src/sql/30_api.sql).
+CREATE FUNCTION columns(rel regclass, VARIADIC names text[] DEFAULT NULL)
+    RETURNS TABLE (name text, data bytea)
+    AS 'MODULE_PATHNAME', 'eg_columns' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION columns(regclass, text[]) IS 'a relation''s columns (default: every numeric and boolean one) as packed little-endian float8, a bytea each, NULL as NaN: numpy.frombuffer(data)';
+
+CREATE FUNCTION artifact_columns(artifact artifact_id, VARIADIC names text[] DEFAULT NULL)
+    RETURNS TABLE (name text, data bytea)
+    AS 'MODULE_PATHNAME', 'eg_artifact_columns' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION artifact_columns(artifact_id, text[]) IS 'eg.columns of a stored artifact, read from the store';

@@ -45,26 +45,17 @@ RestoreDenied(const GraphDenied *d)
 		: pstrdup("It derives from a table that no longer exists.");
 }
 
-PG_FUNCTION_INFO_V1(eg_restore);
-/* eg.restore(artifact, into): a stored artifact as a new table. */
-Datum
-eg_restore(PG_FUNCTION_ARGS)
+/*
+ * Check that the caller may read stored artifact id (what restoring it
+ * needs): it is known, materialized, and its lineage allows the caller.
+ * what: what the caller wants to do, for the error ("restore").
+ */
+void
+restore_check(const EgId *id, const char *what)
 {
-	EgId	   *id;
-	RangeVar   *into;
 	GraphInfo	info;
 	GraphDenied denied;
-	Oid			relid;
-	int64		rows;
-	List	   *others;
-	char	   *damage = NULL;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("artifact and table name must not be null")));
-	id = PG_GETARG_EGID(0);
-	into = makeRangeVarFromNameList(textToQualifiedNameList(PG_GETARG_TEXT_PP(1)));
 	graph_lookup(id, 1, &info);
 	if (!info.known)
 		ereport(ERROR,
@@ -78,21 +69,52 @@ eg_restore(PG_FUNCTION_ARGS)
 	if (!graph_may_use(info.lineage, info.lineage_funcs, info.role, true, &denied))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to restore artifact %s", eg_id_to_hex(id)),
+				 errmsg("permission denied to %s artifact %s", what, eg_id_to_hex(id)),
 				 errdetail("%s", RestoreDenied(&denied)),
 				 denied.rls ? errhint("eg.run() loads what your policies let you see.") : 0));
-	relid = store_get(id, into, &rows, &others, &damage);
-	if (!OidIsValid(relid) && damage == NULL)
+}
+
+/*
+ * The error for a stored artifact that could not be read (damage: why, or
+ * NULL: it is gone); done: what reading it was ("restored").
+ */
+void
+restore_failed(const EgId *id, const char *damage, const char *done)
+{
+	if (damage == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("artifact %s is not materialized", eg_id_to_hex(id)),
-				 errdetail("It left the store while it was being restored.")));
-	if (!OidIsValid(relid))
+				 errdetail("It left the store while it was being %s.", done)));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("artifact %s could not be %s: its stored data is damaged",
+					eg_id_to_hex(id), done),
+			 errdetail("%s", damage),
+			 errhint("Run its workload: eg.run() recomputes it and removes the damaged copy from the store.")));
+}
+
+PG_FUNCTION_INFO_V1(eg_restore);
+/* eg.restore(artifact, into): a stored artifact as a new table. */
+Datum
+eg_restore(PG_FUNCTION_ARGS)
+{
+	EgId	   *id;
+	RangeVar   *into;
+	Oid			relid;
+	int64		rows;
+	List	   *others;
+	char	   *damage = NULL;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("artifact %s could not be restored: its stored data is damaged",
-						eg_id_to_hex(id)),
-				 errdetail("%s", damage),
-				 errhint("Run its workload: eg.run() recomputes it and removes the damaged copy from the store.")));
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("artifact and table name must not be null")));
+	id = PG_GETARG_EGID(0);
+	into = makeRangeVarFromNameList(textToQualifiedNameList(PG_GETARG_TEXT_PP(1)));
+	restore_check(id, "restore");
+	relid = store_get(id, into, &rows, &others, &damage);
+	if (!OidIsValid(relid))
+		restore_failed(id, damage, "restored");
 	PG_RETURN_OID(relid);
 }

@@ -213,6 +213,25 @@ eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes, const Datum *values,
 	return SPI_processed;
 }
 
+/*
+ * Run sql, a query with no parameters, as the caller and read-only, its
+ * rows sent to dest rather than kept; the number of rows.
+ */
+uint64
+eg_spi_exec_to(const char *sql, DestReceiver *dest)
+{
+	SPIExecuteOptions options = {0};
+	int			rc;
+
+	options.read_only = true;
+	options.dest = dest;
+	rc = SPI_execute_extended(sql, &options);
+	/* SPI says UTILITY of a SELECT whose receiver is DestNone */
+	if (rc != (dest->mydest == DestNone ? SPI_OK_UTILITY : SPI_OK_SELECT))
+		SpiFailed(rc, sql);
+	return SPI_processed;
+}
+
 /* The number of the last result's column called name. */
 static int
 SpiColumn(const char *name)

@@ -52,6 +52,8 @@ extern uint64 eg_spi_exec_sql(const char *sql, int nargs, Oid *argtypes,
 							  const Datum *values, const char *nulls,
 							  int expect, EgSpiRights rights);
 
+extern uint64 eg_spi_exec_to(const char *sql, DestReceiver *dest);
+
 extern Datum eg_spi_get(uint64 row, const char *name, bool *isnull);
 extern Datum eg_spi_get_notnull(uint64 row, const char *name);
 extern void eg_spi_free_result(void);

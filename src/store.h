@@ -82,8 +82,15 @@ extern Oid	store_get(const EgId *id, const RangeVar *into, int64 *rows,
 /* Send artifact id's rows to a receiver instead (store_get.c says more). */
 extern bool store_get_rows(const EgId *id, TupleDesc desc, DestReceiver *dest,
 						   int64 *rows, List **others);
+/* ... or the artifact's own columns, dest started here with them. */
+extern bool store_get_own_rows(const EgId *id, DestReceiver *dest, int64 *rows,
+							   List **others, char **damage);
 extern int	store_toast_begin(void);
 extern void store_toast_end(int level);
+
+/* restore.c: whether the caller may read a stored artifact, and the error when it could not */
+extern void restore_check(const EgId *id, const char *what);
+extern void restore_failed(const EgId *id, const char *damage, const char *done);
 
 /* Drop artifact id from the store, freeing chunks nobody references. */
 extern void store_drop(const EgId *id);

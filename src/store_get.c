@@ -709,9 +709,26 @@ StoreGetTable(StoreGetState *gs, const RangeVar *into, Oid nspid,
 typedef struct StoreGetTarget
 {
 	const RangeVar *into;		/* a new table; or */
-	TupleDesc	desc;			/* rows of this shape */
+	TupleDesc	desc;			/* rows of this shape (NULL: the artifact's) */
 	DestReceiver *dest;			/* to this receiver */
 } StoreGetTarget;
+
+/* The artifact's columns as a tuple descriptor, in memory context cxt. */
+static TupleDesc
+StoreGetDesc(StoreGetState *gs, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	TupleDesc	desc = CreateTemplateTupleDesc(gs->ncols);
+
+	for (int i = 0; i < gs->ncols; i++)
+	{
+		TupleDescInitEntry(desc, (AttrNumber) (i + 1), gs->cols[i].name,
+						   gs->cols[i].typid, gs->cols[i].typmod, 0);
+		TupleDescInitEntryCollation(desc, (AttrNumber) (i + 1), gs->cols[i].collid);
+	}
+	MemoryContextSwitchTo(old);
+	return desc;
+}
 
 /* True if the artifact's columns have the types of desc's. */
 static bool
@@ -772,6 +789,15 @@ StoreGetTo(const EgId *id, const StoreGetTarget *target, int64 *rows, List **oth
 			StoreGetCheckTypes(gs);
 		if (gs->bad_reason == NULL && target->into != NULL)
 			relid = StoreGetTable(gs, target->into, nspid, relname);
+		else if (gs->bad_reason == NULL && target->desc == NULL)
+		{
+			TupleDesc	desc = StoreGetDesc(gs, caller);
+
+			target->dest->rStartup(target->dest, CMD_SELECT, desc);
+			gs->dctx = StoreDCtx(s.cxt);
+			if (StoreGetRows(gs, StoreHeapBeginDest(desc, target->dest)))
+				relid = RelationRelationId;	/* any valid oid: sent */
+		}
 		else if (gs->bad_reason == NULL && StoreGetFits(gs, target->desc))
 		{
 			gs->dctx = StoreDCtx(s.cxt);
@@ -822,4 +848,20 @@ store_get_rows(const EgId *id, TupleDesc desc, DestReceiver *dest, int64 *rows,
 	StoreGetTarget target = {NULL, desc, dest};
 
 	return OidIsValid(StoreGetTo(id, &target, rows, others, NULL));
+}
+
+/*
+ * Send artifact id's rows to dest as tuples of its own columns, starting
+ * dest with them (rStartup; the caller shuts it down); true and *rows if
+ * all were sent.  False if it is not stored, or cannot be restored: then
+ * as store_get says (with damage NULL: a WARNING, the artifact and *others
+ * leave the store; else *damage says what is wrong).
+ */
+bool
+store_get_own_rows(const EgId *id, DestReceiver *dest, int64 *rows, List **others,
+				   char **damage)
+{
+	StoreGetTarget target = {NULL, NULL, dest};
+
+	return OidIsValid(StoreGetTo(id, &target, rows, others, damage));
 }

@@ -42,6 +42,16 @@ CREATE FUNCTION restore(artifact artifact_id, "into" text) RETURNS regclass
     AS 'MODULE_PATHNAME', 'eg_restore' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION restore(artifact_id, text) IS 'a stored artifact as a new table';
 
+CREATE FUNCTION columns(rel regclass, VARIADIC names text[] DEFAULT NULL)
+    RETURNS TABLE (name text, data bytea)
+    AS 'MODULE_PATHNAME', 'eg_columns' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION columns(regclass, text[]) IS 'a relation''s columns (default: every numeric and boolean one) as packed little-endian float8, a bytea each, NULL as NaN: numpy.frombuffer(data)';
+
+CREATE FUNCTION artifact_columns(artifact artifact_id, VARIADIC names text[] DEFAULT NULL)
+    RETURNS TABLE (name text, data bytea)
+    AS 'MODULE_PATHNAME', 'eg_artifact_columns' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION artifact_columns(artifact_id, text[]) IS 'eg.columns of a stored artifact, read from the store';
+
 CREATE FUNCTION materialize()
     RETURNS TABLE (artifact artifact_id, action text, bytes int8)
     AS 'MODULE_PATHNAME', 'eg_materialize' LANGUAGE C VOLATILE PARALLEL UNSAFE;
