@@ -210,14 +210,55 @@ def ml_model_columns(m):
     were supported list scalar features only)."""
     return [tuple(c) for c in m['columns']] if 'columns' in m else [(f, None) for f in m['features']]
 
+def ml_has_columns():
+    """True if eg.columns is there (eg installed, its version 0.3 or later)."""
+    if 'ml_has_columns' not in GD:
+        GD['ml_has_columns'] = plpy.execute(
+            "SELECT pg_catalog.to_regprocedure('eg.columns(regclass, text[])') IS NOT NULL AS ok")[0]["ok"]
+    return GD['ml_has_columns']
+
 def ml_read(rel, idcol, label, columns, types):
     """(ids, y, X) of a relation: ids and y are lists (y None without a
     label), X a float64 matrix with NaN for NULL; in id order.  columns is
     the layout [(name, width)] (ml_layout); an array column gives width
-    features.  Each row's features come as one float8[] in binary form
-    (array_send; NULL made NaN, so every element is 4 length bytes and 8
-    value bytes), decoded by numpy a batch at a time.  A NULL array is all
-    NaN; an array of another shape is an error."""
+    features.  Read column by column through eg.columns when it can
+    (ml_read_columns), else row by row (ml_read_rows)."""
+    ml_malloc()
+    if (idcol and ml_has_columns() and all(w is None for _, w in columns)
+            and types[idcol] in ML_NUMERIC and (not label or types[label] in ML_NUMERIC)):
+        read = ml_read_columns(rel, idcol, label, columns)
+        if read is not None:
+            return read
+    return ml_read_rows(rel, idcol, label, columns, types)
+
+def ml_read_columns(rel, idcol, label, columns):
+    """ml_read through eg.columns: each column as one float8 buffer (NULL as
+    NaN, booleans 0 and 1, the values the row path's ::float8 gives), the
+    rows put in id order (NULL ids last, as ORDER BY does).  None when an id
+    is too large for float8 to hold exactly (then the row path reads it)."""
+    names = [idcol] + ([label] if label else []) + [n for n, _ in columns]
+    plan = plpy.prepare("SELECT name, data FROM eg.columns($1::regclass, VARIADIC $2)",
+                        ["text", "text[]"])
+    data = [np.frombuffer(r["data"], dtype='<f8') for r in plpy.execute(plan, [rel, names])]
+    ids = data[0]
+    if (np.abs(ids[~np.isnan(ids)]) >= 2.0 ** 53).any():
+        return None
+    X = np.column_stack(data[2 if label else 1:])
+    y = data[1] if label else None
+    if not (np.diff(ids) >= 0).all():
+        order = np.argsort(ids, kind='stable')
+        ids, X = ids[order], X[order]
+        y = y[order] if label else None
+    ids = [None if np.isnan(v) else int(v) for v in ids]
+    if label:
+        y = [None if np.isnan(v) else float(v) for v in y]
+    return ids, y, X
+
+def ml_read_rows(rel, idcol, label, columns, types):
+    """ml_read row by row: each row's features come as one float8[] in
+    binary form (array_send; NULL made NaN, so every element is 4 length
+    bytes and 8 value bytes), decoded by numpy a batch at a time.  A NULL
+    array is all NaN; an array of another shape is an error."""
     nf = len(ml_feature_names(columns))
     y = ml_float(label, types[label]) if label else 'NULL::float8'
     if all(w is None for _, w in columns):

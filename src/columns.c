@@ -68,7 +68,6 @@ typedef struct ColumnOut
 	int			attno;			/* 0-based, in the rows received */
 	ColumnKind	kind;
 	char	   *buf;			/* a bytea: header, then the values */
-	uint64		cap;			/* values buf has room for */
 } ColumnOut;
 
 /* The receiver: requested names (NIL: the default columns), what it made. */
@@ -82,6 +81,7 @@ typedef struct ColumnsReceiver
 	ColumnOut  *cols;
 	int			ncols;
 	uint64		nrows;
+	uint64		rowcap;			/* values each buffer has room for */
 } ColumnsReceiver;
 
 /* How values of type typid (a domain: its base type's) become float8. */
@@ -324,11 +324,11 @@ ColumnsValue(ColumnKind kind, Datum d)
 	return 0;					/* keep compiler quiet */
 }
 
-/* Make room in c for one more value than it has (n). */
+/* Make room in every column for more values than the r->nrows they have. */
 static void
-ColumnsGrow(ColumnsReceiver *r, ColumnOut *c)
+ColumnsGrow(ColumnsReceiver *r)
 {
-	uint64		cap = c->cap == 0 ? Max(r->cap, 1024) : c->cap * 2;
+	uint64		cap = r->rowcap == 0 ? Max(r->cap, 1024) : r->rowcap * 2;
 
 	if (r->nrows >= COLUMNS_MAX_ROWS)
 		ereport(ERROR,
@@ -338,9 +338,14 @@ ColumnsGrow(ColumnsReceiver *r, ColumnOut *c)
 						   (uint64) COLUMNS_MAX_ROWS),
 				 errhint("Read it in parts, through views that each select a range of its rows.")));
 	cap = Min(cap, COLUMNS_MAX_ROWS);
-	c->buf = c->buf == NULL ? MemoryContextAlloc(r->cxt, VARHDRSZ + cap * sizeof(float8))
-		: repalloc(c->buf, VARHDRSZ + cap * sizeof(float8));
-	c->cap = cap;
+	for (int i = 0; i < r->ncols; i++)
+	{
+		ColumnOut  *c = &r->cols[i];
+
+		c->buf = c->buf == NULL ? MemoryContextAlloc(r->cxt, VARHDRSZ + cap * sizeof(float8))
+			: repalloc(c->buf, VARHDRSZ + cap * sizeof(float8));
+	}
+	r->rowcap = cap;
 }
 
 /* receiveSlot: append the row's values, as float8, to their columns. */
@@ -348,7 +353,10 @@ static bool
 ColumnsReceive(TupleTableSlot *slot, DestReceiver *self)
 {
 	ColumnsReceiver *r = (ColumnsReceiver *) self;
+	Size		at = VARHDRSZ + r->nrows * sizeof(float8);
 
+	if (r->nrows >= r->rowcap)
+		ColumnsGrow(r);
 	slot_getallattrs(slot);
 	for (int i = 0; i < r->ncols; i++)
 	{
@@ -359,14 +367,12 @@ ColumnsReceive(TupleTableSlot *slot, DestReceiver *self)
 			uint64		u;
 		}			v;
 
-		if (r->nrows >= c->cap)
-			ColumnsGrow(r, c);
 		v.d = slot->tts_isnull[c->attno] ? get_float8_nan()
 			: ColumnsValue(c->kind, slot->tts_values[c->attno]);
 #ifdef WORDS_BIGENDIAN
 		v.u = pg_bswap64(v.u);
 #endif
-		memcpy(c->buf + VARHDRSZ + r->nrows * sizeof(float8), &v, sizeof(float8));
+		memcpy(c->buf + at, &v, sizeof(float8));
 	}
 	r->nrows++;
 	return true;
