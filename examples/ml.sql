@@ -218,10 +218,10 @@ def ml_has_columns():
     return GD['ml_has_columns']
 
 def ml_read(rel, idcol, label, columns, types):
-    """(ids, y, X) of a relation: ids and y are lists (y None without a
-    label), X a float64 matrix with NaN for NULL; in id order.  columns is
-    the layout [(name, width)] (ml_layout); an array column gives width
-    features.  Read column by column through eg.columns when it can
+    """(ids, y, X) of a relation: ids a list or an int64 array (ml_list),
+    y a float64 array with NaN for NULL (None without a label), X a float64
+    matrix with NaN for NULL; in id order.  columns is the layout [(name,
+    width)] (ml_layout); an array column gives width features.  Read column by column through eg.columns when it can
     (ml_read_columns), else row by row (ml_read_rows)."""
     ml_malloc()
     if (idcol and ml_has_columns() and all(w is None for _, w in columns)
@@ -249,9 +249,8 @@ def ml_read_columns(rel, idcol, label, columns):
         order = np.argsort(ids, kind='stable')
         ids, X = ids[order], X[order]
         y = y[order] if label else None
-    ids = [None if np.isnan(v) else int(v) for v in ids]
-    if label:
-        y = [None if np.isnan(v) else float(v) for v in y]
+    ids = ids.astype(np.int64) if not np.isnan(ids).any() \
+        else [None if np.isnan(v) else int(v) for v in ids]
     return ids, y, X
 
 def ml_read_rows(rel, idcol, label, columns, types):
@@ -319,7 +318,12 @@ def ml_read_rows(rel, idcol, label, columns, types):
     X = np.vstack(parts) if parts else np.zeros((0, nf))
     if not idcol:
         ids = list(range(1, len(ys) + 1))
-    return ids, (ys if label else None), X
+    y = np.array([np.nan if v is None else v for v in ys], dtype=np.float64) if label else None
+    return ids, y, X
+
+def ml_list(v):
+    """A list of v's values as Python objects (v a list or a numpy array)."""
+    return v.tolist() if isinstance(v, np.ndarray) else v
 
 def ml_malloc():
     """Fix glibc's malloc thresholds, once per backend (see the file's header)."""
@@ -466,8 +470,8 @@ def ml_fit(kind, input, params_json, warm_start):
     fresh = ml_estimator(kind, params)
     ids, y, X = ml_read(rel, idcol, label, columns, types)
     if supervised:
-        keep = np.array([v is not None for v in y], dtype=bool)
-        yv = np.array([0 if v is None else v for v in y], dtype=np.float64)[keep].astype(np.int64)
+        keep = ~np.isnan(y)
+        yv = y[keep].astype(np.int64)
         X = X[keep]
         if len(np.unique(yv)) < 2:
             plpy.error("relation %s: the label \"%s\" needs two classes to train on" % (rel, label),
@@ -568,7 +572,8 @@ def ml_transform(model, data):
         return []
     with ml_limits(int(m['params'].get('threads', 1))):
         Xt = m['estimator'].transform(X)
-    return list(zip(ids, y if y is not None else [None] * len(ids), Xt.tolist()))
+    labels = [None] * len(ids) if y is None else [None if np.isnan(v) else v for v in y.tolist()]
+    return list(zip(ml_list(ids), labels, Xt.tolist()))
 
 # ---- end of the ml library ----
 $py$;
@@ -591,15 +596,15 @@ $py$);
 CREATE OR REPLACE FUNCTION ml.predict(model bytea, input regclass)
 RETURNS TABLE(id bigint, score float8) LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
 m, ids, y, p = ml_score(model, input, False)
-return list(zip(ids, p.tolist()))
+return list(zip(ml_list(ids), p.tolist()))
 $py$);
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ml.auc(model bytea, data text)
 RETURNS float8 LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
 from sklearn.metrics import roc_auc_score
 m, ids, y, p = ml_score(model, data, True)
-keep = [i for i, v in enumerate(y) if v is not None]
-yv = np.array([y[i] for i in keep], dtype=np.float64)
+keep = ~np.isnan(y)
+yv = y[keep]
 if len(np.unique(yv)) < 2:
     return None
 return float(roc_auc_score(yv.astype(np.int64), p[keep]))
@@ -608,10 +613,10 @@ $py$);
 CREATE OR REPLACE FUNCTION ml.accuracy(model bytea, data text)
 RETURNS float8 LANGUAGE plpython3u STABLE STRICT AS %L$f$, lib || $py$
 m, ids, y, p = ml_score(model, data, True)
-keep = [i for i, v in enumerate(y) if v is not None]
-if not keep:
+keep = ~np.isnan(y)
+if not keep.any():
     return None
-yv = np.array([y[i] for i in keep], dtype=np.float64)
+yv = y[keep]
 return float(np.mean((p[keep] >= 0.5).astype(np.float64) == yv))
 $py$);
 	EXECUTE format($f$
