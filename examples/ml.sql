@@ -211,18 +211,23 @@ def ml_model_columns(m):
     return [tuple(c) for c in m['columns']] if 'columns' in m else [(f, None) for f in m['features']]
 
 def ml_has_columns():
-    """True if eg.columns is there (eg installed, its version 0.3 or later)."""
+    """True if eg.columns is there (eg installed, its version 0.3 or later)
+    and the setting ml.read is not 'rows' (which makes every read take the
+    row path: bench/columns compares the two)."""
     if 'ml_has_columns' not in GD:
         GD['ml_has_columns'] = plpy.execute(
             "SELECT pg_catalog.to_regprocedure('eg.columns(regclass, text[])') IS NOT NULL AS ok")[0]["ok"]
-    return GD['ml_has_columns']
+    return GD['ml_has_columns'] and plpy.execute(
+        "SELECT pg_catalog.current_setting('ml.read', true) AS v")[0]["v"] != 'rows'
+
 
 def ml_read(rel, idcol, label, columns, types):
     """(ids, y, X) of a relation: ids a list or an int64 array (ml_list),
     y a float64 array with NaN for NULL (None without a label), X a float64
     matrix with NaN for NULL; in id order.  columns is the layout [(name,
-    width)] (ml_layout); an array column gives width features.  Read column by column through eg.columns when it can
-    (ml_read_columns), else row by row (ml_read_rows)."""
+    width)] (ml_layout); an array column gives width features.  Read
+    column by column through eg.columns when it can (ml_read_columns),
+    else row by row (ml_read_rows)."""
     ml_malloc()
     if (idcol and ml_has_columns() and all(w is None for _, w in columns)
             and types[idcol] in ML_NUMERIC and (not label or types[label] in ML_NUMERIC)):
