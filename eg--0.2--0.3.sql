@@ -174,5 +174,5 @@ COMMENT ON FUNCTION columns(regclass, text[]) IS 'a relation''s columns (default
 
 CREATE FUNCTION artifact_columns(artifact artifact_id, VARIADIC names text[] DEFAULT NULL)
     RETURNS TABLE (name text, data bytea)
-    AS 'MODULE_PATHNAME', 'eg_artifact_columns' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'eg_artifact_columns' LANGUAGE C STABLE PARALLEL UNSAFE;
 COMMENT ON FUNCTION artifact_columns(artifact_id, text[]) IS 'eg.columns of a stored artifact, read from the store';

@@ -240,13 +240,15 @@ def ml_read_columns(rel, idcol, label, columns):
     """ml_read through eg.columns: each column as one float8 buffer (NULL as
     NaN, booleans 0 and 1, the values the row path's ::float8 gives), the
     rows put in id order (NULL ids last, as ORDER BY does).  None when an id
-    is too large for float8 to hold exactly (then the row path reads it)."""
+    is not a whole number that float8 holds exactly (then the row path reads
+    it, which rounds ids to bigint)."""
     names = [idcol] + ([label] if label else []) + [n for n, _ in columns]
     plan = plpy.prepare("SELECT name, data FROM eg.columns($1::regclass, VARIADIC $2)",
                         ["text", "text[]"])
     data = [np.frombuffer(r["data"], dtype='<f8') for r in plpy.execute(plan, [rel, names])]
     ids = data[0]
-    if (np.abs(ids[~np.isnan(ids)]) >= 2.0 ** 53).any():
+    known = ids[~np.isnan(ids)]
+    if (np.abs(known) >= 2.0 ** 53).any() or (known != np.floor(known)).any():
         return None
     X = np.column_stack(data[2 if label else 1:])
     y = data[1] if label else None

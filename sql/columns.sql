@@ -54,6 +54,10 @@ SELECT g, (g * 7)::int2, g::int8 * 1000000000001, g / 7.0::float4, g / 3.0, (g *
 FROM generate_series(1, 40) g;
 INSERT INTO ct (i) VALUES (NULL);
 INSERT INTO ct (i, n, dt, ts, tz) VALUES (-1, 'NaN', 'infinity', '-infinity', 'infinity');
+-- timestamps more than 2^53 microseconds from 1970 (the review found them
+-- rounded twice)
+INSERT INTO ct (i, ts, tz) VALUES (-2, '1600-03-30 23:59:59.876543', '2300-01-01 00:00:00.000001+00'),
+    (-3, '4000-02-29 12:34:56.789012', '0100-01-01 00:00:00.000003+00');
 SELECT * FROM check_columns('ct');
 SELECT * FROM check_columns('ct', 'dt', 'ts', 'tz', 'n', 'i', 'i');
 -- the bytes of a few values, written out: little-endian, NULL as NaN
@@ -71,6 +75,11 @@ INSERT INTO cn VALUES (0), (1), (-1), (0.1), (0.3), (-2.5), (1234.5678), (123456
 INSERT INTO cn SELECT (g * 0.01 - 37)::numeric(12, 4) FROM generate_series(1, 5000) g;
 INSERT INTO cn SELECT round((g ^ 1.7)::numeric / 3, 9) FROM generate_series(1, 2000) g;
 SELECT * FROM check_columns('cn');
+
+-- the store is read in subtransactions: eg.artifact_columns is PARALLEL
+-- UNSAFE (the review found it failing in a parallel query)
+SELECT proname, provolatile, proparallel FROM pg_proc
+WHERE pronamespace = 'eg'::regnamespace AND proname IN ('columns', 'artifact_columns') ORDER BY 1;
 
 -- 3. what is not read: an unsupported type, an unknown or dropped column,
 -- NULLs given for names or the relation

@@ -61,6 +61,9 @@ typedef enum ColumnKind
 /* The most values a column's bytea holds. */
 #define COLUMNS_MAX_ROWS	((MaxAllocSize - VARHDRSZ) / sizeof(float8))
 
+/* The most rows room is made for before any arrives (8 MB a column). */
+#define COLUMNS_FIRST_ROWS	(1 << 20)
+
 /* One requested column: where it is in the rows, and its values so far. */
 typedef struct ColumnOut
 {
@@ -75,6 +78,7 @@ typedef struct ColumnsReceiver
 {
 	DestReceiver pub;
 	MemoryContext cxt;			/* the call's: everything below */
+	MemoryContext tmp;			/* what converting values allocates */
 	const char *what;			/* the relation or artifact, for errors */
 	List	   *names;			/* char * */
 	uint64		cap;			/* values to make room for at first */
@@ -278,6 +282,17 @@ ColumnsNumericFast(Datum d, double *out)
 #define COLUMNS_EPOCH_SHIFT_US \
 	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
+/* Seconds since 1970-01-01 of a finite timestamp, exactly, as a numeric. */
+static Numeric
+ColumnsEpochNumeric(Timestamp ts)
+{
+	Datum		secs = NumericGetDatum(int64_div_fast_to_numeric(ts, 6));
+	Datum		shift = NumericGetDatum(int64_to_numeric((POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) *
+														 SECS_PER_DAY));
+
+	return DatumGetNumeric(DirectFunctionCall2(numeric_add, secs, shift));
+}
+
 /* A value of kind kind as float8. */
 static inline double
 ColumnsValue(ColumnKind kind, Datum d)
@@ -313,11 +328,16 @@ ColumnsValue(ColumnKind kind, Datum d)
 			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(d)))
 				return TIMESTAMP_IS_NOBEGIN(DatumGetTimestamp(d)) ? -get_float8_infinity()
 					: get_float8_infinity();
-			/* exact microseconds, one rounding: as numeric's cast of extract(epoch) */
-			if (pg_add_s64_overflow(DatumGetTimestamp(d), COLUMNS_EPOCH_SHIFT_US, &us))
-				return (double) DatumGetTimestamp(d) / USECS_PER_SEC +
-					(double) COLUMNS_EPOCH_SHIFT_US / USECS_PER_SEC;
-			return (double) us / USECS_PER_SEC;
+			/*
+			 * as numeric's cast of extract(epoch): exact microseconds, one
+			 * rounding; beyond 2^53 of them (before 1685, after 2255) through
+			 * numeric itself
+			 */
+			if (!pg_add_s64_overflow(DatumGetTimestamp(d), COLUMNS_EPOCH_SHIFT_US, &us) &&
+				us <= (INT64CONST(1) << 53) && us >= -(INT64CONST(1) << 53))
+				return (double) us / USECS_PER_SEC;
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+													  NumericGetDatum(ColumnsEpochNumeric(DatumGetTimestamp(d)))));
 		default:
 			elog(ERROR, "eg.columns: unexpected column kind %d", (int) kind);
 	}
@@ -355,8 +375,14 @@ ColumnsReceive(TupleTableSlot *slot, DestReceiver *self)
 	ColumnsReceiver *r = (ColumnsReceiver *) self;
 	Size		at = VARHDRSZ + r->nrows * sizeof(float8);
 
+	MemoryContext old;
+
 	if (r->nrows >= r->rowcap)
 		ColumnsGrow(r);
+	/* numeric's cast allocates: freed every 1024 rows */
+	if (r->nrows % 1024 == 0)
+		MemoryContextReset(r->tmp);
+	old = MemoryContextSwitchTo(r->tmp);
 	slot_getallattrs(slot);
 	for (int i = 0; i < r->ncols; i++)
 	{
@@ -374,6 +400,7 @@ ColumnsReceive(TupleTableSlot *slot, DestReceiver *self)
 #endif
 		memcpy(c->buf + at, &v, sizeof(float8));
 	}
+	MemoryContextSwitchTo(old);
 	r->nrows++;
 	return true;
 }
@@ -387,6 +414,7 @@ ColumnsStartup(DestReceiver *self, int operation, TupleDesc desc)
 
 	r->cols = ColumnsResolve(desc, r->names, r->what, &r->ncols);
 	r->nrows = 0;
+	r->tmp = AllocSetContextCreate(r->cxt, "eg.columns conversions", ALLOCSET_SMALL_SIZES);
 	MemoryContextSwitchTo(old);
 }
 
@@ -410,7 +438,8 @@ ColumnsReceiverCreate(List *names, const char *what, uint64 cap)
 	r->pub.mydest = DestNone;
 	r->names = names;
 	r->what = what;
-	r->cap = Min(cap, COLUMNS_MAX_ROWS);
+	/* a first guess only: an estimate may be far off, or a policy hide most rows */
+	r->cap = Min(cap, COLUMNS_FIRST_ROWS);
 	return r;
 }
 

@@ -320,24 +320,32 @@ ident_read_name(Oid relid)
 
 /*
  * The relation a read set's relid stands for now: relid itself while it
- * still has that qualified name (name, from ident_read_name; NULL: not
- * recorded), else the relation of that name if there is one (a table
- * recreated with a new oid: if eg.capture filled it, its source id is by
- * name and artifact, so the read set matches it again), else relid.
+ * exists (renamed, its name is in the read id, which then differs: what
+ * reads it by oid, a view, still reads it), else the relation now of its
+ * recorded name (name, from ident_read_name; NULL: not recorded) if there
+ * is one: a table a script made again with a new oid; if eg.capture
+ * filled it, its source id is by name and artifact, so the read set
+ * matches it again.  Else relid.
  */
 Oid
 ident_find_read(Oid relid, const char *name)
 {
-	char	   *now;
-	Oid			found;
+	List	   *parts;
+	const char *schema;
+	Oid			nsp;
+	Oid			found = InvalidOid;
 
-	if (name == NULL)
+	if (name == NULL || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 		return relid;
-	now = ident_read_name(relid);
-	if (now != NULL && strcmp(now, name) == 0)
+	parts = stringToQualifiedNameList(name);
+	if (list_length(parts) != 2)
 		return relid;
-	found = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(name)),
-							 NoLock, true);
+	/* no USAGE check here: the rights a load needs are checked on its lineage */
+	schema = strVal(linitial(parts));
+	nsp = strcmp(schema, "pg_temp") == 0 ? LookupExplicitNamespace(schema, true)
+		: get_namespace_oid(schema, true);
+	if (OidIsValid(nsp))
+		found = get_relname_relid(strVal(lsecond(parts)), nsp);
 	return OidIsValid(found) ? found : relid;
 }
 

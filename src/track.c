@@ -27,11 +27,12 @@
  * run reads the table as untracked (nothing reading it is reused) and does
  * not try again before the next eg.begin or eg.run.
  *
- * Crash recovery empties unlogged tables and logs nothing, so an unlogged
- * table's version also covers when the server last recovered from a crash:
- * the time the cumulative statistics were reset, which crash recovery does
- * (as does pg_stat_reset_shared('bgwriter'); then what reads unlogged
- * tables is computed once more).
+ * Recovery empties unlogged tables and logs nothing, so an unlogged
+ * table's version also covers when the server started (a standby
+ * promoted, or any recovery at startup) and when it last recovered from a
+ * crash without restarting: the time the cumulative statistics were reset,
+ * which crash recovery does (as does pg_stat_reset_shared('bgwriter')).
+ * What reads unlogged tables is computed once more after each.
  *
  * Relations eg cannot track (foreign tables, catalogs, sequences) are
  * reported as such: a step reading them is never reused.
@@ -50,6 +51,7 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "pgstat.h"
+#include "utils/timestamp.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -220,7 +222,7 @@ track_version(Oid relid, Snapshot snapshot)
 	version = TextDatumGetCString(eg_spi_get_notnull(0, "version"));
 	eg_spi_finish();
 	if (get_rel_persistence(relid) == RELPERSISTENCE_UNLOGGED)
-		version = psprintf("%s@" INT64_FORMAT, version,
+		version = psprintf("%s@" INT64_FORMAT "." INT64_FORMAT, version, (int64) PgStartTime,
 						   (int64) pgstat_fetch_stat_bgwriter()->stat_reset_timestamp);
 	return version;
 }
