@@ -129,15 +129,21 @@ exec_prepare(ArrayType *targets, bool wait_stores)
 	return exec_prepare_workload(workload_current(), targets, wait_stores);
 }
 
-/* The relations of step's read set, as they resolve now (Oid). */
+/*
+ * The tables eg.capture filled that step's read set holds, as it resolves
+ * now (Oid): the graph has their artifacts' lineage in their place, so
+ * their own rights are checked here.  Also where a SECURITY DEFINER
+ * function read one with its owner's rights: then the step is computed.
+ */
 static List *
-ExecReadRelids(EgStep *step)
+ExecCapturedReads(EgStep *step)
 {
 	List	   *relids = NIL;
 	ListCell   *lc;
 
 	foreach(lc, step->reads)
-		relids = lappend_oid(relids, ((EgSource *) lfirst(lc))->relid);
+		if (((EgSource *) lfirst(lc))->captured)
+			relids = lappend_oid(relids, ((EgSource *) lfirst(lc))->relid);
 	return relids;
 }
 
@@ -192,15 +198,16 @@ exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
 		PlanVertex *v = &rs->vertices[i];
 
 		/*
-		 * what the artifact derives from, and what the step reads now (what
-		 * it names and what its functions read and call): a table
-		 * eg.capture filled stands for its artifact's lineage in the graph
-		 * (executor_record.c), but plain SQL reads the table
+		 * what the artifact derives from, and what the step reads now: a
+		 * table eg.capture filled stands for its artifact's lineage in the
+		 * graph (executor_record.c), but plain SQL reads the table - one
+		 * the query names (its lineage), or one its functions read, as the
+		 * read set resolves now (maybe a table made again under its name)
 		 */
 		rs->readable[i] = rs->graph[i].known &&
 			graph_may_use(rs->graph[i].lineage, rs->graph[i].lineage_funcs, InvalidOid, false, NULL) &&
 			graph_may_use(step->lineage, NIL, InvalidOid, false, NULL) &&
-			graph_may_use(ExecReadRelids(step), step->read_funcs, InvalidOid, false, NULL);
+			graph_may_use(ExecCapturedReads(step), NIL, InvalidOid, false, NULL);
 		v->compute = Max(rs->graph[i].compute_seconds, 0);
 		v->load = (rs->graph[i].materialized && step->reusable && rs->readable[i])
 			? rs->graph[i].load_seconds : -1;
