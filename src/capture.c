@@ -18,9 +18,10 @@
  * EXISTS, the matview's catalog.  Only the query's execution changes:
  * ExecutorRun_hook takes the statement's run (its receiver is the new
  * table's, or the matview's new heap).  To load, the stored rows are read
- * into a tuplestore first, so that a damaged or evicted artifact falls back
- * to running the query with nothing sent yet; then they are sent to the
- * receiver and the plan is skipped.  To compute, the plan runs as it would,
+ * into a tuplestore first, in a subtransaction (capture_load.c), so that a
+ * load that fails for any reason falls back to running the query with
+ * nothing sent yet; then they are sent to the receiver and the plan is
+ * skipped.  To compute, the plan runs as it would,
  * timed and with its read set recorded.  After the statement, the run is
  * recorded and the new table offered to the materializer, as eg.run does
  * (executor_record.c).
@@ -29,7 +30,8 @@
  * eg does before and after it runs in a subtransaction, and if that fails
  * the statement runs (or stays) as without eg, with a WARNING when eg's
  * own bookkeeping failed.  Statements that are not reusable (volatile
- * functions, untrackable reads), run inside eg.run's steps, by eg's
+ * functions other than train functions, untrackable reads), run inside
+ * eg.run's steps, by eg's
  * workers, or while another captured statement runs, are not captured.
  */
 #include "postgres.h"
