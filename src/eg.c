@@ -12,6 +12,7 @@
 #include "utils/guc.h"
 
 #include "capture.h"
+#include "citus.h"
 #include "eg.h"
 #include "readset.h"
 
@@ -101,6 +102,7 @@ _PG_init(void)
 	/* after every setting is defined: a placeholder set before is kept */
 	MarkGUCPrefixReserved("eg");
 	readset_init();
+	citus_init();
 }
 
 PG_FUNCTION_INFO_V1(eg_budget_bytes);

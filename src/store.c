@@ -47,6 +47,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "citus.h"
 #include "eg.h"
 #include "spi.h"
 #include "store.h"
@@ -117,8 +118,20 @@ static EgStmt store_stmts[SP_COUNT_PLANS] = {
 		"INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes, data) "
 		"VALUES ($1, $2, $3, $4) ON CONFLICT (hash) DO NOTHING",
 		SPI_OK_INSERT, 4, BYTEAOID, INT8OID, INT8OID, BYTEAOID),
+	/* where eg.chunk_data is distributed: the key and sizes here, bytes there */
+	[SP_CHUNK_INSERT_META] = EG_STMT(
+		"INSERT INTO eg.chunk (hash, raw_bytes, stored_bytes) "
+		"VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+		SPI_OK_INSERT, 3, BYTEAOID, INT8OID, INT8OID),
+	[SP_DATA_INSERT] = EG_STMT(
+		"INSERT INTO eg.chunk_data (hash, raw_bytes, data) "
+		"VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+		SPI_OK_INSERT, 3, BYTEAOID, INT8OID, BYTEAOID),
 	[SP_CHUNK_FETCH_MANY] = EG_STMT(
 		"SELECT hash, raw_bytes, data FROM eg.chunk WHERE hash = ANY ($1)",
+		SPI_OK_SELECT, 1, BYTEAARRAYOID),
+	[SP_DATA_FETCH_MANY] = EG_STMT(
+		"SELECT hash, raw_bytes, data FROM eg.chunk_data WHERE hash = ANY ($1)",
 		SPI_OK_SELECT, 1, BYTEAARRAYOID),
 	[SP_CHUNK_USERS] = EG_STMT(
 		"SELECT DISTINCT artifact, artifact::text AS hex FROM eg.store_segment "
@@ -137,8 +150,11 @@ static EgStmt store_stmts[SP_COUNT_PLANS] = {
 	[SP_CHUNK_FREE] = EG_STMT(
 		"DELETE FROM eg.chunk c WHERE c.hash = ANY ($1) "
 		"AND NOT EXISTS (SELECT 1 FROM eg.store_segment s WHERE s.chunk = c.hash) "
-		"RETURNING c.stored_bytes",
+		"RETURNING c.hash, c.stored_bytes",
 		SPI_OK_DELETE_RETURNING, 1, BYTEAARRAYOID),
+	[SP_DATA_FREE] = EG_STMT(
+		"DELETE FROM eg.chunk_data WHERE hash = ANY ($1)",
+		SPI_OK_DELETE, 1, BYTEAARRAYOID),
 	[SP_TOTAL] = EG_STMT(
 		"SELECT COALESCE(sum(stored_bytes), 0)::int8 AS total FROM eg.chunk",
 		SPI_OK_SELECT, 0, InvalidOid),
@@ -307,8 +323,18 @@ StoreFreeChunks(Datum keys, bool all)
 											  -1, false, TYPALIGN_INT));
 	n = StoreExec(SP_CHUNK_FREE, args, false);
 	for (uint64 i = 0; i < n; i++)
+	{
 		freed += DatumGetInt64(eg_spi_get_notnull(i, "stored_bytes"));
+		locked[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(eg_spi_get_notnull(i, "hash")));
+	}
 	eg_spi_free_result();
+	/* their bytes, where the workers hold them (the same transaction) */
+	if (n > 0 && citus_store_distributed())
+	{
+		args[0] = PointerGetDatum(construct_array(locked, (int) n, BYTEAOID,
+												  -1, false, TYPALIGN_INT));
+		(void) StoreExec(SP_DATA_FREE, args, false);
+	}
 	return freed;
 }
 

@@ -174,10 +174,23 @@ static EgStmt check_set_stmts[] = {
 			  "ORDER BY k.hash"),
 
 	/* accounting: chunk, store_artifact, artifact */
-	CHECK_SET("SELECT 'stored bytes wrong' AS problem, NULL::eg.artifact_id AS artifact, "
-			  "format('chunk %s records %s stored bytes, its data has %s bytes', "
-			  "encode(k.hash, 'hex'), k.stored_bytes, octet_length(k.data)) AS detail "
-			  "FROM eg.chunk k WHERE k.stored_bytes <> octet_length(k.data) ORDER BY k.hash"),
+	/*
+	 * a chunk's bytes are in eg.chunk, or in eg.chunk_data where
+	 * eg.distribute_store() moved them (read once: a Citus table there)
+	 */
+	CHECK_SET("WITH d AS MATERIALIZED (SELECT hash, octet_length(data) AS len FROM eg.chunk_data) "
+			  "SELECT CASE WHEN k.hash IS NULL THEN 'orphan chunk' "
+			  "WHEN coalesce(octet_length(k.data), d.len) IS NULL THEN 'chunk missing' "
+			  "ELSE 'stored bytes wrong' END AS problem, NULL::eg.artifact_id AS artifact, "
+			  "CASE WHEN k.hash IS NULL "
+			  "THEN format('eg.chunk_data holds bytes of chunk %s, which eg.chunk does not list', encode(d.hash, 'hex')) "
+			  "WHEN coalesce(octet_length(k.data), d.len) IS NULL "
+			  "THEN format('chunk %s has no data', encode(k.hash, 'hex')) "
+			  "ELSE format('chunk %s records %s stored bytes, its data has %s bytes', "
+			  "encode(k.hash, 'hex'), k.stored_bytes, coalesce(octet_length(k.data), d.len)) END AS detail "
+			  "FROM eg.chunk k FULL JOIN d ON d.hash = k.hash "
+			  "WHERE k.hash IS NULL OR k.stored_bytes IS DISTINCT FROM coalesce(octet_length(k.data), d.len) "
+			  "ORDER BY coalesce(k.hash, d.hash)"),
 
 	CHECK_SET("SELECT 'stored bytes wrong' AS problem, s.artifact, "
 			  "format('the store records %s stored bytes and %s raw bytes; its chunks hold %s stored bytes, "
@@ -262,7 +275,8 @@ static EgStmt check_stmts[CK_COUNT] = {
 		1, BYTEAOID),
 	/* a chunk's data */
 	[CK_CHUNK_DATA] = CHECK_STMT(
-		"SELECT data FROM eg.chunk WHERE hash = $1",
+		"SELECT coalesce(data, (SELECT d.data FROM eg.chunk_data d WHERE d.hash = $1)) AS data "
+		"FROM eg.chunk WHERE hash = $1",
 		1, BYTEAOID),
 	/* the next page of chunk keys, in key order */
 	[CK_CHUNK_PAGE] = CHECK_STMT(

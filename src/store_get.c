@@ -56,6 +56,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "eg.h"
 #include "segment.h"
 #include "spi.h"
@@ -105,6 +106,7 @@ typedef struct StoreGetState
 	MemoryContext colcxt;		/* "eg store columns": decoded segments */
 	MemoryContext chunkcxt;		/* "eg store chunk": reset per chunk */
 	int		   *need;			/* columns needing a segment, this batch */
+	bool		distributed;	/* chunk bytes are in eg.chunk_data (citus.c) */
 	/* what went wrong, if anything */
 	const char *bad_reason;
 	int			bad_col;		/* -1: not column-specific */
@@ -364,7 +366,8 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		uint64		n = StoreExec(SP_CHUNK_FETCH_MANY, args, true);
+		uint64		n = StoreExec(gs->distributed ? SP_DATA_FETCH_MANY : SP_CHUNK_FETCH_MANY,
+								 args, true);
 
 		for (uint64 i = 0; i < n && ok; i++)
 		{
@@ -778,6 +781,7 @@ StoreGetTo(const EgId *id, const StoreGetTarget *target, int64 *rows, List **oth
 	gs->s = &s;
 	gs->caller = caller;
 	gs->bad_col = -1;
+	gs->distributed = citus_store_distributed();
 	gs->colcxt = AllocSetContextCreate(s.cxt, "eg store columns",
 									   ALLOCSET_DEFAULT_SIZES);
 	gs->chunkcxt = AllocSetContextCreate(s.cxt, "eg store chunk",

@@ -52,6 +52,7 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+#include "citus.h"
 #include "eg.h"
 #include "segment.h"
 #include "spi.h"
@@ -630,6 +631,28 @@ StoreWriteLockShared(StorePrepared *p)
 }
 
 /*
+ * Insert a chunk (args: key, raw and stored sizes, bytes); false if it is
+ * there already.  Where the store is distributed, its key and sizes stay
+ * in eg.chunk and its bytes go to the workers (eg.chunk_data), in this
+ * transaction.
+ */
+static bool
+StoreInsertChunk(Datum *args)
+{
+	Datum		data[3];
+
+	if (!citus_store_distributed())
+		return StoreExec(SP_CHUNK_INSERT, args, false) == 1;
+	if (StoreExec(SP_CHUNK_INSERT_META, args, false) != 1)
+		return false;
+	data[0] = args[0];
+	data[1] = args[1];
+	data[2] = args[3];
+	(void) StoreExec(SP_DATA_INSERT, data, false);
+	return true;
+}
+
+/*
  * Insert new chunk e from the file, or lock it if a concurrent session
  * inserted it since; its stored size.
  */
@@ -664,7 +687,7 @@ StoreWriteChunk(StorePrepared *p, StorePrepChunk *e)
 		args[1] = Int64GetDatum(e->raw);
 		args[2] = Int64GetDatum(e->bytes);
 		args[3] = PointerGetDatum(chunk);
-		if (StoreExec(SP_CHUNK_INSERT, args, false) == 1)
+		if (StoreInsertChunk(args))
 		{
 			pfree(chunk);
 			return e->bytes;

@@ -62,6 +62,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "spi.h"
 #include "track.h"
 #include "worker.h"
@@ -313,6 +314,9 @@ track_relation(Oid relid)
 		(kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE &&
 		 kind != RELKIND_MATVIEW))
 		return false;
+	/* Citus' shells take no trigger: the coordinator's hooks log (citus.c) */
+	if (kind != RELKIND_MATVIEW && citus_table(relid))
+		return citus_tracks(relid);
 	if (kind == RELKIND_MATVIEW || state == TRACK_ON)
 		return true;
 

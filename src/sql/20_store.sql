@@ -17,10 +17,22 @@ CREATE TABLE chunk (
     hash         bytea PRIMARY KEY CHECK (length(hash) = 32),
     raw_bytes    bigint NOT NULL CHECK (raw_bytes > 0),     -- uncompressed segment
     stored_bytes bigint NOT NULL CHECK (stored_bytes > 0),  -- length(data)
-    data         bytea NOT NULL                             -- key, then one zstd frame
+    data         bytea          -- key, then one zstd frame; NULL: in chunk_data
 );
 -- already compressed: keep TOAST from compressing it again
 ALTER TABLE chunk ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- On a Citus coordinator, eg.distribute_store() makes chunk_data a
+-- distributed table hashed on the chunk key and moves every chunk's bytes
+-- here, so they spread over the workers; eg.chunk keeps each chunk's key
+-- and sizes (the budget's accounting and the locks of store.c's protocol)
+-- with data NULL.  Empty on one server (src/citus.c).
+CREATE TABLE chunk_data (
+    hash         bytea PRIMARY KEY CHECK (length(hash) = 32),
+    raw_bytes    bigint NOT NULL CHECK (raw_bytes > 0),
+    data         bytea NOT NULL
+);
+ALTER TABLE chunk_data ALTER COLUMN data SET STORAGE EXTERNAL;
 
 CREATE TABLE store_artifact (
     artifact     artifact_id PRIMARY KEY,

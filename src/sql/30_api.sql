@@ -57,6 +57,34 @@ CREATE FUNCTION materialize()
     AS 'MODULE_PATHNAME', 'eg_materialize' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION materialize() IS 'run the materializer now (evicts to fit eg.budget)';
 
+-- On a Citus coordinator: the store's chunk bytes become a distributed
+-- table hashed on the chunk key (src/sql/20_store.sql, src/citus.c).
+-- Store-wide, so superusers only.  Idempotent.
+CREATE FUNCTION distribute_store() RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, eg, pg_temp
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'eg.distribute_store() needs Citus'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Run it on a Citus coordinator, after CREATE EXTENSION citus.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'eg.chunk_data'::regclass) THEN
+        RAISE NOTICE 'the store is distributed already';
+        RETURN;
+    END IF;
+    -- no chunk is added meanwhile; readers and puts sharing chunks go on
+    LOCK TABLE eg.chunk IN SHARE ROW EXCLUSIVE MODE;
+    PERFORM create_distributed_table('eg.chunk_data', 'hash');
+    INSERT INTO eg.chunk_data (hash, raw_bytes, data)
+        SELECT hash, raw_bytes, data FROM eg.chunk WHERE data IS NOT NULL;
+    UPDATE eg.chunk SET data = NULL WHERE data IS NOT NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION distribute_store() FROM PUBLIC;
+COMMENT ON FUNCTION distribute_store() IS 'on a Citus coordinator: spread the store''s chunks over the workers (idempotent)';
+
 CREATE FUNCTION _live_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'eg_live_changed' LANGUAGE C;
 
