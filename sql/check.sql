@@ -137,6 +137,32 @@ UPDATE eg.chunk SET stored_bytes = stored_bytes + 1 WHERE hash = ck_chunk('ck_s2
 SELECT * FROM ck_check(false);
 ROLLBACK;
 
+-- 7b. a chunk's bytes in eg.chunk_data (where eg.distribute_store() moves
+-- them on a Citus coordinator, t/005_citus.pl): none there and none here,
+-- the wrong size there, and bytes there that no chunk lists
+BEGIN;
+UPDATE eg.chunk SET data = NULL WHERE hash = ck_chunk('ck_s2', 'cat');
+SELECT * FROM ck_check();
+-- a load that meets it computes instead
+DROP TABLE ck_s2;
+SELECT ck_workload();
+\set VERBOSITY sqlstate
+SELECT step, action FROM eg.run() ORDER BY step;
+\set VERBOSITY default
+INSERT INTO eg.chunk_data (hash, raw_bytes, data)
+SELECT hash, raw_bytes, '\x00'::bytea FROM eg.chunk WHERE hash = ck_chunk('ck_s2', 'cat');
+INSERT INTO eg.chunk_data (hash, raw_bytes, data) VALUES (sha256('stray'), 1, '\x01');
+SELECT * FROM ck_check(false);
+ROLLBACK;
+-- moved there whole, the store checks clean
+BEGIN;
+INSERT INTO eg.chunk_data (hash, raw_bytes, data) SELECT hash, raw_bytes, data FROM eg.chunk;
+UPDATE eg.chunk SET data = NULL;
+SELECT * FROM ck_check();
+ROLLBACK;
+-- eg.distribute_store() needs Citus
+SELECT eg.distribute_store();
+
 -- 8. materialized flags: set without store rows, cleared with them,
 -- on a step that is not reusable, and an artifact the graph lost
 BEGIN;

@@ -440,7 +440,8 @@ CheckChunkUsers(CheckState *cs, const uint8 *key, const char *problem,
 typedef struct CheckFetch
 {
 	const uint8 *key;
-	bytea	   *data;			/* NULL: the chunk is gone */
+	bytea	   *data;			/* NULL: the chunk is gone, or has no data */
+	bool		nodata;			/* in neither eg.chunk nor eg.chunk_data */
 } CheckFetch;
 
 /* Read the chunk's data (detoasted) into the current context. */
@@ -451,7 +452,12 @@ CheckFetchData(void *arg)
 	Datum		args[1] = {StoreKeyDatum(f->key)};
 
 	if (CheckExec(&check_stmts[CK_CHUNK_DATA], args) == 1)
-		f->data = DatumGetByteaPCopy(eg_spi_get_notnull(0, "data"));
+	{
+		Datum		d = eg_spi_get(0, "data", &f->nodata);
+
+		if (!f->nodata)
+			f->data = DatumGetByteaPCopy(d);
+	}
 	eg_spi_free_result();
 }
 
@@ -462,7 +468,7 @@ CheckFetchData(void *arg)
 static bytea *
 CheckFetchChunk(const uint8 *key, char **err)
 {
-	CheckFetch	f = {key, NULL};
+	CheckFetch	f = {key, NULL, false};
 	ErrorData  *edata = eg_try_subxact(CheckFetchData, &f);
 
 	*err = NULL;
@@ -474,7 +480,9 @@ CheckFetchChunk(const uint8 *key, char **err)
 		*err = psprintf("its data cannot be read: %s", edata->message);
 		return NULL;
 	}
-	if (f.data == NULL)
+	if (f.nodata)
+		*err = "it has no data";
+	else if (f.data == NULL)
 		*err = "the chunk went away during the check";
 	return f.data;
 }

@@ -375,9 +375,12 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 			int64		raw_size = DatumGetInt64(eg_spi_get_notnull(i, "raw_bytes"));
 			int			lo = 0,
 						hi = nneed;
+			bool		nodata;
+			Datum		d = eg_spi_get(i, "data", &nodata);
 			bytea	   *data;
 
-			if (!StoreKeyFromDatum(eg_spi_get_notnull(i, "hash"), key))
+			/* a chunk without bytes is one missing (noted below) */
+			if (nodata || !StoreKeyFromDatum(eg_spi_get_notnull(i, "hash"), key))
 				continue;
 			/* first need[] entry whose key is >= key */
 			while (lo < hi)
@@ -394,7 +397,7 @@ StoreGetLoadSegments(StoreGetState *gs, int nneed)
 				continue;
 			current = lo;
 			MemoryContextSwitchTo(gs->chunkcxt);
-			data = DatumGetByteaPP(eg_spi_get_notnull(i, "data"));
+			data = DatumGetByteaPP(d);
 			MemoryContextSwitchTo(oldcxt);
 			for (int j = lo; j < nneed && ok; j++)
 			{
