@@ -161,6 +161,17 @@ is($o[-1], $c->safe_psql('postgres', $big_plain), 'its rows equal plain SQL');
 is($c->safe_psql('postgres', q{SELECT count(data) FROM eg.chunk}), '0', 'no bytes on the coordinator');
 is($c->safe_psql('postgres', q{SELECT count(*) FROM eg.check(true)}), '0', 'eg.check(true) is clean');
 
+# dedup: a step repeating four of wide's columns (in its scan order) adds
+# an artifact and no chunk
+my $chunks = $c->safe_psql('postgres', q{SELECT chunks FROM eg.storage});
+@o = split /\n/, $c->safe_psql('postgres', $big . q{
+	SELECT eg.dataset('narrow', $$SELECT id, g, v, h FROM wide$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run('narrow');
+	SELECT count(*) FROM eg.artifacts WHERE step = 'narrow' AND materialized;});
+is($o[-2], 'narrow=computed,sig=pruned,wide=live', 'a step over four of its columns');
+is($o[-1] . ':' . $c->safe_psql('postgres', q{SELECT chunks FROM eg.storage}), "1:$chunks",
+	'is stored with the chunks it shares: none new');
+
 # a worker restarts between runs
 $node{worker2}->restart;
 run_workload('j=loaded,t=loaded', 'after a worker restart');
