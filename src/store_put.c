@@ -37,12 +37,14 @@
 
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "storage/buffile.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -634,13 +636,16 @@ StoreWriteLockShared(StorePrepared *p)
  * Insert a chunk (args: key, raw and stored sizes, bytes); false if it is
  * there already.  Where the store is distributed, its key and sizes stay
  * in eg.chunk and its bytes go to the workers (eg.chunk_data), in this
- * transaction.
+ * transaction.  The lock the insert takes anyway, taken first, makes the
+ * answer final: eg.distribute_store() holds a conflicting one.
  */
 static bool
 StoreInsertChunk(Datum *args)
 {
 	Datum		data[3];
 
+	LockRelationOid(get_relname_relid("chunk", get_namespace_oid("eg", false)),
+					RowExclusiveLock);
 	if (!citus_store_distributed())
 		return StoreExec(SP_CHUNK_INSERT, args, false) == 1;
 	if (StoreExec(SP_CHUNK_INSERT_META, args, false) != 1)
