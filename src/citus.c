@@ -16,6 +16,8 @@
  *	- ProcessUtility_hook: COPY FROM and TRUNCATE (with CASCADE, what it
  *	  reaches) of Citus tables, which Citus runs as utility commands;
  *	- ALTER TABLE is logged by eg's event trigger, as for any table.
+ * A write also changes the tables whose foreign keys' actions (ON DELETE
+ * CASCADE, SET NULL, ...) it sets off on the workers: they are logged too.
  * The change goes to eg.source_change in the writer's own transaction, as
  * the trigger's would, so a Citus table's data version is what it is for
  * a local table (track_version) and rolls back with the write.  Both
@@ -67,6 +69,7 @@ static List *CitusUntracked = NIL;
 typedef enum CitusStmtId
 {
 	CS_IS_CITUS_TABLE,
+	CS_WRITTEN,
 	CS_STORE_DISTRIBUTED,
 	CS_PREPARED,
 	CS_RECOVER,
@@ -76,6 +79,19 @@ typedef enum CitusStmtId
 static EgStmt citus_stmts[CS_COUNT] = {
 	[CS_IS_CITUS_TABLE] = EG_STMT(
 		"SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1",
+		SPI_OK_SELECT, 1, OIDOID),
+	/*
+	 * the Citus tables a write to $1 changes: itself, and what its foreign
+	 * keys' actions (CASCADE, SET NULL, SET DEFAULT) reach, which run on
+	 * the workers
+	 */
+	[CS_WRITTEN] = EG_STMT(
+		"WITH RECURSIVE r(relid) AS (SELECT $1 UNION "
+		" SELECT c.conrelid FROM pg_catalog.pg_constraint c JOIN r ON c.confrelid = r.relid"
+		" WHERE c.contype = 'f' AND (c.confdeltype NOT IN ('a', 'r') OR c.confupdtype NOT IN ('a', 'r'))) "
+		"SELECT r.relid FROM r JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = r.relid "
+		"JOIN pg_catalog.pg_class k ON k.oid = r.relid "
+		"WHERE k.relnamespace <> 'eg'::pg_catalog.regnamespace",
 		SPI_OK_SELECT, 1, OIDOID),
 	[CS_STORE_DISTRIBUTED] = EG_STMT(
 		"SELECT 1 FROM pg_catalog.pg_dist_partition "
@@ -236,14 +252,28 @@ citus_settle(void)
 	}
 }
 
-/* Log a change of relid if it is a Citus table of the user's. */
+/*
+ * A write to relid finished: log a change of each Citus table of the
+ * user's it changed (CS_WRITTEN), in this transaction.
+ */
 static void
-CitusLogIfCitus(Oid relid)
+CitusLogWrite(Oid relid)
 {
-	if (!OidIsValid(relid) || get_rel_namespace(relid) == get_namespace_oid("eg", true))
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	List	   *changed = NIL;
+	ListCell   *lc;
+	uint64		n;
+
+	if (!OidIsValid(relid))
 		return;
-	if (CitusAsk(CS_IS_CITUS_TABLE, relid))
-		track_log_change(relid);
+	eg_spi_connect();
+	n = eg_spi_exec(&citus_stmts[CS_WRITTEN], values, NULL, true);
+	for (uint64 i = 0; i < n; i++)
+		changed = lappend_oid(changed, DatumGetObjectId(eg_spi_get_notnull(i, "relid")));
+	eg_spi_free_result();
+	eg_spi_finish();
+	foreach(lc, changed)
+		track_log_change(lfirst_oid(lc));
 }
 
 /* ExecutorFinish_hook: a write to Citus tables finished; log their change. */
@@ -266,7 +296,7 @@ CitusExecutorFinish(QueryDesc *queryDesc)
 
 		if (rte->rtekind == RTE_RELATION &&
 			(rte->requiredPerms & (ACL_INSERT | ACL_UPDATE | ACL_DELETE)) != 0)
-			CitusLogIfCitus(rte->relid);
+			CitusLogWrite(rte->relid);
 	}
 }
 
@@ -326,7 +356,7 @@ CitusProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 	if (relids == NIL || !CitusWithEg())
 		return;
 	foreach(lc, relids)
-		CitusLogIfCitus(lfirst_oid(lc));
+		CitusLogWrite(lfirst_oid(lc));
 }
 
 /* Install the hooks (chained), from _PG_init. */

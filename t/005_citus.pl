@@ -119,6 +119,33 @@ is($w1->safe_psql('postgres', q{SELECT count(*) FROM pg_prepared_xacts}), '0',
 $c->safe_psql('postgres', q{SELECT recover_prepared_transactions()});
 run_workload('j=loaded,t=loaded', 'after it committed on the worker');
 
+# a foreign key's ON DELETE CASCADE runs on the workers: the referencing
+# table changes too
+$c->safe_psql('postgres', q{
+	CREATE TABLE parent (id int PRIMARY KEY);
+	SELECT create_distributed_table('parent', 'id');
+	CREATE TABLE child (pid int REFERENCES parent (id) ON DELETE CASCADE, x int);
+	SELECT create_distributed_table('child', 'pid', colocate_with => 'parent');
+	INSERT INTO parent SELECT g FROM generate_series(1, 100) g;
+	INSERT INTO child SELECT g % 100 + 1, g FROM generate_series(1, 1000) g;
+});
+my $fk = q{
+	SET eg.reuse = all_load;
+	SET eg.materializer = 'all';
+	SELECT eg.begin('fk');
+	SELECT eg.aggregate('kids', $$SELECT count(*) || ':' || sum(x) AS r FROM child$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+	SELECT r FROM kids;
+};
+my $fk_plain = q{SELECT count(*) || ':' || sum(x) FROM child};
+my @o = split /\n/, $c->safe_psql('postgres', $fk);
+@o = split /\n/, $c->safe_psql('postgres', $fk);
+is($o[-2], 'kids=loaded', 'a step over the referencing table is loaded');
+$c->safe_psql('postgres', q{DELETE FROM parent WHERE id <= 10});
+@o = split /\n/, $c->safe_psql('postgres', $fk);
+is($o[-2], 'kids=computed', 'after a cascading DELETE on the referenced table it is computed');
+is($o[-1], $c->safe_psql('postgres', $fk_plain), 'and equals plain SQL');
+
 # ALTER TABLE on a distributed table (eg's event trigger on the coordinator)
 $c->safe_psql('postgres', q{ALTER TABLE ev ADD COLUMN w int DEFAULT 1});
 run_workload('j=computed,t=computed', 'after ALTER TABLE');
@@ -153,7 +180,7 @@ my $big = q{
 	SELECT r FROM sig;
 };
 my $big_plain = q{SELECT count(*) || ':' || sum(v * 2) || ':' || md5(string_agg(md5(id::text), ',' ORDER BY id)) FROM ev};
-my @o = split /\n/, $c->safe_psql('postgres', $big);
+@o = split /\n/, $c->safe_psql('postgres', $big);
 is($o[-2], 'sig=computed,wide=computed', 'a wide step is computed and stored');
 @o = split /\n/, $c->safe_psql('postgres', $big . q{SELECT count(*) || ':' || sum(v2) || ':' || md5(string_agg(h, ',' ORDER BY id)) FROM wide;});
 is($o[-3], 'sig=loaded,wide=loaded', 'and loaded from the workers');
