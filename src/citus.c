@@ -9,15 +9,21 @@
  * (track.c) would never fire on the coordinator, and Citus refuses
  * triggers on distributed tables anyway.  Instead eg watches the
  * coordinator, through which every write goes:
- *	- ExecutorFinish_hook: an INSERT, UPDATE, DELETE or MERGE that finished
- *	  logs a change of each Citus table its range table writes (the
- *	  original range table, which Citus keeps in the final plan for the
- *	  permission checks; the write rights mark the target);
+ *	- ExecutorFinish_hook: a statement that finished logs a change of each
+ *	  Citus table its range table locks for writing (the original range
+ *	  table, which Citus keeps in the final plan for the permission
+ *	  checks): INSERT, UPDATE, DELETE, MERGE, also inside a WITH;
  *	- ProcessUtility_hook: COPY FROM and TRUNCATE (with CASCADE, what it
  *	  reaches) of Citus tables, which Citus runs as utility commands;
  *	- ALTER TABLE is logged by eg's event trigger, as for any table.
- * A write also changes the tables whose foreign keys' actions (ON DELETE
- * CASCADE, SET NULL, ...) it sets off on the workers: they are logged too.
+ * A write also changes the partitioned tables above its target, the
+ * partitions below, and the tables whose foreign keys' actions (ON DELETE
+ * CASCADE, SET NULL, ...) it sets off on the workers: they are logged too,
+ * and the transaction commits on the workers in two phases (CitusUse2PC).
+ *
+ * A Citus table's version also covers when the coordinator started: a
+ * server that ran without eg preloaded may have seen writes that nobody
+ * logged.
  * The change goes to eg.source_change in the writer's own transaction, as
  * the trigger's would, so a Citus table's data version is what it is for
  * a local table (track_version) and rolls back with the write.  Both
@@ -46,15 +52,20 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/executor.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 
 #include "citus.h"
 #include "spi.h"
 #include "track.h"
+#include "worker.h"
 
 static ExecutorFinish_hook_type PrevExecutorFinish = NULL;
 static ProcessUtility_hook_type PrevProcessUtility = NULL;
@@ -81,12 +92,15 @@ static EgStmt citus_stmts[CS_COUNT] = {
 		"SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1",
 		SPI_OK_SELECT, 1, OIDOID),
 	/*
-	 * the Citus tables a write to $1 changes: itself, and what its foreign
-	 * keys' actions (CASCADE, SET NULL, SET DEFAULT) reach, which run on
-	 * the workers
+	 * the Citus tables a write to $1 changes: itself, the partitioned
+	 * tables above it and the partitions below, and what foreign keys'
+	 * actions (CASCADE, SET NULL, SET DEFAULT) reach, which run on the
+	 * workers
 	 */
 	[CS_WRITTEN] = EG_STMT(
-		"WITH RECURSIVE r(relid) AS (SELECT $1 UNION "
+		"WITH RECURSIVE r(relid) AS ("
+		" SELECT $1 UNION SELECT relid FROM pg_catalog.pg_partition_ancestors($1)"
+		" UNION SELECT relid FROM pg_catalog.pg_partition_tree($1) UNION"
 		" SELECT c.conrelid FROM pg_catalog.pg_constraint c JOIN r ON c.confrelid = r.relid"
 		" WHERE c.contype = 'f' AND (c.confdeltype NOT IN ('a', 'r') OR c.confupdtype NOT IN ('a', 'r'))) "
 		"SELECT r.relid FROM r JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = r.relid "
@@ -98,29 +112,42 @@ static EgStmt citus_stmts[CS_COUNT] = {
 		"WHERE logicalrelid = pg_catalog.to_regclass('eg.chunk_data') "
 		"AND partmethod = 'h'",
 		SPI_OK_SELECT, 0, InvalidOid),
-	/* Citus' prepared transactions on the workers, "port/gid" each */
+	/* Citus' prepared transactions on each worker, separated by spaces */
 	[CS_PREPARED] = EG_STMT(
-		"SELECT w.nodename || ':' || w.nodeport || '/' || g AS gid "
-		"FROM pg_catalog.run_command_on_workers("
-		"$$SELECT pg_catalog.string_agg(gid, ' ') FROM pg_catalog.pg_prepared_xacts "
-		"WHERE gid LIKE 'citus\\_%' AND database = pg_catalog.current_database()$$) w, "
-		"pg_catalog.unnest(pg_catalog.string_to_array(w.result, ' ')) g "
-		"WHERE w.success AND g <> ''",
+		"SELECT w.nodename || ':' || w.nodeport AS node, w.success, "
+		"coalesce(w.result, '') AS result FROM pg_catalog.run_command_on_workers("
+		"$$SELECT coalesce(pg_catalog.string_agg(gid, ' '), '') FROM pg_catalog.pg_prepared_xacts "
+		"WHERE gid LIKE 'citus\\_%' AND database = pg_catalog.current_database()$$) w",
 		SPI_OK_SELECT, 0, InvalidOid),
 	[CS_RECOVER] = EG_STMT(
 		"SELECT pg_catalog.recover_prepared_transactions()",
 		SPI_OK_SELECT, 0, InvalidOid),
 };
 
-/* True if extension citus and extension eg are both in this database. */
+/* The transaction CitusWithEg last looked in, and what it found. */
+static LocalTransactionId CitusLookedIn = InvalidLocalTransactionId;
+static bool CitusFound = false;
+
+/*
+ * True if extension citus and extension eg are both in this database; the
+ * catalog is read once per transaction (every write asks).
+ */
 static bool
 CitusWithEg(void)
 {
-	return OidIsValid(get_extension_oid("citus", true)) &&
-		OidIsValid(get_extension_oid("eg", true));
+	if (CitusLookedIn != MyProc->lxid)
+	{
+		CitusFound = OidIsValid(get_extension_oid("citus", true)) &&
+			OidIsValid(get_extension_oid("eg", true));
+		CitusLookedIn = MyProc->lxid;
+	}
+	return CitusFound;
 }
 
-/* Run one of the statements above; true if it returned a row. */
+/*
+ * Run one of the statements above; true if it returned a row.  As of the
+ * latest snapshot: the caller may hold a lock taken after its own.
+ */
 static bool
 CitusAsk(CitusStmtId id, Oid relid)
 {
@@ -128,7 +155,7 @@ CitusAsk(CitusStmtId id, Oid relid)
 	bool		found;
 
 	eg_spi_connect();
-	found = eg_spi_exec(&citus_stmts[id], values, NULL, true) > 0;
+	found = eg_spi_exec_as_of(&citus_stmts[id], values, NULL, GetLatestSnapshot()) > 0;
 	eg_spi_free_result();
 	eg_spi_finish();
 	return found;
@@ -172,7 +199,10 @@ citus_store_distributed(void)
 	return CitusWithEg() && CitusAsk(CS_STORE_DISTRIBUTED, InvalidOid);
 }
 
-/* The Citus transactions prepared on the workers now ("node:port/gid"). */
+/*
+ * The Citus transactions prepared on the workers now ("node:port/gid"); an
+ * error if a worker cannot be asked (what it has in flight is unknown).
+ */
 static List *
 CitusPrepared(void)
 {
@@ -182,7 +212,21 @@ CitusPrepared(void)
 	eg_spi_connect();
 	n = eg_spi_exec(&citus_stmts[CS_PREPARED], NULL, NULL, false);
 	for (uint64 i = 0; i < n; i++)
-		gids = lappend(gids, TextDatumGetCString(eg_spi_get_notnull(i, "gid")));
+	{
+		char	   *node = TextDatumGetCString(eg_spi_get_notnull(i, "node"));
+		char	   *result = TextDatumGetCString(eg_spi_get_notnull(i, "result"));
+		char	   *gid;
+		char	   *save = NULL;
+
+		if (!DatumGetBool(eg_spi_get_notnull(i, "success")))
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("eg could not ask Citus worker %s for the writes it is committing", node),
+					 errdetail("%s", result),
+					 errhint("Steps over Citus tables need every worker reachable.")));
+		for (gid = strtok_r(result, " ", &save); gid != NULL; gid = strtok_r(NULL, " ", &save))
+			gids = lappend(gids, psprintf("%s/%s", node, gid));
+	}
 	eg_spi_free_result();
 	eg_spi_finish();
 	return gids;
@@ -217,8 +261,10 @@ CitusStillThere(List *a, List *b)
  * commits on the coordinator after these versions were read; so waiting
  * for the transactions prepared now to leave is enough.  After a second,
  * Citus' recovery is run (a coordinator that crashed between the phases
- * leaves them for its maintenance daemon); after CITUS_SETTLE_SECONDS, an
- * error rather than a stale result.
+ * leaves them for its maintenance daemon), from a background worker: its
+ * lock, held to the end of the transaction, would otherwise block the
+ * daemon until this one ends.  After CITUS_SETTLE_SECONDS, an error rather
+ * than a stale result.
  */
 #define CITUS_SETTLE_SECONDS	10
 
@@ -235,12 +281,8 @@ citus_settle(void)
 		CHECK_FOR_INTERRUPTS();
 		pg_usleep(10 * 1000L);
 		if (ms == 1000)
-		{
-			eg_spi_connect();
-			(void) eg_spi_exec(&citus_stmts[CS_RECOVER], NULL, NULL, false);
-			eg_spi_free_result();
-			eg_spi_finish();
-		}
+			(void) worker_run("eg citus recovery", "eg citus recovery",
+							  "eg_citus_recover_worker", (Datum) 0);
 		if (ms >= CITUS_SETTLE_SECONDS * 1000)
 			ereport(ERROR,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
@@ -250,6 +292,39 @@ citus_settle(void)
 					 errhint("Check that every worker is reachable, then run the workload again.")));
 		waiting = CitusStillThere(waiting, CitusPrepared());
 	}
+}
+
+/* Worker: Citus' recovery of prepared transactions, then commit. */
+void
+eg_citus_recover_worker(Datum arg)
+{
+	worker_connect();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	eg_spi_connect();
+	(void) eg_spi_exec(&citus_stmts[CS_RECOVER], NULL, NULL, false);
+	eg_spi_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+/*
+ * Make this transaction commit its writes on the workers in two phases.
+ * With one, Citus commits a single worker's part before the coordinator's:
+ * if the coordinator's commit then failed (a serialization failure, a
+ * crash), the rows would stay changed and eg's log row would not.  With
+ * two, both or neither (and citus_settle covers the moment between).
+ */
+static void
+CitusUse2PC(void)
+{
+	static void (*use2pc) (void) = NULL;
+
+	if (use2pc == NULL)
+		use2pc = (void (*) (void))
+			load_external_function("$libdir/citus", "Use2PCForCoordinatedTransaction",
+								   true, NULL);
+	use2pc();
 }
 
 /*
@@ -264,7 +339,8 @@ CitusLogWrite(Oid relid)
 	ListCell   *lc;
 	uint64		n;
 
-	if (!OidIsValid(relid))
+	/* eg's own tables (the store's bytes, the change log itself) are not */
+	if (!OidIsValid(relid) || get_rel_namespace(relid) == get_namespace_oid("eg", true))
 		return;
 	eg_spi_connect();
 	n = eg_spi_exec(&citus_stmts[CS_WRITTEN], values, NULL, true);
@@ -274,30 +350,42 @@ CitusLogWrite(Oid relid)
 	eg_spi_finish();
 	foreach(lc, changed)
 		track_log_change(lfirst_oid(lc));
+	if (changed != NIL)
+		CitusUse2PC();
 }
 
-/* ExecutorFinish_hook: a write to Citus tables finished; log their change. */
+/*
+ * ExecutorFinish_hook: a statement finished; log a change of the Citus
+ * tables it wrote.  Those are the range table's entries locked for writing
+ * (RowExclusiveLock: the target of an INSERT, UPDATE, DELETE or MERGE, at
+ * the top or in a WITH; FOR UPDATE takes less), whatever the statement's
+ * own kind: Citus runs a SELECT whose WITH deletes rows of one shard as
+ * one SELECT.
+ */
 static void
 CitusExecutorFinish(QueryDesc *queryDesc)
 {
-	CmdType		op = queryDesc->operation;
+	List	   *written = NIL;
 	ListCell   *lc;
 
 	if (PrevExecutorFinish)
 		PrevExecutorFinish(queryDesc);
 	else
 		standard_ExecutorFinish(queryDesc);
-	if ((op != CMD_INSERT && op != CMD_UPDATE && op != CMD_DELETE && op != CMD_MERGE) ||
-		!CitusWithEg())
-		return;
 	foreach(lc, queryDesc->plannedstmt->rtable)
 	{
 		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
 
-		if (rte->rtekind == RTE_RELATION &&
-			(rte->requiredPerms & (ACL_INSERT | ACL_UPDATE | ACL_DELETE)) != 0)
-			CitusLogWrite(rte->relid);
+		if (rte->rtekind == RTE_RELATION && rte->rellockmode == RowExclusiveLock)
+			written = list_append_unique_oid(written, rte->relid);
 	}
+	if (written == NIL || !CitusWithEg())
+		return;
+	/* a portal's statement may finish after its snapshot was popped */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	foreach(lc, written)
+		CitusLogWrite(lfirst_oid(lc));
+	PopActiveSnapshot();
 }
 
 /* The relations TRUNCATE stmt empties: named ones, children, CASCADE's. */

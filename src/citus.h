@@ -9,5 +9,6 @@ extern bool citus_tracks(Oid relid);
 extern bool citus_store_distributed(void);
 extern void citus_settle(void);
 extern void citus_init(void);
+extern PGDLLEXPORT void eg_citus_recover_worker(Datum arg);
 
 #endif							/* EG_CITUS_H */

@@ -43,6 +43,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "ident.h"
 #include "readset.h"
 #include "track.h"
@@ -160,6 +161,8 @@ readset_start(void)
 	RecordHashes = RecordHashRights = NIL;
 	RecordBefore = RegisterSnapshot(snap);
 	RecordInstalls = track_installs();
+	/* what that snapshot counts as written is readable on Citus' workers */
+	citus_settle();
 	Recording = true;
 }
 

@@ -57,6 +57,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "eg.h"
 #include "segment.h"
 #include "spi.h"
@@ -231,6 +232,15 @@ static EgStmt check_set_stmts[] = {
 			  "WHERE NOT EXISTS (SELECT 1 FROM eg.artifact a WHERE a.id = i.id) "
 			  "ORDER BY o.output, i.id"),
 };
+
+/*
+ * Where the store is distributed (citus.c), every chunk's bytes are on the
+ * workers: those left on the coordinator are never read.
+ */
+static EgStmt check_distributed_stmt =
+	CHECK_SET("SELECT 'stored bytes wrong' AS problem, NULL::eg.artifact_id AS artifact, "
+			  "format('chunk %s keeps its bytes in eg.chunk, though the store is distributed', "
+			  "encode(hash, 'hex')) AS detail FROM eg.chunk WHERE data IS NOT NULL ORDER BY hash");
 
 /* The other statements of a check. */
 typedef enum CheckStmtId
@@ -660,6 +670,8 @@ eg_check(PG_FUNCTION_ARGS)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	for (int i = 0; i < lengthof(check_set_stmts); i++)
 		CheckQuery(&cs, &check_set_stmts[i]);
+	if (citus_store_distributed())
+		CheckQuery(&cs, &check_distributed_stmt);
 	CheckTypes(&cs);
 	if (deep)
 		CheckDeep(&cs);

@@ -785,6 +785,9 @@ StoreGetTo(const EgId *id, const StoreGetTarget *target, int64 *rows, List **oth
 	gs->caller = caller;
 	gs->bad_col = -1;
 	gs->distributed = citus_store_distributed();
+	/* a put this snapshot sees committed may still be committing its bytes */
+	if (gs->distributed)
+		citus_settle();
 	gs->colcxt = AllocSetContextCreate(s.cxt, "eg store columns",
 									   ALLOCSET_DEFAULT_SIZES);
 	gs->chunkcxt = AllocSetContextCreate(s.cxt, "eg store chunk",

@@ -77,6 +77,7 @@ typedef enum TrackStmtId
 	TS_VERSION,
 	TS_COMPACT,
 	TS_TRACKED,
+	TS_HAS_LOG,
 	TS_LOG_DDL,
 	TS_COUNT
 } TrackStmtId;
@@ -106,6 +107,9 @@ static EgStmt track_stmts[TS_COUNT] = {
 		"AND (c.relpersistence <> 't' OR c.relnamespace = pg_catalog.pg_my_temp_schema()) "
 		"ORDER BY t.tgrelid, t.tgname",
 		SPI_OK_SELECT, 2, OIDOID, OIDOID),
+	[TS_HAS_LOG] = EG_STMT(
+		"SELECT 1 FROM eg.source_change WHERE relid = $1 LIMIT 1",
+		SPI_OK_SELECT, 1, OIDOID),
 	[TS_LOG_DDL] = EG_STMT(
 		"INSERT INTO eg.source_change (relid) "
 		"SELECT DISTINCT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
@@ -225,6 +229,9 @@ track_version(Oid relid, Snapshot snapshot)
 	if (get_rel_persistence(relid) == RELPERSISTENCE_UNLOGGED)
 		version = psprintf("%s@" INT64_FORMAT "." INT64_FORMAT, version, (int64) PgStartTime,
 						   (int64) pgstat_fetch_stat_bgwriter()->stat_reset_timestamp);
+	/* a server that ran without eg's hooks may have missed writes (citus.c) */
+	else if (citus_table(relid))
+		version = psprintf("%s@citus." INT64_FORMAT, version, (int64) PgStartTime);
 	return version;
 }
 
@@ -286,6 +293,37 @@ TrackInstallInWorker(Oid relid)
 	return true;
 }
 
+/* True if eg's change log has a row of relid (as the latest snapshot sees). */
+static bool
+TrackHasLog(Oid relid)
+{
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	bool		found;
+
+	eg_spi_connect();
+	found = eg_spi_exec_as_of(&track_stmts[TS_HAS_LOG], values, NULL, GetLatestSnapshot()) > 0;
+	eg_spi_finish();
+	return found;
+}
+
+/*
+ * Make sure a Citus table has a row in the change log: eg's event trigger
+ * logs ALTER TABLE only of relations it has seen there.  The first row is
+ * logged by a worker, in its own transaction, as a tracker is installed
+ * (and counts as one); false if that did not work.
+ */
+static bool
+TrackStartLog(Oid relid)
+{
+	if (TrackHasLog(relid))
+		return true;
+	if (!worker_run("eg tracker", psprintf("eg tracker for relation %u", relid),
+					"eg_track_worker", ObjectIdGetDatum(relid)))
+		return false;
+	TrackInstalls++;
+	return true;
+}
+
 /*
  * How many trackers this backend has installed (or had a worker install):
  * a table tracked only since some moment has no data version before it.
@@ -299,9 +337,10 @@ track_installs(void)
 /*
  * Make sure changes to relid are tracked; false when eg cannot track it
  * (not a table or materialized view of the user's - catalogs and eg's own
- * tables are not -, or one with a trigger named eg_track that is not eg's)
- * or could not start tracking it now (its writers kept it busy): then
- * nothing reading it is reused this time.
+ * tables are not -, one with a trigger named eg_track that is not eg's, or
+ * a Citus table while eg is not preloaded: citus_tracks says so) or could
+ * not start tracking it now (its writers kept it busy): then nothing
+ * reading it is reused this time.
  */
 bool
 track_relation(Oid relid)
@@ -316,7 +355,7 @@ track_relation(Oid relid)
 		return false;
 	/* Citus' shells take no trigger: the coordinator's hooks log (citus.c) */
 	if (kind != RELKIND_MATVIEW && citus_table(relid))
-		return citus_tracks(relid);
+		return citus_tracks(relid) && TrackStartLog(relid);
 	if (kind == RELKIND_MATVIEW || state == TRACK_ON)
 		return true;
 
@@ -378,7 +417,13 @@ eg_track_worker(Datum arg)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	/* never wait long for the table's writers: the run falls back */
 	SetConfigOption("lock_timeout", "10s", PGC_SUSET, PGC_S_OVERRIDE);
-	if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+	/* no trigger on a Citus table: its first log row (TrackStartLog) */
+	if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)) && citus_table(relid))
+	{
+		if (!TrackHasLog(relid))
+			track_log_change(relid);
+	}
+	else if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 	{
 		state = TrackCurrentState(relid, &kind);
 		if (state != TRACK_ON)

@@ -81,6 +81,8 @@ my @writes = (
 	[ 'INSERT ... SELECT (pushed down)', q{INSERT INTO ev SELECT id + 100000, g, v FROM ev WHERE id < 50} ],
 	[ 'INSERT ... SELECT (through the coordinator)', q{INSERT INTO ev SELECT 300000 + row_number() OVER (), g, v FROM ev WHERE id < 20} ],
 	[ 'MERGE', q{MERGE INTO ev USING (SELECT id FROM ev WHERE id = 7) s ON ev.id = s.id WHEN MATCHED THEN UPDATE SET v = 0} ],
+	[ 'a DELETE in a WITH (one shard: Citus runs it as a SELECT)', q{WITH d AS (DELETE FROM ev WHERE id = 5 RETURNING *) SELECT count(*) FROM d} ],
+	[ 'an UPDATE in a WITH (every shard)', q{WITH u AS (UPDATE ev SET v = v * 2 WHERE g = 1 RETURNING *) SELECT count(*) FROM u} ],
 	[ 'COPY FROM', qq{COPY ev FROM PROGRAM 'printf "500001,4,2.5\\n500002,5,3.5\\n"' WITH (FORMAT csv)} ],
 	[ 'a PL/pgSQL function', q{DO $$BEGIN UPDATE ev SET g = 9 WHERE id = 11; END$$} ],
 	[ 'the reference table', q{UPDATE dim SET label = 'nine' WHERE g = 9} ],
@@ -146,6 +148,60 @@ $c->safe_psql('postgres', q{DELETE FROM parent WHERE id <= 10});
 is($o[-2], 'kids=computed', 'after a cascading DELETE on the referenced table it is computed');
 is($o[-1], $c->safe_psql('postgres', $fk_plain), 'and equals plain SQL');
 
+# partitions: a write to a partition changes the partitioned table, and
+# one through the partitioned table changes its partitions
+$c->safe_psql('postgres', q{
+	CREATE TABLE m (id int, k int, x int) PARTITION BY RANGE (k);
+	CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM (0) TO (50);
+	CREATE TABLE m_2 PARTITION OF m FOR VALUES FROM (50) TO (100);
+	SELECT create_distributed_table('m', 'id');
+	INSERT INTO m SELECT g, g % 100, g FROM generate_series(1, 1000) g;
+});
+my $part = q{
+	SET eg.reuse = all_load;
+	SET eg.materializer = 'all';
+	SELECT eg.begin('part');
+	SELECT eg.aggregate('whole', $$SELECT count(*) || ':' || sum(x) AS r FROM m$$);
+	SELECT eg.aggregate('second', $$SELECT count(*) || ':' || sum(x) AS r FROM m_2$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+	SELECT (SELECT r FROM whole) || '/' || (SELECT r FROM second);
+};
+my $part_plain = q{SELECT (SELECT count(*) || ':' || sum(x) FROM m) || '/' || (SELECT count(*) || ':' || sum(x) FROM m_2)};
+@o = split /\n/, $c->safe_psql('postgres', $part);
+@o = split /\n/, $c->safe_psql('postgres', $part);
+is($o[-2], 'second=loaded,whole=loaded', 'steps over a partitioned table and a partition are loaded');
+$c->safe_psql('postgres', q{INSERT INTO m_1 VALUES (5000, 1, 1)});
+@o = split /\n/, $c->safe_psql('postgres', $part);
+is($o[-2], 'second=loaded,whole=computed', 'a write to a partition changes the partitioned table');
+is($o[-1], $c->safe_psql('postgres', $part_plain), 'equal to plain SQL');
+$c->safe_psql('postgres', q{UPDATE m SET x = x + 1 WHERE k = 60});
+@o = split /\n/, $c->safe_psql('postgres', $part);
+is($o[-2], 'second=computed,whole=computed', 'a write through the partitioned table changes its partitions');
+is($o[-1], $c->safe_psql('postgres', $part_plain), 'equal to plain SQL');
+
+# a table distributed with its rows (no write eg saw), then altered: the
+# first read logs a change, so that eg's event trigger logs the ALTER
+$c->safe_psql('postgres', q{
+	CREATE TABLE fresh AS SELECT g AS id, g * 1.0 AS v FROM generate_series(1, 500) g;
+	SELECT create_distributed_table('fresh', 'id');
+});
+my $fresh = q{
+	SET eg.reuse = all_load;
+	SET eg.materializer = 'all';
+	SELECT eg.begin('fresh');
+	SELECT eg.aggregate('fv', $$SELECT sum(v) AS r FROM fresh$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+	SELECT r FROM fv;
+};
+@o = split /\n/, $c->safe_psql('postgres', $fresh);
+is($o[-2], 'fv=computed', 'a table distributed with its rows: computed');
+@o = split /\n/, $c->safe_psql('postgres', $fresh);
+is($o[-2], 'fv=loaded', 'then loaded');
+$c->safe_psql('postgres', q{ALTER TABLE fresh ALTER COLUMN v TYPE numeric USING v * 2});
+@o = split /\n/, $c->safe_psql('postgres', $fresh);
+is($o[-2], 'fv=computed', 'after ALTER TABLE ... TYPE ... USING it is computed');
+is($o[-1], $c->safe_psql('postgres', q{SELECT sum(v) FROM fresh}), 'equal to plain SQL');
+
 # ALTER TABLE on a distributed table (eg's event trigger on the coordinator)
 $c->safe_psql('postgres', q{ALTER TABLE ev ADD COLUMN w int DEFAULT 1});
 run_workload('j=computed,t=computed', 'after ALTER TABLE');
@@ -199,6 +255,29 @@ is($o[-2], 'narrow=computed,sig=pruned,wide=live', 'a step over four of its colu
 is($o[-1] . ':' . $c->safe_psql('postgres', q{SELECT chunks FROM eg.storage}), "1:$chunks",
 	'is stored with the chunks it shares: none new');
 
+# bytes left on the coordinator, or missing on the workers
+$c->safe_psql('postgres', q{CREATE TABLE kept_bytes AS SELECT hash FROM eg.chunk LIMIT 1});
+($ret, $out, $err) = $c->psql('postgres', q{
+	BEGIN;
+	UPDATE eg.chunk SET data = '\x00' WHERE hash = (SELECT hash FROM kept_bytes);
+	SELECT problem || ': ' || detail FROM eg.check(false);
+	ROLLBACK;});
+like($out, qr/^stored bytes wrong: chunk [0-9a-f]{64} keeps its bytes in eg.chunk, though the store is distributed$/m,
+	'eg.check reports bytes left on the coordinator');
+($ret, $out, $err) = $c->psql('postgres', q{
+	BEGIN;
+	DELETE FROM eg.chunk_data WHERE hash IN (SELECT s.chunk FROM eg.store_segment s
+		JOIN eg.artifacts a ON a.id = s.artifact WHERE a.step = 'sig');
+	SELECT problem FROM eg.check(false);
+	SET eg.reuse = all_load;
+	SELECT eg.begin('big');
+	SELECT eg.dataset('wide', $$SELECT id, g, v, md5(id::text) AS h, v * 2 AS v2 FROM ev$$);
+	SELECT eg.aggregate('sig', $$SELECT count(*) || ':' || sum(v2) || ':' || md5(string_agg(h, ',' ORDER BY id)) AS r FROM wide$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+	ROLLBACK;});
+like($out, qr/chunk missing.*sig=computed/s, 'eg.check reports missing bytes, and a load meeting them computes')
+	or diag($err);
+
 # a worker restarts between runs
 $node{worker2}->restart;
 run_workload('j=loaded,t=loaded', 'after a worker restart');
@@ -223,12 +302,21 @@ like($err, qr/permission denied for function distribute_store/, 'an ordinary rol
 
 # without eg in shared_preload_libraries, writes to Citus tables would go
 # unseen by sessions that never load eg: nothing reading them is reused
+$c->safe_psql('postgres', $workload);	# stored again (after the eviction above)
+run_workload('j=loaded,t=loaded', 'before a restart without eg preloaded');
 $c->adjust_conf('postgresql.conf', 'shared_preload_libraries', "'citus'");
 $c->restart;
 run_workload('j=computed,t=computed', 'eg not preloaded, first run');
 ($ret, $out, $err) = $c->psql('postgres', $workload);
 like($err, qr/eg cannot track changes of Citus table "(ev|dim)"/, 'a NOTICE says why');
 like($out, qr/j=computed,t=computed/, 'eg not preloaded: never reused');
+# a write then goes unseen; once eg is preloaded again nothing stored
+# before is loaded (a Citus table's version covers the server's start)
+$c->safe_psql('postgres', q{UPDATE ev SET v = v + 100 WHERE id < 50});
+$c->adjust_conf('postgresql.conf', 'shared_preload_libraries', "'citus,eg'");
+$c->restart;
+run_workload('j=computed,t=computed', 'preloaded again after an unseen write');
+run_workload('j=loaded,t=loaded', 'and then loaded');
 
 $_->stop for values %node;
 done_testing();

@@ -70,12 +70,13 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   HINT = 'Run it on a Citus coordinator, after CREATE EXTENSION citus.';
     END IF;
+    -- no chunk is added meanwhile (nor a second call); readers and puts
+    -- sharing chunks go on
+    LOCK TABLE eg.chunk IN SHARE ROW EXCLUSIVE MODE;
     IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'eg.chunk_data'::regclass) THEN
         RAISE NOTICE 'the store is distributed already';
         RETURN;
     END IF;
-    -- no chunk is added meanwhile; readers and puts sharing chunks go on
-    LOCK TABLE eg.chunk IN SHARE ROW EXCLUSIVE MODE;
     PERFORM create_distributed_table('eg.chunk_data', 'hash');
     INSERT INTO eg.chunk_data (hash, raw_bytes, data)
         SELECT hash, raw_bytes, data FROM eg.chunk WHERE data IS NOT NULL;
