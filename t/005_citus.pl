@@ -85,6 +85,9 @@ my @writes = (
 	[ 'an UPDATE in a WITH (every shard)', q{WITH u AS (UPDATE ev SET v = v * 2 WHERE g = 1 RETURNING *) SELECT count(*) FROM u} ],
 	[ 'COPY FROM', qq{COPY ev FROM PROGRAM 'printf "500001,4,2.5\\n500002,5,3.5\\n"' WITH (FORMAT csv)} ],
 	[ 'a PL/pgSQL function', q{DO $$BEGIN UPDATE ev SET g = 9 WHERE id = 11; END$$} ],
+	[ 'a prepared UPDATE, its generic plan', q{PREPARE up(int) AS UPDATE ev SET v = v + 1 WHERE id = $1;
+		EXECUTE up(21); EXECUTE up(22); EXECUTE up(23); EXECUTE up(24); EXECUTE up(25);
+		EXECUTE up(26); EXECUTE up(27); EXECUTE up(28);} ],
 	[ 'the reference table', q{UPDATE dim SET label = 'nine' WHERE g = 9} ],
 	[ 'TRUNCATE', q{TRUNCATE ev} ],
 	[ 'refill', q{INSERT INTO ev SELECT i, i % 10, i * 0.25 FROM generate_series(1, 20000) i} ],
@@ -135,11 +138,11 @@ my $fk = q{
 	SET eg.reuse = all_load;
 	SET eg.materializer = 'all';
 	SELECT eg.begin('fk');
-	SELECT eg.aggregate('kids', $$SELECT count(*) || ':' || sum(x) AS r FROM child$$);
+	SELECT eg.aggregate('kids', $$SELECT count(*) || ':' || coalesce(sum(x), 0) AS r FROM child$$);
 	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
 	SELECT r FROM kids;
 };
-my $fk_plain = q{SELECT count(*) || ':' || sum(x) FROM child};
+my $fk_plain = q{SELECT count(*) || ':' || coalesce(sum(x), 0) FROM child};
 my @o = split /\n/, $c->safe_psql('postgres', $fk);
 @o = split /\n/, $c->safe_psql('postgres', $fk);
 is($o[-2], 'kids=loaded', 'a step over the referencing table is loaded');
@@ -147,6 +150,31 @@ $c->safe_psql('postgres', q{DELETE FROM parent WHERE id <= 10});
 @o = split /\n/, $c->safe_psql('postgres', $fk);
 is($o[-2], 'kids=computed', 'after a cascading DELETE on the referenced table it is computed');
 is($o[-1], $c->safe_psql('postgres', $fk_plain), 'and equals plain SQL');
+@o = split /\n/, $c->safe_psql('postgres', $fk);
+$c->safe_psql('postgres', q{TRUNCATE parent CASCADE});
+@o = split /\n/, $c->safe_psql('postgres', $fk);
+is($o[-2], 'kids=computed', 'after TRUNCATE ... CASCADE of the referenced table it is computed');
+is($o[-1], $c->safe_psql('postgres', $fk_plain), 'and equals plain SQL');
+
+# a Citus-managed local table (on the coordinator, planned by Citus)
+$c->safe_psql('postgres', q{
+	CREATE TABLE loc (x int);
+	INSERT INTO loc SELECT generate_series(1, 10);
+	SELECT citus_add_local_table_to_metadata('loc');
+});
+my $loc = q{
+	SET eg.reuse = all_load;
+	SELECT eg.begin('loc');
+	SELECT eg.aggregate('ls', $$SELECT sum(x) AS r FROM loc$$);
+	SELECT string_agg(step || '=' || action, ',' ORDER BY step) FROM eg.run();
+	SELECT r FROM ls;
+};
+@o = split /\n/, $c->safe_psql('postgres', $loc);
+@o = split /\n/, $c->safe_psql('postgres', $loc);
+is($o[-2], 'ls=loaded', 'a step over a Citus local table is loaded');
+$c->safe_psql('postgres', q{INSERT INTO loc VALUES (100)});
+@o = split /\n/, $c->safe_psql('postgres', $loc);
+is($o[-2] . ' ' . $o[-1], 'ls=computed 155', 'after an INSERT it is computed, equal to plain SQL');
 
 # partitions: a write to a partition changes the partitioned table, and
 # one through the partitioned table changes its partitions
