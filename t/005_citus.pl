@@ -230,6 +230,17 @@ $c->safe_psql('postgres', q{ALTER TABLE fresh ALTER COLUMN v TYPE numeric USING 
 is($o[-2], 'fv=computed', 'after ALTER TABLE ... TYPE ... USING it is computed');
 is($o[-1], $c->safe_psql('postgres', q{SELECT sum(v) FROM fresh}), 'equal to plain SQL');
 
+# a prepared transaction that never finishes (another initiator's, which
+# this coordinator's recovery leaves alone): the run fails after its wait
+# rather than read around it
+my $stuck = 'citus_77_4242_999999998_0';
+$w1->safe_psql('postgres', qq{BEGIN; UPDATE $shard SET v = v + 1; PREPARE TRANSACTION '$stuck';});
+my ($ret, $out, $err) = $c->psql('postgres', $workload);
+like($err, qr/a write to Citus tables is still committing on the workers.*\Q$stuck\E/s,
+	'a prepared transaction that never finishes: the run fails, naming it');
+$w1->safe_psql('postgres', qq{ROLLBACK PREPARED '$stuck'});
+run_workload('j=loaded,t=loaded', 'once it is gone, the run loads');
+
 # ALTER TABLE on a distributed table (eg's event trigger on the coordinator)
 $c->safe_psql('postgres', q{ALTER TABLE ev ADD COLUMN w int DEFAULT 1});
 run_workload('j=computed,t=computed', 'after ALTER TABLE');
@@ -238,7 +249,7 @@ run_workload('j=computed,t=computed', 'after ALTER TABLE');
 is($c->safe_psql('postgres', q{SELECT count(*) > 0 AND count(data) = count(*) FROM eg.chunk}),
 	't', 'before eg.distribute_store() the bytes are on the coordinator');
 $c->safe_psql('postgres', q{SELECT eg.distribute_store()});
-my ($ret, $out, $err) = $c->psql('postgres', q{SELECT eg.distribute_store()});
+($ret, $out, $err) = $c->psql('postgres', q{SELECT eg.distribute_store()});
 like($err, qr/the store is distributed already/, 'eg.distribute_store() is idempotent');
 is($c->safe_psql('postgres', q{SELECT count(data) = 0 AND count(*) = (SELECT count(*) FROM eg.chunk_data) FROM eg.chunk}),
 	't', 'every chunk\'s bytes moved to eg.chunk_data');
