@@ -61,6 +61,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "citus.h"
 #include "spi.h"
@@ -271,19 +272,24 @@ CitusStillThere(List *a, List *b)
 void
 citus_settle(void)
 {
+	TimestampTz start = GetCurrentTimestamp();
+	bool		recovered = false;
 	List	   *waiting;
 
 	if (!CitusWithEg())
 		return;
 	waiting = CitusPrepared();
-	for (int ms = 10; waiting != NIL; ms += 10)
+	while (waiting != NIL)
 	{
 		CHECK_FOR_INTERRUPTS();
 		pg_usleep(10 * 1000L);
-		if (ms == 1000)
+		if (!recovered && TimestampDifferenceExceeds(start, GetCurrentTimestamp(), 1000))
+		{
 			(void) worker_run("eg citus recovery", "eg citus recovery",
 							  "eg_citus_recover_worker", (Datum) 0);
-		if (ms >= CITUS_SETTLE_SECONDS * 1000)
+			recovered = true;
+		}
+		if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(), CITUS_SETTLE_SECONDS * 1000))
 			ereport(ERROR,
 					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 					 errmsg("a write to Citus tables is still committing on the workers"),
