@@ -104,9 +104,7 @@ static EgStmt citus_stmts[CS_COUNT] = {
 		" UNION SELECT relid FROM pg_catalog.pg_partition_tree($1) UNION"
 		" SELECT c.conrelid FROM pg_catalog.pg_constraint c JOIN r ON c.confrelid = r.relid"
 		" WHERE c.contype = 'f' AND (c.confdeltype NOT IN ('a', 'r') OR c.confupdtype NOT IN ('a', 'r'))) "
-		"SELECT r.relid FROM r JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = r.relid "
-		"JOIN pg_catalog.pg_class k ON k.oid = r.relid "
-		"WHERE k.relnamespace <> 'eg'::pg_catalog.regnamespace",
+		"SELECT r.relid FROM r JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = r.relid",
 		SPI_OK_SELECT, 1, OIDOID),
 	[CS_STORE_DISTRIBUTED] = EG_STMT(
 		"SELECT 1 FROM pg_catalog.pg_dist_partition "

@@ -51,7 +51,6 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
-#include "citus.h"
 #include "executor.h"
 #include "graph.h"
 #include "planner.h"
@@ -190,8 +189,6 @@ exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
 		rs->rows[i] = rs->bytes[i] = -1;
 	}
 	ident_batch_end();
-	/* on a Citus coordinator: those versions' writes visible on the workers */
-	citus_settle();
 	if (wait_stores)
 		store_async_wait(ids, n);
 	graph_lookup(ids, n, rs->graph);

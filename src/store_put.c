@@ -633,20 +633,31 @@ StoreWriteLockShared(StorePrepared *p)
 }
 
 /*
- * Insert a chunk (args: key, raw and stored sizes, bytes); false if it is
- * there already.  Where the store is distributed, its key and sizes stay
- * in eg.chunk and its bytes go to the workers (eg.chunk_data), in this
- * transaction.  The lock the insert takes anyway, taken first, makes the
- * answer final: eg.distribute_store() holds a conflicting one.
+ * Whether this put's new chunks keep their bytes on Citus' workers
+ * (eg.chunk_data) rather than in eg.chunk.  Asked once, after taking the
+ * lock the chunk inserts take anyway: eg.distribute_store() holds a
+ * conflicting one, so the answer stays true to the end of the transaction.
  */
 static bool
-StoreInsertChunk(Datum *args)
+StoreBytesDistributed(void)
+{
+	LockRelationOid(get_relname_relid("chunk", get_namespace_oid("eg", false)),
+					RowExclusiveLock);
+	return citus_store_distributed();
+}
+
+/*
+ * Insert a chunk (args: key, raw and stored sizes, bytes); false if it is
+ * there already.  Where the store is distributed, its key and sizes go to
+ * eg.chunk and its bytes to the workers (eg.chunk_data), in this
+ * transaction.
+ */
+static bool
+StoreInsertChunk(Datum *args, bool distributed)
 {
 	Datum		data[3];
 
-	LockRelationOid(get_relname_relid("chunk", get_namespace_oid("eg", false)),
-					RowExclusiveLock);
-	if (!citus_store_distributed())
+	if (!distributed)
 		return StoreExec(SP_CHUNK_INSERT, args, false) == 1;
 	if (StoreExec(SP_CHUNK_INSERT_META, args, false) != 1)
 		return false;
@@ -658,11 +669,11 @@ StoreInsertChunk(Datum *args)
 }
 
 /*
- * Insert new chunk e from the file, or lock it if a concurrent session
- * inserted it since; its stored size.
+ * Insert new chunk e from the file (its bytes where distributed says), or
+ * lock it if a concurrent session inserted it since; its stored size.
  */
 static int64
-StoreWriteChunk(StorePrepared *p, StorePrepChunk *e)
+StoreWriteChunk(StorePrepared *p, StorePrepChunk *e, bool distributed)
 {
 	Datum		args[4];
 	bytea	   *chunk = NULL;
@@ -692,7 +703,7 @@ StoreWriteChunk(StorePrepared *p, StorePrepChunk *e)
 		args[1] = Int64GetDatum(e->raw);
 		args[2] = Int64GetDatum(e->bytes);
 		args[3] = PointerGetDatum(chunk);
-		if (StoreInsertChunk(args))
+		if (StoreInsertChunk(args, distributed))
 		{
 			pfree(chunk);
 			return e->bytes;
@@ -760,6 +771,7 @@ store_write(StorePrepared *p, StoreStats *stats)
 	Datum		args[7];
 	HASH_SEQ_STATUS seq;
 	StorePrepChunk *e;
+	bool		distributed;
 	double		hash,
 				compress,
 				write;
@@ -790,11 +802,12 @@ store_write(StorePrepared *p, StoreStats *stats)
 	memcpy(args + 1, p->colargs, sizeof(p->colargs));
 	if (p->ncols > 0)
 		(void) StoreExec(SP_COL_INSERT, args, false);
+	distributed = StoreBytesDistributed();
 	hash_seq_init(&seq, p->chunks);
 	while ((e = hash_seq_search(&seq)) != NULL)
 		if (!e->shared)
 		{
-			int64		stored = StoreWriteChunk(p, e);
+			int64		stored = StoreWriteChunk(p, e, distributed);
 
 			p->stats.stored_bytes += stored - e->bytes;
 		}

@@ -417,13 +417,15 @@ eg_track_worker(Datum arg)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	/* never wait long for the table's writers: the run falls back */
 	SetConfigOption("lock_timeout", "10s", PGC_SUSET, PGC_S_OVERRIDE);
-	/* no trigger on a Citus table: its first log row (TrackStartLog) */
-	if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)) && citus_table(relid))
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		;						/* dropped meanwhile */
+	else if (citus_table(relid))
 	{
+		/* no trigger on a Citus table: its first log row (TrackStartLog) */
 		if (!TrackHasLog(relid))
 			track_log_change(relid);
 	}
-	else if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+	else
 	{
 		state = TrackCurrentState(relid, &kind);
 		if (state != TRACK_ON)

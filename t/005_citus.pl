@@ -231,15 +231,16 @@ is($o[-2], 'fv=computed', 'after ALTER TABLE ... TYPE ... USING it is computed')
 is($o[-1], $c->safe_psql('postgres', q{SELECT sum(v) FROM fresh}), 'equal to plain SQL');
 
 # a prepared transaction that never finishes (another initiator's, which
-# this coordinator's recovery leaves alone): the run fails after its wait
-# rather than read around it
+# this coordinator's recovery leaves alone): a run that must compute fails
+# after its wait rather than read around it
 my $stuck = 'citus_77_4242_999999998_0';
+$c->safe_psql('postgres', q{UPDATE ev SET v = v + 1 WHERE id = 1});
 $w1->safe_psql('postgres', qq{BEGIN; UPDATE $shard SET v = v + 1; PREPARE TRANSACTION '$stuck';});
 my ($ret, $out, $err) = $c->psql('postgres', $workload);
 like($err, qr/a write to Citus tables is still committing on the workers.*\Q$stuck\E/s,
 	'a prepared transaction that never finishes: the run fails, naming it');
 $w1->safe_psql('postgres', qq{ROLLBACK PREPARED '$stuck'});
-run_workload('j=loaded,t=loaded', 'once it is gone, the run loads');
+run_workload('j=computed,t=computed', 'once it is gone, the run computes');
 
 # ALTER TABLE on a distributed table (eg's event trigger on the coordinator)
 $c->safe_psql('postgres', q{ALTER TABLE ev ADD COLUMN w int DEFAULT 1});
@@ -320,6 +321,15 @@ like($out, qr/chunk missing.*sig=computed/s, 'eg.check reports missing bytes, an
 # a worker restarts between runs
 $node{worker2}->restart;
 run_workload('j=loaded,t=loaded', 'after a worker restart');
+
+# a worker that is down cannot be asked what it is committing: an error,
+# not a guess
+$node{worker2}->stop;
+($ret, $out, $err) = $c->psql('postgres', $workload);
+like($err, qr/eg could not ask Citus worker .* for the writes it is committing/,
+	'with a worker down the run fails, naming it');
+$node{worker2}->start;
+run_workload('j=loaded,t=loaded', 'the worker back, the run loads');
 
 # the budget holds: eviction frees the bytes on the workers too
 my $before = $c->safe_psql('postgres', q{SELECT stored_bytes FROM eg.storage});
