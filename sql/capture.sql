@@ -339,6 +339,7 @@ ALTER DATABASE :"db" SET session_preload_libraries = 'eg';
 ALTER DATABASE :"db" SET eg.capture = on;
 \c
 SHOW eg.capture;
+SET eg.reuse = all_load;  -- (not at its default: the planner may compute this tiny table)
 CREATE TABLE cap_pre AS SELECT grp, count(*) FROM cap_src GROUP BY grp;
 -- (a workload named after this session's application_name)
 SELECT w.name = current_setting('application_name') AS named, s.step, s.action

@@ -6,6 +6,7 @@
 -- runs, so rows show step names, and chunk keys, ids and sizes masked.
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;      -- stored before eg.run returns, tables of any size
 
 -- eg.check looks at the whole store: start from an empty graph and store,
 -- and leave them so for the suites that follow
@@ -68,6 +69,7 @@ SELECT eg.begin('check-none');
 SELECT eg.dataset('ck_s3', 'SELECT cat, count(*) AS n FROM ck_src GROUP BY cat') IS NOT NULL AS defined;
 SELECT step, action FROM eg.run();
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT count(*) AS stored, sum(nrows) AS rows FROM eg.store_artifact;
 SELECT * FROM ck_check();
 SELECT * FROM ck_check(false);
@@ -237,6 +239,7 @@ SELECT step, action FROM eg.run();
 SELECT * FROM ck_check();
 SELECT step, materialized FROM eg.artifacts WHERE step IN ('ck_s1', 'ck_s2') ORDER BY step;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT ck_workload();
 SELECT step, action, reason FROM eg.explain() WHERE step <> 'ck_agg' ORDER BY step;
 SELECT step, action FROM eg.run() ORDER BY step;

@@ -6,6 +6,7 @@
 -- only comparisons are printed.
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;      -- stored before eg.run returns, tables of any size
 
 CREATE TABLE ac_src AS
 SELECT g AS id, g % 100 AS grp, md5(g::text) AS h, (g * 0.37)::numeric(10, 2) AS amount
@@ -107,6 +108,7 @@ SELECT * FROM ac_invariants();
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT eg.begin('accounting');
 SELECT eg.dataset('ac_a', $$SELECT id, grp, h FROM ac_src$$) IS NOT NULL AS defined;
 SELECT eg.dataset('ac_b', $$SELECT id, grp, h, amount FROM ac_src$$) IS NOT NULL AS defined;
@@ -121,6 +123,7 @@ SELECT * FROM ac_invariants();
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT eg.begin('accounting');
 SELECT eg.dataset('ac_a', $$SELECT id, grp, h FROM ac_src$$) IS NOT NULL AS defined;
 SELECT eg.dataset('ac_b', $$SELECT id, grp, h, amount FROM ac_src$$) IS NOT NULL AS defined;
@@ -146,12 +149,14 @@ SELECT step, action FROM eg.run();
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT ac_rate_workload(false);
 SELECT step, action FROM eg.run();
 SELECT bytes, seconds FROM eg.load_stats;
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT ac_rate_workload(true);
 SELECT step, action FROM eg.run() ORDER BY step;
 SELECT (SELECT logical_bytes FROM eg.artifacts WHERE step = 'ac_b' AND materialized) AS ac_b_bytes,

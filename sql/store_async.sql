@@ -53,8 +53,9 @@ SELECT count(*) AS a_differs FROM (
     (SELECT id, k, t, n FROM sa_src WHERE k <> 1 EXCEPT ALL SELECT * FROM sa_a)) d;
 
 -- a run right after another waits for its store in progress (eg.store_job),
--- then loads what it computed.  sa_slow makes computing take 0.5 s, the
--- longest a run waits, and far longer than storing these rows takes.
+-- then loads what it computed (t/004_store_jobs.pl holds the worker).
+-- sa_slow makes computing take 0.5 s, far longer than storing these rows
+-- takes.
 CREATE FUNCTION sa_slow(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_sleep(0.5);
@@ -69,6 +70,8 @@ SET eg.reuse = all_load;
 SET eg.progress = off;
 SELECT eg.begin('sa/slow');
 SELECT eg.dataset('sa_s', 'SELECT id, t FROM sa_src WHERE k <> sa_slow(7)') IS NOT NULL AS defined;
+-- (eg.explain waits as eg.run does: what it says is what the run does)
+SELECT step, action FROM eg.explain();
 SELECT step, action FROM eg.run();
 SELECT count(*) AS jobs_left FROM eg.store_job;
 -- a job of a process that is not eg's store worker (here: this session) is
@@ -120,6 +123,47 @@ COMMIT;
 SELECT sa_wait(false);
 SELECT count(*) AS stored_at_rr FROM eg.artifacts WHERE materialized AND id IN
     (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads));
+
+-- auto, the default: a run whose tables to store are smaller than
+-- eg.store_async_min_size stores them itself, before it returns (its own
+-- transaction sees them stored); from that size on, a worker stores them
+-- after the commit (its own transaction sees them pending)
+RESET eg.store_async;
+SHOW eg.store_async;
+SHOW eg.store_async_min_size;
+SET eg.store_async_min_size = '64MB';
+BEGIN;
+SELECT sa_define(5);
+SELECT step, action FROM eg.run();
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
+ORDER BY step;
+SELECT count(*) AS jobs FROM eg.store_job;
+COMMIT;
+SET eg.store_async_min_size = '1MB';
+SELECT pg_relation_size('sa_src') > 2 * 1024 * 1024 AS sa_a_over_1mb;
+BEGIN;
+SELECT sa_define(6);
+SELECT step, action FROM eg.run();
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
+ORDER BY step;
+SELECT count(*) AS jobs FROM eg.store_job;
+COMMIT;
+SELECT sa_wait(true);
+SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
+    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
+ORDER BY step;
+SELECT count(*) AS jobs_left FROM eg.store_job;
+SELECT count(*) AS problems FROM eg.check();
+-- the boolean spellings of the setting, and a wrong value
+SET eg.store_async = true;
+SHOW eg.store_async;
+SET eg.store_async = 0;
+SHOW eg.store_async;
+SET eg.store_async = sometimes;
+SET eg.store_async_min_size = -1;
+RESET eg.store_async_min_size;
 
 RESET eg.store_async;
 DROP FUNCTION sa_define(int), sa_wait(bool), sa_slow(int);

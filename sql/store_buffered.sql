@@ -9,6 +9,7 @@
 -- Both round-trip exactly, and eg.check finds nothing wrong.
 SET eg.reuse = all_load;        -- load whatever is stored
 SET eg.materializer = 'all';    -- store every computed step
+SET eg.store_async = off;      -- stored before eg.run returns, tables of any size
 SET extra_float_digits = 3;
 
 DO $$
@@ -52,6 +53,7 @@ SELECT count(*) AS shared_chunks FROM
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SELECT eg.begin('buffered');
 SELECT eg.dataset('sb_step', 'SELECT * FROM sb_wide') IS NOT NULL AS defined;
 SELECT eg.dataset('sb_narrow', 'SELECT id, c300 FROM sb_wide') IS NOT NULL AS defined;

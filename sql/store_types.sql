@@ -7,6 +7,7 @@
 -- typmod, collation).
 SET eg.reuse = all_load;        -- load whatever is stored
 SET eg.materializer = 'all';    -- store every computed step
+SET eg.store_async = off;      -- stored before eg.run returns, tables of any size
 SET extra_float_digits = 3;
 
 CREATE TYPE ty_mood AS ENUM ('sad', 'ok', 'happy');
@@ -178,6 +179,7 @@ WHERE a.kind = 'dataset' AND a.step = 'ty_split' GROUP BY c.attnum, c.name ORDER
 \c
 SET eg.reuse = all_load;
 SET eg.materializer = 'all';
+SET eg.store_async = off;
 SET extra_float_digits = 3;
 SELECT ty_workload();
 SELECT step, action, rows FROM eg.run() ORDER BY step;

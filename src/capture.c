@@ -406,9 +406,8 @@ CaptureCompute(Capture *cap, QueryDesc *qd, ScanDirection direction, uint64 coun
 	instr_time	start;
 	MemoryContext old;
 
-	/* eg.store_async: a worker ready by the end, as in eg.run */
-	if (eg_store_async && !IsolationUsesXactSnapshot())
-		rs->store = store_async_start();
+	/* eg.store_async = on: a worker ready by the end, as in eg.run */
+	rs->store = store_async_early();
 	INSTR_TIME_SET_CURRENT(start);
 	readset_start();
 	PG_TRY();

@@ -32,7 +32,8 @@ int			eg_reuse = EG_REUSE_OPTIMAL;
 double		eg_alpha = 0.5;
 int			eg_compression_level = 1;
 bool		eg_progress = true;
-bool		eg_store_async = false;
+int			eg_store_async = EG_STORE_ASYNC_AUTO;
+int			eg_store_async_min_kb = 4096;
 
 static const struct config_enum_entry EgMaterializerOptions[] = {
 	{"storage_aware", EG_MAT_STORAGE_AWARE, false},
@@ -49,6 +50,20 @@ static const struct config_enum_entry EgReuseOptions[] = {
 	{"helix", EG_REUSE_HELIX, false},
 	{"all_load", EG_REUSE_ALL_LOAD, false},
 	{"all_compute", EG_REUSE_ALL_COMPUTE, false},
+	{NULL, 0, false}
+};
+
+/* on/off and their boolean spellings, as for PostgreSQL's own enums */
+static const struct config_enum_entry EgStoreAsyncOptions[] = {
+	{"auto", EG_STORE_ASYNC_AUTO, false},
+	{"on", EG_STORE_ASYNC_ON, false},
+	{"off", EG_STORE_ASYNC_OFF, false},
+	{"true", EG_STORE_ASYNC_ON, true},
+	{"false", EG_STORE_ASYNC_OFF, true},
+	{"yes", EG_STORE_ASYNC_ON, true},
+	{"no", EG_STORE_ASYNC_OFF, true},
+	{"1", EG_STORE_ASYNC_ON, true},
+	{"0", EG_STORE_ASYNC_OFF, true},
 	{NULL, 0, false}
 };
 
@@ -93,11 +108,16 @@ _PG_init(void)
 							 "Report each finished step of eg.run with a NOTICE.",
 							 NULL, &eg_progress, true,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
-	DefineCustomBoolVariable("eg.store_async",
+	DefineCustomEnumVariable("eg.store_async",
 							 "Store what eg.run computed from a background worker after the run commits.",
-							 "The session hands the rows over and returns; off: eg.run stores them itself.",
-							 &eg_store_async, false,
+							 "on: always; auto: when the tables to store take eg.store_async_min_size or more; off: eg.run stores them itself.",
+							 &eg_store_async, EG_STORE_ASYNC_AUTO, EgStoreAsyncOptions,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("eg.store_async_min_size",
+							"With eg.store_async = auto, the size of computed tables a run hands to a worker.",
+							"Smaller ones it stores itself before it returns: that costs less than starting a worker.",
+							&eg_store_async_min_kb, 4096, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	capture_init();
 	/* after every setting is defined: a placeholder set before is kept */
 	MarkGUCPrefixReserved("eg");

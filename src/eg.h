@@ -43,6 +43,14 @@ typedef enum EgReuse
 	EG_REUSE_ALL_COMPUTE
 } EgReuse;
 
+/* When eg.run stores what it computed from a worker after commit. */
+typedef enum EgStoreAsync
+{
+	EG_STORE_ASYNC_OFF,			/* never: the run stores before it returns */
+	EG_STORE_ASYNC_AUTO,		/* tables of eg.store_async_min_size or more */
+	EG_STORE_ASYNC_ON			/* always */
+} EgStoreAsync;
+
 /* Settings (eg.c). */
 extern int	eg_budget_kb;
 extern int	eg_materializer;
@@ -50,7 +58,8 @@ extern int	eg_reuse;
 extern double eg_alpha;
 extern int	eg_compression_level;
 extern bool eg_progress;
-extern bool eg_store_async;
+extern int	eg_store_async;
+extern int	eg_store_async_min_kb;
 
 /* Id helpers (artifact_id.c). */
 extern char *eg_id_to_hex(const EgId *id);

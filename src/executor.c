@@ -120,13 +120,14 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 }
 
 /*
- * Refresh ids, (for a run) wait for stores in progress of them, look up
- * the graph, build the DAG with costs, and plan it.
+ * Refresh ids, wait for stores in progress of them (eg.run and eg.explain:
+ * what eg.explain says is what eg.run would do), look up the graph, build
+ * the DAG with costs, and plan it.
  */
 RunState *
-exec_prepare(ArrayType *targets, bool wait_stores)
+exec_prepare(ArrayType *targets)
 {
-	return exec_prepare_workload(workload_current(), targets, wait_stores);
+	return exec_prepare_workload(workload_current(), targets, true);
 }
 
 /*
@@ -686,12 +687,11 @@ ExecRunPlan(RunState *rs)
 			a.step = rs->wl->steps[i];
 			if (rs->actions[i] != EG_ACT_LIVE)
 				ExecReportStep(rs, a.step, ++ordinal, total);
-			/* eg.store_async: a worker ready by the end of the run */
-			if (rs->actions[i] == EG_ACT_COMPUTE && a.step->reusable && eg_store_async &&
-				!rs->store_tried && !IsolationUsesXactSnapshot())
+			/* eg.store_async = on: a worker ready by the end of the run */
+			if (rs->actions[i] == EG_ACT_COMPUTE && a.step->reusable && !rs->store_tried)
 			{
 				rs->store_tried = true;
-				rs->store = store_async_start();
+				rs->store = store_async_early();
 			}
 			edata = eg_try_subxact(ExecStep, &a);
 			if (edata != NULL)
@@ -726,7 +726,7 @@ ExecRun(FunctionCallInfo fcinfo)
 	InitMaterializedSRF(fcinfo, 0);
 	INSTR_TIME_SET_CURRENT(start);
 	eg_spi_connect();
-	rs = exec_prepare(exec_targets(fcinfo), true);
+	rs = exec_prepare(exec_targets(fcinfo));
 	edata = ExecRunPlan(rs);
 	if (edata != NULL)
 	{

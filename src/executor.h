@@ -41,7 +41,7 @@ typedef struct RunState
 								 * recorded; before, one to append it to */
 } RunState;
 
-extern RunState *exec_prepare(ArrayType *targets, bool wait_stores);
+extern RunState *exec_prepare(ArrayType *targets);
 extern RunState *exec_prepare_workload(EgWorkload *wl, ArrayType *targets,
 									   bool wait_stores);
 extern int64 exec_table_bytes(Oid relid);

@@ -352,12 +352,15 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 
 /*
  * The run's computed, reusable tables, for the store: prepared here, before
- * the run takes graph_lock, unless eg.store_async's worker stores them.
+ * the run takes graph_lock, unless eg.store_async's worker stores them
+ * (with auto, started here when they are large enough).
  */
 static void
 ExecPrepareStore(RunState *rs)
 {
 	rs->cands = ExecCandidates(rs, &rs->ncands);
+	if (rs->store == NULL)
+		rs->store = store_async_sized(rs->cands, rs->ncands);
 	if (rs->store == NULL)
 		materializer_prepare(rs->cands, rs->ncands);
 }

@@ -117,7 +117,7 @@ eg_explain(PG_FUNCTION_ARGS)
 	workload_check_idle("eg.explain()");
 	InitMaterializedSRF(fcinfo, 0);
 	eg_spi_connect();
-	rs = exec_prepare(exec_targets(fcinfo), false);
+	rs = exec_prepare(exec_targets(fcinfo));
 	exec_plan(rs);
 	for (int i = 0; i < rs->n; i++)
 	{

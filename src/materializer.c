@@ -410,11 +410,29 @@ MatRecordUtilities(const MatCandidate *c, int n)
 }
 
 /*
+ * True if the guard will refuse cand, judged by what the run knows of it
+ * (recreation and size; the graph's estimate of the load, read into *rate
+ * the first time it is needed, -1 before).
+ */
+static bool
+MatGuardRefuses(const MatInput *cand, double *rate)
+{
+	if (cand->recreation <= 0)
+		return false;
+	if (*rate < 0)
+	{
+		eg_spi_connect();
+		*rate = graph_load_rate();
+		eg_spi_finish();
+	}
+	return MatRefusal((double) cand->bytes / *rate, cand->recreation) != NULL;
+}
+
+/*
  * Prepare a run's candidates for the store before the caller takes
  * graph_lock (nothing under REPEATABLE READ or SERIALIZABLE, where the
- * materializer does not run), but those the guard will refuse, judged by
- * what the run knows of them (recreation and size; the graph's estimate
- * of the load).  Those the materializer does not keep are never written.
+ * materializer does not run), but those the guard will refuse.  Those
+ * the materializer does not keep are never written.
  */
 void
 materializer_prepare(MatInput *cands, int ncands)
@@ -424,22 +442,26 @@ materializer_prepare(MatInput *cands, int ncands)
 	if (IsolationUsesXactSnapshot() || eg_materializer == EG_MAT_NONE)
 		return;
 	for (int i = 0; i < ncands; i++)
-	{
-		if (cands[i].prep != NULL)
-			continue;
-		if (cands[i].recreation > 0)
-		{
-			if (rate < 0)
-			{
-				eg_spi_connect();
-				rate = graph_load_rate();
-				eg_spi_finish();
-			}
-			if (MatRefusal((double) cands[i].bytes / rate, cands[i].recreation) != NULL)
-				continue;
-		}
-		cands[i].prep = store_prepare(&cands[i].id, &cands[i].rows);
-	}
+		if (cands[i].prep == NULL && !MatGuardRefuses(&cands[i], &rate))
+			cands[i].prep = store_prepare(&cands[i].id, &cands[i].rows);
+}
+
+/*
+ * The bytes of the tables of cands that materializer_prepare would prepare
+ * (eg.store_async = auto hands them to a worker from a size on).
+ */
+int64
+materializer_storable_bytes(MatInput *cands, int ncands)
+{
+	double		rate = -1;
+	int64		bytes = 0;
+
+	if (IsolationUsesXactSnapshot() || eg_materializer == EG_MAT_NONE)
+		return 0;
+	for (int i = 0; i < ncands; i++)
+		if (!MatGuardRefuses(&cands[i], &rate))
+			bytes += cands[i].bytes;
+	return bytes;
 }
 
 /*

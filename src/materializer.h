@@ -39,6 +39,7 @@ typedef struct MatResult
 } MatResult;
 
 extern void materializer_prepare(MatInput *cands, int ncands);
+extern int64 materializer_storable_bytes(MatInput *cands, int ncands);
 extern void materializer_release(MatInput *cands, int ncands);
 extern List *materializer_run(MatInput *cands, int ncands, int64 workload);
 

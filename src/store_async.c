@@ -4,9 +4,11 @@
  *
  * Storing (serialising, hashing, compressing and writing the chunks) costs
  * about as much as computing the steps it stores (docs/storing.md).  With
- * eg.store_async, a run at READ COMMITTED starts a worker before its first
- * reusable step computes (so that it is ready when the run ends), and at
- * its end hands it the tables the materializer may keep, through a
+ * eg.store_async = on, a run at READ COMMITTED starts a worker before its
+ * first reusable step computes (so that it is ready when the run ends);
+ * with auto (the default), once it has computed them, if the tables the
+ * materializer may keep take eg.store_async_min_size or more.  At its end
+ * the run hands the worker those tables, through a
  * shared-memory queue (table_queue.c): first a header (the run's workload
  * id in the graph, its transaction, eg's settings), then the tables.  Then
  * eg.run returns.  The worker puts the rows in tuplestores, prepares them
@@ -21,9 +23,9 @@
  * its own transaction, and the worker deletes them in the transaction that
  * stores.  A run in another session that needs one of these artifacts
  * (store_async_wait) waits for the rows to go instead of computing it
- * again, at most as long as computing it took, and not at all if its own
- * transaction holds graph_lock (the worker would wait for it) or uses a
- * snapshot that could not see the result.  A worker that dies stores
+ * again, at most as long as computing it took or 1 s, and not at all if
+ * its own transaction holds graph_lock (the worker would wait for it) or
+ * uses a snapshot that could not see the result.  A worker that dies stores
  * nothing and its rows are ignored (and deleted by the next worker): the
  * graph and the store stay as they were, and the artifact is computed
  * again when next needed.
@@ -60,6 +62,13 @@
 
 /* The worker gives up on a lock of the materializer after this long. */
 #define STORE_ASYNC_LOCK_TIMEOUT "60s"
+
+/*
+ * A run waits for a pending store at least this long (seconds), even for
+ * an artifact that computed faster: storing it may take longer than
+ * computing it did, and a run right after another should load it.
+ */
+#define STORE_ASYNC_MIN_WAIT 1.0
 
 /* How often a run waiting for a pending store looks again. */
 #define STORE_ASYNC_POLL_MS 10
@@ -103,11 +112,12 @@ static EgStmt store_job_stmts[SJ_COUNT] = {
 
 /*
  * Start a worker for a run's tables; NULL if none could start (the run then
- * stores them itself).  The caller is not in a subtransaction: the segment
- * must stay mapped until store_async_finish.
+ * stores them itself).  The segment must stay mapped until
+ * store_async_finish: started outside a subtransaction, or in the one that
+ * finishes.
  */
-StoreAsync *
-store_async_start(void)
+static StoreAsync *
+StoreAsyncStart(void)
 {
 	StoreAsync *sa = palloc0(sizeof(StoreAsync));
 	BackgroundWorkerHandle *handle;
@@ -128,6 +138,32 @@ store_async_start(void)
 	sa->mqh = shm_mq_attach(mq, sa->seg, handle);
 	sa->handle = handle;
 	return sa;
+}
+
+/*
+ * eg.store_async = on: a worker started before a run's first reusable step
+ * computes, ready by its end; else NULL.
+ */
+StoreAsync *
+store_async_early(void)
+{
+	if (eg_store_async != EG_STORE_ASYNC_ON || IsolationUsesXactSnapshot())
+		return NULL;
+	return StoreAsyncStart();
+}
+
+/*
+ * eg.store_async = auto: a worker for a run's candidates cands when the
+ * tables the materializer may keep take eg.store_async_min_size or more;
+ * else NULL (storing fewer bytes costs the run less than starting a worker).
+ */
+StoreAsync *
+store_async_sized(MatInput *cands, int n)
+{
+	if (eg_store_async != EG_STORE_ASYNC_AUTO || IsolationUsesXactSnapshot() || n == 0 ||
+		materializer_storable_bytes(cands, n) < (int64) eg_store_async_min_kb * 1024)
+		return NULL;
+	return StoreAsyncStart();
 }
 
 /*
@@ -203,9 +239,9 @@ store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 
 /*
  * Wait while some of ids are being stored by a worker (eg.store_job), at
- * most as long as computing the slowest of them took: a run that starts
- * right after another loads what that one computed instead of computing it
- * again.  Not under REPEATABLE READ or SERIALIZABLE (the snapshot would
+ * most as long as computing the slowest of them took or 1 s: a run that
+ * starts right after another loads what that one computed instead of
+ * computing it again.  Not under REPEATABLE READ or SERIALIZABLE (the snapshot would
  * not see the result), nor if this transaction holds graph_lock or wrote
  * the jobs itself (the worker waits for this transaction).  Interruptible.
  */
@@ -236,7 +272,8 @@ store_async_wait(const EgId *ids, int n)
 				eg_spi_free_result();
 				return;
 			}
-			longest = Max(longest, DatumGetFloat8(eg_spi_get_notnull(r, "seconds")));
+			longest = Max(longest, Max(DatumGetFloat8(eg_spi_get_notnull(r, "seconds")),
+									   STORE_ASYNC_MIN_WAIT));
 		}
 		eg_spi_free_result();
 		INSTR_TIME_SET_CURRENT(now);
