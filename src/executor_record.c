@@ -269,7 +269,7 @@ ExecCandidates(RunState *rs, int *n)
 			(!rs->captured && !workload_live_lookup(step->name, &step->id)))
 			continue;
 		cands[*n].id = step->id;
-		cands[*n].rows = (StoreRows) {rs->relids[i], NULL, NULL};
+		cands[*n].rows = (StoreRows) {.relid = rs->relids[i]};
 		cands[*n].seconds = rs->seconds[i];
 		cands[*n].recreation = recreation[i];
 		cands[*n].bytes = Max(rs->bytes[i], 0);

@@ -57,6 +57,7 @@
 #include "materializer.h"
 #include "spi.h"
 #include "store.h"
+#include "store_rows.h"
 #include "track.h"
 #include "utility.h"
 
@@ -474,9 +475,7 @@ materializer_release(MatInput *cands, int ncands)
 	for (int i = 0; i < ncands; i++)
 	{
 		MatFree(&cands[i].prep);
-		if (cands[i].rows.tuples != NULL)
-			tuplestore_end(cands[i].rows.tuples);
-		cands[i].rows.tuples = NULL;
+		store_rows_release(&cands[i].rows);
 	}
 }
 

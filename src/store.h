@@ -51,12 +51,17 @@ typedef struct StoreChunk
  */
 typedef struct StorePrepared StorePrepared;
 
-/* Rows to store: a relation's, or (relid invalid) a tuplestore's. */
+/*
+ * Rows to store: a relation's, or (relid invalid) rows handed over to a
+ * worker, as heap pages in a file if any, else in a tuplestore
+ * (store_rows.c reads them).
+ */
 typedef struct StoreRows
 {
 	Oid			relid;
 	struct Tuplestorestate *tuples;
-	TupleDesc	desc;			/* the tuplestore's rows */
+	TupleDesc	desc;			/* the rows handed over */
+	struct BufFile *pages;
 } StoreRows;
 
 extern StorePrepared *store_prepare(const EgId *id, const StoreRows *rows);

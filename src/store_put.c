@@ -58,6 +58,7 @@
 #include "eg.h"
 #include "segment.h"
 #include "spi.h"
+#include "store_rows.h"
 #include "store.h"
 #include "store_internal.h"
 
@@ -300,42 +301,22 @@ StorePutColumns(StorePutState *ps, TupleDesc tupdesc)
 											  TYPALIGN_INT));
 }
 
-/* Where store_prepare reads rows: a relation (under a snapshot) or a tuplestore. */
-typedef struct StoreSource
-{
-	Relation	rel;
-	Snapshot	snapshot;
-	Tuplestorestate *tuples;
-	TupleDesc	desc;
-} StoreSource;
-
 /*
  * Scan the source and prepare the segments of columns lo..hi-1 (their
  * writers ready); returns the row count.
  */
 static int64
-StorePutRows(StorePutState *ps, StoreSource *src, int lo, int hi)
+StorePutRows(StorePutState *ps, StoreRowsScan *src, int lo, int hi)
 {
-	TableScanDesc scan = NULL;
-	TupleTableSlot *slot;
 	MemoryContext tuplecxt = AllocSetContextCreate(CurrentMemoryContext,
 												   "eg store tuple",
 												   ALLOCSET_SMALL_SIZES);
 	int64		nrows = 0;
 
-	if (src->rel != NULL)
+	store_rows_start(src);
+	while (store_rows_next(src))
 	{
-		scan = table_beginscan(src->rel, src->snapshot, 0, NULL);
-		slot = table_slot_create(src->rel, NULL);
-	}
-	else
-	{
-		tuplestore_rescan(src->tuples);
-		slot = MakeSingleTupleTableSlot(src->desc, &TTSOpsMinimalTuple);
-	}
-	while (scan != NULL ? table_scan_getnextslot(scan, ForwardScanDirection, slot)
-		   : tuplestore_gettupleslot(src->tuples, true, false, slot))
-	{
+		TupleTableSlot *slot = src->slot;
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
@@ -367,9 +348,7 @@ StorePutRows(StorePutState *ps, StoreSource *src, int lo, int hi)
 	for (int i = lo; i < hi; i++)
 		StorePutFlushColumn(ps, &ps->cols[i]);
 
-	ExecDropSingleTupleTableSlot(slot);
-	if (scan != NULL)
-		table_endscan(scan);
+	store_rows_stop(src);
 	MemoryContextDelete(tuplecxt);
 	return nrows;
 }
@@ -386,7 +365,7 @@ StorePutBound(Form_pg_attribute att)
  * the relation is very wide); returns the row count.
  */
 static int64
-StorePutScans(StorePutState *ps, StoreSource *src)
+StorePutScans(StorePutState *ps, StoreRowsScan *src)
 {
 	TupleDesc	tupdesc = src->desc;
 	MemoryContext scancxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -447,7 +426,7 @@ store_prepare(const EgId *id, const StoreRows *rows)
 	StoreSession s;
 	StorePutState *ps;
 	instr_time	start;
-	StoreSource src = {NULL, NULL, rows->tuples, rows->desc};
+	StoreRowsScan *src;
 	TupleDesc	tupdesc;
 	HASHCTL		hctl;
 	MemoryContext old;
@@ -458,19 +437,8 @@ store_prepare(const EgId *id, const StoreRows *rows)
 	p->cxt = pcxt;
 	StoreBegin(&s, id, "eg store prepare");
 
-	if (OidIsValid(rows->relid))
-	{
-		src.rel = table_open(rows->relid, AccessShareLock);
-		if (src.rel->rd_rel->relkind != RELKIND_RELATION &&
-			src.rel->rd_rel->relkind != RELKIND_MATVIEW)
-			ereport(ERROR,
-					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-					 errmsg("cannot store \"%s\": it is not a table",
-							RelationGetRelationName(src.rel))));
-		src.desc = RelationGetDescr(src.rel);
-		src.snapshot = RegisterSnapshot(GetTransactionSnapshot());
-	}
-	tupdesc = src.desc;
+	src = store_rows_open(rows);
+	tupdesc = src->desc;
 	for (int i = 0; i < tupdesc->natts; i++)
 		if (!TupleDescAttr(tupdesc, i)->attisdropped)
 			ncols++;
@@ -512,13 +480,8 @@ store_prepare(const EgId *id, const StoreRows *rows)
 
 	/* freed with the call's memory, on every path */
 	ps->cctx = StoreCCtx(s.cxt);
-	p->stats.rows = StorePutScans(ps, &src);
-
-	if (src.rel != NULL)
-	{
-		UnregisterSnapshot(src.snapshot);
-		table_close(src.rel, NoLock);
-	}
+	p->stats.rows = StorePutScans(ps, src);
+	store_rows_close(src);
 	StoreEnd(&s);
 	p->prepare_seconds = StoreElapsed(start);
 	return p;

@@ -6,21 +6,23 @@
  * completed before a step failed are stored by a worker that commits,
  * graph_worker.c; eg.store_async, store_async.c), the session sends each
  * table's rows through a shared-memory queue and the worker puts them in a
- * tuplestore (no catalog work, no heap inserts), which the store reads as
- * it would the table.
+ * tuplestore or a file of pages (no catalog work, no heap inserts), which
+ * the store reads as it would the table.
  *
  * The messages, in order, per table: a header (TQ_TABLE, the artifact id,
  * the live columns: name, type, typmod, collation), batches, and an empty
  * message.  A step's table as its CREATE TABLE AS left it (every tuple
- * live, none out of line, no dropped column: TqPagesSendable, checked
- * first) travels as its pages, one per batch, copied from its buffers:
- * the session does not form a tuple, and the receiver reads each page's
- * tuples.  Any other table travels as batches of rows, each a MAXALIGNed
- * MinimalTuple of the live columns, out-of-line values inlined, since the
- * receiver cannot read the sender's TOAST table.  After the tables, a
- * last header of kind TQ_END closes the stream.  A receiver
- * that sees the queue detached before TQ_END fails: a table is never half
- * received.
+ * live, none out of line, no dropped column) travels as its pages, one
+ * per batch, copied from its buffers and checked as they go
+ * (TqPageSendable): the session forms no tuple, and the receiver writes
+ * each page to a temporary file as it is (store_rows.c reads its tuples
+ * when storing).  A page that fails the check ends the pages with
+ * TQ_RESET, and the table's rows follow.  Any other table travels as
+ * batches of rows, each a MAXALIGNed MinimalTuple of the live columns,
+ * out-of-line values inlined, since the receiver cannot read the sender's
+ * TOAST table.  After the tables, a last header of kind TQ_END closes the
+ * stream.  A receiver that sees the queue detached before TQ_END fails: a
+ * table is never half received.
  */
 #include "postgres.h"
 
@@ -42,6 +44,7 @@
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
+#include "store_rows.h"
 #include "table_queue.h"
 
 /* The kind of a header message. */
@@ -50,10 +53,12 @@
 
 /*
  * A batch message starts with its kind (then padding to keep what follows
- * MAXALIGNed): rows, or a page of the table as it is.
+ * MAXALIGNed): rows, or a page of the table as it is, or the word that
+ * the pages sent do not stand (TqSendPages).
  */
 #define TQ_ROWS		'R'
 #define TQ_PAGE		'P'
+#define TQ_RESET	'X'			/* forget the pages sent: rows follow */
 #define TQ_KIND_LEN	MAXALIGN(1)
 
 /*
@@ -239,7 +244,7 @@ TqAppendRow(StringInfo batch, TupleTableSlot *slot, TupleDesc live, const int *m
 	MemoryContextReset(rowcxt);
 }
 
-/* Start a batch message of kind TQ_ROWS or TQ_PAGE. */
+/* Start a batch message of kind TQ_ROWS, TQ_PAGE or TQ_RESET. */
 static void
 TqBatchStart(StringInfo batch, char kind)
 {
@@ -249,18 +254,13 @@ TqBatchStart(StringInfo batch, char kind)
 }
 
 /*
- * True if rel's pages can travel as they are: a temp table (a step's) with
- * no dropped column, nothing in its TOAST table, and every tuple a live
- * one this transaction inserted (in a subtransaction that did not abort)
- * and nobody updated or deleted.  The receiver then reads every tuple of
- * every page.  This is what a step's CREATE TABLE AS leaves; anything else
- * goes row by row.
+ * True if rel's pages may travel as they are: a temp table (a step's) with
+ * no dropped column and nothing in its TOAST table.  Each page is then
+ * checked as it is sent (TqPageSendable).
  */
 static bool
-TqPagesSendable(Relation rel, bool dropped)
+TqPagesCandidate(Relation rel, bool dropped)
 {
-	BlockNumber nblocks;
-	TransactionId known = InvalidTransactionId;
 	bool		ok = true;
 
 	if (dropped || rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
@@ -272,58 +272,72 @@ TqPagesSendable(Relation rel, bool dropped)
 		ok = RelationGetNumberOfBlocks(toast) == 0;
 		table_close(toast, AccessShareLock);
 	}
-	nblocks = RelationGetNumberOfBlocks(rel);
-	for (BlockNumber blk = 0; ok && blk < nblocks; blk++)
-	{
-		Buffer		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blk, RBM_NORMAL, NULL);
-		Page		page;
-		OffsetNumber maxoff;
-
-		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		page = BufferGetPage(buf);
-		maxoff = PageGetMaxOffsetNumber(page);
-		for (OffsetNumber off = FirstOffsetNumber; ok && off <= maxoff; off++)
-		{
-			ItemId		lp = PageGetItemId(page, off);
-			HeapTupleHeader t;
-			TransactionId xmin;
-
-			if (!ItemIdIsNormal(lp))
-			{
-				ok = false;
-				break;
-			}
-			t = (HeapTupleHeader) PageGetItem(page, lp);
-			xmin = HeapTupleHeaderGetRawXmin(t);
-			ok = (t->t_infomask & HEAP_XMAX_INVALID) != 0 &&
-				!(t->t_infomask & HEAP_XMIN_INVALID) && !HeapTupleHeaderIsHeapOnly(t);
-			if (ok && xmin != known)
-			{
-				ok = TransactionIdIsCurrentTransactionId(xmin);
-				known = xmin;
-			}
-		}
-		UnlockReleaseBuffer(buf);
-		CHECK_FOR_INTERRUPTS();
-	}
 	return ok;
 }
 
-/* Send rel's pages, one message each; false if the receiver went away. */
+/*
+ * True if every tuple of page is a live one this transaction inserted (in
+ * a subtransaction that did not abort) and nobody updated or deleted: the
+ * receiver then reads every tuple of the page.  This is what a step's
+ * CREATE TABLE AS leaves.  *known is a transaction id already checked.
+ */
 static bool
-TqSendPages(shm_mq_handle *mqh, Relation rel, StringInfo batch)
+TqPageSendable(Page page, TransactionId *known)
+{
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+
+	for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
+	{
+		ItemId		lp = PageGetItemId(page, off);
+		HeapTupleHeader t;
+		TransactionId xmin;
+
+		if (!ItemIdIsNormal(lp))
+			return false;
+		t = (HeapTupleHeader) PageGetItem(page, lp);
+		xmin = HeapTupleHeaderGetRawXmin(t);
+		if ((t->t_infomask & HEAP_XMAX_INVALID) == 0 ||
+			(t->t_infomask & HEAP_XMIN_INVALID) != 0 || HeapTupleHeaderIsHeapOnly(t))
+			return false;
+		if (xmin != *known)
+		{
+			if (!TransactionIdIsCurrentTransactionId(xmin))
+				return false;
+			*known = xmin;
+		}
+	}
+	return true;
+}
+
+/*
+ * Send rel's pages, one message each, each checked first (TqPageSendable),
+ * in one pass; false if the receiver went away.  At the first page that
+ * cannot travel as it is, the receiver is told to forget those sent
+ * (TQ_RESET), and *unfit is set: the caller sends the rows instead.
+ */
+static bool
+TqSendPages(shm_mq_handle *mqh, Relation rel, StringInfo batch, bool *unfit)
 {
 	BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
+	TransactionId known = InvalidTransactionId;
 	bool		ok = true;
 
+	*unfit = false;
 	for (BlockNumber blk = 0; ok && blk < nblocks; blk++)
 	{
 		Buffer		buf = ReadBufferExtended(rel, MAIN_FORKNUM, blk, RBM_NORMAL, NULL);
 
 		TqBatchStart(batch, TQ_PAGE);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		appendBinaryStringInfo(batch, (char *) BufferGetPage(buf), BLCKSZ);
+		*unfit = !TqPageSendable(BufferGetPage(buf), &known);
+		if (!*unfit)
+			appendBinaryStringInfo(batch, (char *) BufferGetPage(buf), BLCKSZ);
 		UnlockReleaseBuffer(buf);
+		if (*unfit)
+		{
+			TqBatchStart(batch, TQ_RESET);
+			return TqSend(mqh, batch->data, batch->len, false);
+		}
 		ok = TqSend(mqh, batch->data, batch->len, false);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -370,7 +384,7 @@ TqSendRows(shm_mq_handle *mqh, Relation rel, TupleDesc live, const int *map, Str
 
 /*
  * Send relation relid's rows as artifact id: its pages as they are when it
- * is a step's table as CREATE TABLE AS left it (TqPagesSendable), else row
+ * is a step's table as CREATE TABLE AS left it (TqPageSendable), else row
  * by row; false if the receiver went away.  A table with a column another
  * backend cannot read is not sent (*sent says whether it was).
  */
@@ -383,6 +397,7 @@ TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid, bool *sent)
 	TupleDesc	live = TqLiveColumns(desc, map);
 	StringInfoData batch;
 	bool		ok = true;
+	bool		unfit = true;
 
 	for (int j = 0; j < live->natts; j++)
 		ok &= TqTransferableType(TupleDescAttr(live, j)->atttypid, 0);
@@ -393,9 +408,9 @@ TqSendTable(shm_mq_handle *mqh, const EgId *id, Oid relid, bool *sent)
 	}
 	CommandCounterIncrement();
 	initStringInfo(&batch);
-	if (TqPagesSendable(rel, live->natts != desc->natts))
-		ok = TqSendPages(mqh, rel, &batch);
-	else
+	if (TqPagesCandidate(rel, live->natts != desc->natts))
+		ok = TqSendPages(mqh, rel, &batch, &unfit);
+	if (ok && unfit)
 		ok = TqSendRows(mqh, rel, live, map, &batch);
 	table_close(rel, AccessShareLock);
 	pfree(batch.data);
@@ -458,32 +473,16 @@ TqHeaderDesc(StringInfo buf)
 	return desc;
 }
 
-/* Put every tuple of a page sent as it is (TqSendPages) into tuples. */
-static void
-TqReceivePage(Page page, TupleTableSlot *hslot, Tuplestorestate *tuples)
+/* A tuplestore for rows received: in memory up to TQ_TUPLESTORE_KB, then a file. */
+static Tuplestorestate *
+TqTuplestore(void)
 {
-	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
-	HeapTupleData tup;
-
-	ItemPointerSetInvalid(&tup.t_self);
-	tup.t_tableOid = InvalidOid;
-	for (OffsetNumber off = FirstOffsetNumber; off <= maxoff; off++)
-	{
-		ItemId		lp = PageGetItemId(page, off);
-
-		if (!ItemIdIsNormal(lp))
-			elog(ERROR, "a page of a step's table has an item that is not a tuple");
-		tup.t_data = (HeapTupleHeader) PageGetItem(page, lp);
-		tup.t_len = ItemIdGetLength(lp);
-		ExecStoreHeapTuple(&tup, hslot, false);
-		tuplestore_puttupleslot(tuples, hslot);
-		ExecClearTuple(hslot);
-	}
+	return tuplestore_begin_heap(false, false, Min(work_mem, TQ_TUPLESTORE_KB));
 }
 
 /*
- * Receive the next table into *rows (a tuplestore) and its artifact id
- * into *id; false at the end of the stream.
+ * Receive the next table into *rows (a tuplestore, or a file of pages)
+ * and its artifact id into *id; false at the end of the stream.
  */
 static bool
 TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
@@ -491,7 +490,6 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 	StringInfoData buf;
 	Size		len;
 	TupleTableSlot *slot;
-	TupleTableSlot *hslot;
 
 	buf.data = TqReceive(mqh, &len);
 	buf.len = buf.maxlen = (int) len;
@@ -501,18 +499,23 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 	memcpy(id->bytes, pq_getmsgbytes(&buf, EG_ID_LEN), EG_ID_LEN);
 	rows->relid = InvalidOid;
 	rows->desc = TqHeaderDesc(&buf);
-	/* in memory up to TQ_TUPLESTORE_KB each, then a temporary file */
-	rows->tuples = tuplestore_begin_heap(false, false, Min(work_mem, TQ_TUPLESTORE_KB));
+	rows->pages = NULL;
+	rows->tuples = TqTuplestore();
 	slot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsMinimalTuple);
-	hslot = MakeSingleTupleTableSlot(rows->desc, &TTSOpsHeapTuple);
 	for (;;)
 	{
 		char	   *batch = TqReceive(mqh, &len);
 
 		if (len == 0)
 			break;
+		/* a page goes into a file as it is, read tuple by tuple when stored */
 		if (batch[0] == TQ_PAGE)
-			TqReceivePage((Page) (batch + TQ_KIND_LEN), hslot, rows->tuples);
+			store_rows_put_page(rows, batch + TQ_KIND_LEN);
+		else if (batch[0] == TQ_RESET)
+		{
+			store_rows_release(rows);
+			rows->tuples = TqTuplestore();
+		}
 		/* each row MAXALIGNed in the batch, which the queue aligns */
 		else
 			for (Size off = TQ_KIND_LEN; off < len;
@@ -525,11 +528,10 @@ TqReceiveTable(shm_mq_handle *mqh, StoreRows *rows, EgId *id)
 		CHECK_FOR_INTERRUPTS();
 	}
 	ExecDropSingleTupleTableSlot(slot);
-	ExecDropSingleTupleTableSlot(hslot);
 	return true;
 }
 
-/* Receive the tables of the stream, each into a tuplestore; sets *n. */
+/* Receive the tables of the stream (each into StoreRows); sets *n. */
 MatInput *
 tq_receive_tables(shm_mq_handle *mqh, int *n)
 {
