@@ -33,7 +33,7 @@ double		eg_alpha = 0.5;
 int			eg_compression_level = 1;
 bool		eg_progress = true;
 int			eg_store_async = EG_STORE_ASYNC_AUTO;
-int			eg_store_async_min_kb = 4096;
+int			eg_store_async_min_kb = 16384;
 
 static const struct config_enum_entry EgMaterializerOptions[] = {
 	{"storage_aware", EG_MAT_STORAGE_AWARE, false},
@@ -115,8 +115,8 @@ _PG_init(void)
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("eg.store_async_min_size",
 							"With eg.store_async = auto, the size of computed tables a run hands to a worker.",
-							"Smaller ones it stores itself before it returns: that costs less than starting a worker.",
-							&eg_store_async_min_kb, 4096, 0, INT_MAX,
+							"Smaller ones it stores itself before it returns: a worker would cost the other sessions more than it saves.",
+							&eg_store_async_min_kb, 16384, 0, INT_MAX,
 							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	capture_init();
 	/* after every setting is defined: a placeholder set before is kept */
