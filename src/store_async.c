@@ -8,15 +8,15 @@
  * first reusable step computes (so that it is ready when the run ends);
  * with auto (the default), once it has computed them, if the tables the
  * materializer may keep take eg.store_async_min_size or more.  At its end
- * the run hands the worker those tables, through a
- * shared-memory queue (table_queue.c): first a header (the run's workload
- * id in the graph, its transaction, eg's settings), then the tables.  Then
- * eg.run returns.  The worker puts the rows in tuplestores, prepares them
- * for the store (store_put.c) while the run commits, waits until the run's
- * transaction ends, and if it committed runs the materializer over them in
- * its own transaction; if it rolled back, it stores nothing.  A run that ends with
- * nothing to store, or fails, detaches from the queue without a header,
- * and the worker exits.
+ * the run hands the worker those tables through a shared-memory queue
+ * (table_queue.c): first a header (the run's workload id in the graph,
+ * its transaction, eg's settings), then the tables.  Then eg.run returns.
+ * The worker keeps the rows, prepares them for the store (store_put.c)
+ * while the run commits, waits until the run's transaction ends, and if it
+ * committed runs the materializer over them in its own transaction; if it
+ * rolled back, it stores nothing.  A run that ends with nothing to store,
+ * or fails, detaches from the queue without a header, and the worker
+ * exits.
  *
  * Pending stores are visible: the run writes a row per table in
  * eg.store_job (the artifact, the worker's pid, what computing it took) in

@@ -58,9 +58,9 @@
 #include "eg.h"
 #include "segment.h"
 #include "spi.h"
-#include "store_rows.h"
 #include "store.h"
 #include "store_internal.h"
+#include "store_rows.h"
 
 /*
  * Bytes the open segments of a scan may hold together: fixed-width columns
