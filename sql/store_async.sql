@@ -156,6 +156,73 @@ SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
 ORDER BY step;
 SELECT count(*) AS jobs_left FROM eg.store_job;
 SELECT count(*) AS problems FROM eg.check();
+-- a run in a savepoint rolled back stores nothing, though the transaction
+-- commits (the worker waits for the savepoint's subtransaction)
+SET eg.store_async_min_size = 0;
+SELECT stored_bytes AS bytes_before, chunks AS chunks_before FROM eg.storage \gset
+BEGIN;
+SAVEPOINT s;
+SELECT sa_define(7);
+SELECT step, action FROM eg.run();
+ROLLBACK TO s;
+COMMIT;
+SELECT sa_wait(false);
+SELECT stored_bytes = :bytes_before AS bytes_unchanged, chunks = :chunks_before AS chunks_unchanged
+FROM eg.storage;
+SELECT count(*) AS problems FROM eg.check();
+-- a page that cannot travel as it is: a later step's function locks some
+-- of sa_a's rows (FOR UPDATE marks them, no write), so sa_a's pages fail
+-- the check from there on; the worker forgets the pages it got and takes
+-- the rows, and a new session loads sa_a equal to plain SQL
+CREATE FUNCTION sa_lock() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM sa_a WHERE id > 40000 FOR UPDATE;
+    RETURN 1;
+END $$;
+SELECT eg.begin('sa/lock');
+SELECT eg.dataset('sa_a', 'SELECT id, k, t, n FROM sa_src WHERE k <> 8') IS NOT NULL AS defined;
+SELECT eg.dataset('sa_l', 'SELECT sa_lock() AS x', deterministic => false) IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT sa_wait(true);
+\c
+SET eg.reuse = all_load;
+SET eg.progress = off;
+SELECT eg.begin('sa/lock');
+SELECT eg.dataset('sa_a', 'SELECT id, k, t, n FROM sa_src WHERE k <> 8') IS NOT NULL AS defined;
+SELECT step, action FROM eg.run();
+SELECT count(*) AS a_differs FROM (
+    (SELECT * FROM sa_a EXCEPT ALL SELECT id, k, t, n FROM sa_src WHERE k <> 8)
+    UNION ALL
+    (SELECT id, k, t, n FROM sa_src WHERE k <> 8 EXCEPT ALL SELECT * FROM sa_a)) d;
+-- a captured CREATE TABLE AS of eg.store_async_min_size or more is stored
+-- by a worker after its transaction commits, and loaded in a new session
+LOAD 'eg';
+SET eg.capture = on;
+SET eg.materializer = 'all';
+SET eg.store_async_min_size = '1MB';
+BEGIN;
+CREATE TABLE sa_cap AS SELECT id, t FROM sa_src WHERE k <> 9;
+SELECT count(*) AS jobs FROM eg.store_job;
+COMMIT;
+SELECT sa_wait(true);
+SELECT count(*) AS jobs_left FROM eg.store_job;
+DROP TABLE sa_cap;
+\c
+LOAD 'eg';
+SET eg.capture = on;
+SET eg.reuse = all_load;
+SET eg.progress = off;
+CREATE TABLE sa_cap AS SELECT id, t FROM sa_src WHERE k <> 9;
+SELECT s.step, s.action FROM eg.workload_steps s
+ORDER BY s.workload DESC, s.ord DESC LIMIT 1;
+SELECT count(*) AS cap_differs FROM (
+    (SELECT * FROM sa_cap EXCEPT ALL SELECT id, t FROM sa_src WHERE k <> 9)
+    UNION ALL
+    (SELECT id, t FROM sa_src WHERE k <> 9 EXCEPT ALL SELECT * FROM sa_cap)) d;
+DROP TABLE sa_cap;
+DROP FUNCTION sa_lock();
+RESET eg.capture;
+SET eg.materializer = 'all';
 -- the boolean spellings of the setting, and a wrong value
 SET eg.store_async = true;
 SHOW eg.store_async;

@@ -223,12 +223,12 @@ typedef struct CaptureBeginArg
 
 /*
  * The one-step workload of query, which fills relation relname, planned
- * (wait_stores: as eg.run, else as eg.explain); NULL, with the reason at
+ * as eg.run and eg.explain plan; NULL, with the reason at
  * DEBUG1, if eg does not capture it.  May fail: callers use a
  * subtransaction.
  */
 RunState *
-capture_plan(Query *query, const char *relname, bool wait_stores)
+capture_plan(Query *query, const char *relname)
 {
 	char	   *text = CaptureQueryText(query);
 	EgWorkload *wl;
@@ -249,7 +249,7 @@ capture_plan(Query *query, const char *relname, bool wait_stores)
 	wl->steps[0] = step;
 	wl->nsteps = 1;
 	eg_spi_connect();
-	rs = exec_prepare_workload(wl, NULL, wait_stores);
+	rs = exec_prepare_workload(wl, NULL);
 	eg_spi_finish();
 	rs->captured = true;
 	if (!step->reusable)
@@ -270,7 +270,7 @@ CapturePlan(void *arg)
 	Query	   *query = CaptureQuery(a->cap->stmt, &relname);
 
 	if (query != NULL)
-		a->cap->rs = capture_plan(query, relname, true);
+		a->cap->rs = capture_plan(query, relname);
 	a->captured = a->cap->rs != NULL;
 }
 

@@ -15,7 +15,7 @@ extern bool eg_capture;
 
 extern void capture_init(void);
 extern bool capture_wanted(void);
-extern RunState *capture_plan(Query *query, const char *relname, bool wait_stores);
+extern RunState *capture_plan(Query *query, const char *relname);
 extern ErrorData *capture_try(void (*fn) (void *arg), void *arg);
 
 /* capture_load.c: a captured statement's rows from the store */

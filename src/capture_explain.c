@@ -7,8 +7,9 @@
  * computing it took, or compute it, and why.  Text format only (other
  * formats have no place for it outside the plan), and not with ANALYZE:
  * EXPLAIN ANALYZE runs the query as PostgreSQL would.  It plans as
- * eg.explain does: without waiting for stores in progress, in a
- * subtransaction, so that EXPLAIN never fails because of eg.
+ * eg.explain does (waiting for a store in progress of the statement, as
+ * the statement would), in a subtransaction, so that EXPLAIN never fails
+ * because of eg.
  *
  * ExplainOneQuery_hook replaces the whole of EXPLAIN's planning of a query
  * in PostgreSQL 15; with no other hook before it, this one plans and
@@ -42,7 +43,7 @@ CaptureExplainPlan(void *arg)
 {
 	CaptureExplainArg *a = (CaptureExplainArg *) arg;
 
-	a->rs = capture_plan(a->query, a->relname, false);
+	a->rs = capture_plan(a->query, a->relname);
 }
 
 /* The line saying what eg would do with the statement filling relname. */

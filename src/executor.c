@@ -127,7 +127,7 @@ ExecMarkUsed(RunState *rs, ArrayType *targets)
 RunState *
 exec_prepare(ArrayType *targets)
 {
-	return exec_prepare_workload(workload_current(), targets, true);
+	return exec_prepare_workload(workload_current(), targets);
 }
 
 /*
@@ -150,7 +150,7 @@ ExecCapturedReads(EgStep *step)
 
 /* exec_prepare for workload wl (eg.capture's one-step workloads). */
 RunState *
-exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
+exec_prepare_workload(EgWorkload *wl, ArrayType *targets)
 {
 	RunState   *rs = palloc0(sizeof(RunState));
 	EgId	   *ids;
@@ -190,8 +190,7 @@ exec_prepare_workload(EgWorkload *wl, ArrayType *targets, bool wait_stores)
 		rs->rows[i] = rs->bytes[i] = -1;
 	}
 	ident_batch_end();
-	if (wait_stores)
-		store_async_wait(ids, n);
+	store_async_wait(ids, n);
 	graph_lookup(ids, n, rs->graph);
 	for (int i = 0; i < n; i++)
 	{

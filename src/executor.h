@@ -42,8 +42,7 @@ typedef struct RunState
 } RunState;
 
 extern RunState *exec_prepare(ArrayType *targets);
-extern RunState *exec_prepare_workload(EgWorkload *wl, ArrayType *targets,
-									   bool wait_stores);
+extern RunState *exec_prepare_workload(EgWorkload *wl, ArrayType *targets);
 extern int64 exec_table_bytes(Oid relid);
 extern double exec_since(instr_time start);
 extern void exec_settle(RunState *rs, EgStep *step, List *before, bool moved,

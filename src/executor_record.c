@@ -351,9 +351,9 @@ exec_save(RunState *rs, TimestampTz started, double seconds, ErrorData *edata)
 }
 
 /*
- * The run's computed, reusable tables, for the store: prepared here, before
- * the run takes graph_lock, unless eg.store_async's worker stores them
- * (with auto, started here when they are large enough).
+ * The run's computed, reusable tables, for the store, before the run takes
+ * graph_lock: handed to eg.store_async's worker (with auto, started here
+ * when they are large enough), else prepared here.
  */
 static void
 ExecPrepareStore(RunState *rs)
@@ -361,6 +361,8 @@ ExecPrepareStore(RunState *rs)
 	rs->cands = ExecCandidates(rs, &rs->ncands);
 	if (rs->store == NULL)
 		rs->store = store_async_sized(rs->cands, rs->ncands);
+	if (rs->store != NULL && !store_async_hand(rs->store, rs->cands, rs->ncands))
+		rs->store = NULL;
 	if (rs->store == NULL)
 		materializer_prepare(rs->cands, rs->ncands);
 }

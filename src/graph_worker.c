@@ -367,7 +367,7 @@ graph_record_in_worker(const char *name, Oid role, GraphStep *steps, int n,
 	dsm_detach(seg);
 }
 
-/* Worker: receive the run's tables, each into a tuplestore. */
+/* Worker: receive the run's tables (table_queue.c). */
 static MatInput *
 GraphReceiveTables(GraphWorkerShared *shared, dsm_segment *seg, int *n)
 {

@@ -466,8 +466,8 @@ materializer_storable_bytes(MatInput *cands, int ncands)
 }
 
 /*
- * Release what candidates hold: what was prepared for them, and the
- * tuplestores of rows handed over (before commit: their files).
+ * Release what candidates hold: what was prepared for them, and the rows
+ * handed over (store_rows_release; before commit: their files).
  */
 void
 materializer_release(MatInput *cands, int ncands)

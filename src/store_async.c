@@ -9,8 +9,9 @@
  * with auto (the default), once it has computed them, if the tables the
  * materializer may keep take eg.store_async_min_size or more.  At its end
  * the run hands the worker those tables through a shared-memory queue
- * (table_queue.c): first a header (the run's workload id in the graph,
- * its transaction, eg's settings), then the tables.  Then eg.run returns.
+ * (table_queue.c), before it takes graph_lock: first a header (its
+ * transaction, eg's settings), then the tables; once recorded, it sends
+ * its workload id in the graph.  Then eg.run returns.
  * The worker keeps the rows, prepares them for the store (store_put.c)
  * while the run commits, waits until the run's transaction ends, and if it
  * committed runs the materializer over them in its own transaction; if it
@@ -79,6 +80,8 @@ struct StoreAsync
 	dsm_segment *seg;
 	shm_mq_handle *mqh;
 	BackgroundWorkerHandle *handle;
+	pid_t		pid;			/* the worker's, once the tables are handed */
+	bool	   *sent;			/* ... which of them were */
 };
 
 /* The statements on eg.store_job. */
@@ -155,13 +158,20 @@ store_async_early(void)
 /*
  * eg.store_async = auto: a worker for a run's candidates cands when the
  * tables the materializer may keep take eg.store_async_min_size or more;
- * else NULL (storing fewer bytes costs the run less than starting a worker).
+ * else NULL (a worker would cost the other sessions more than it saves
+ * the run).  Not in a transaction that recorded a run before (it holds
+ * graph_lock, so its commit is not near and the worker would wait).
  */
 StoreAsync *
 store_async_sized(MatInput *cands, int n)
 {
+	int64		bytes;
+
 	if (eg_store_async != EG_STORE_ASYNC_AUTO || IsolationUsesXactSnapshot() || n == 0 ||
-		materializer_storable_bytes(cands, n) < (int64) eg_store_async_min_kb * 1024)
+		graph_lock_held())
+		return NULL;
+	bytes = materializer_storable_bytes(cands, n);
+	if (bytes == 0 || bytes < (int64) eg_store_async_min_kb * 1024)
 		return NULL;
 	return StoreAsyncStart();
 }
@@ -204,37 +214,62 @@ StoreAsyncJobs(MatInput *cands, int n, const bool *sent, pid_t pid)
 	(void) eg_spi_exec(&store_job_stmts[SJ_INSERT], args, NULL, false);
 }
 
+/* Let the worker go, and forget it. */
+static void
+StoreAsyncEnd(StoreAsync *sa)
+{
+	shm_mq_detach(sa->mqh);
+	dsm_detach(sa->seg);
+}
+
 /*
- * Hand the run's tables cands (recorded as workload) to the worker, to be
- * stored once this transaction commits, and record them as its jobs; with
- * none, let the worker go.  False if they could not be handed over (the
- * worker is gone): the caller stores them.
+ * Hand the run's tables cands to the worker, before the run takes
+ * graph_lock (the worker's start and the copy are not under it), to be
+ * stored once this transaction (this savepoint's, if in one) commits.
+ * False if they could not be (none, or the worker is gone): the worker is
+ * let go, and the caller stores them.
+ */
+bool
+store_async_hand(StoreAsync *sa, MatInput *cands, int n)
+{
+	StringInfoData buf;
+
+	sa->sent = palloc0(sizeof(bool) * Max(n, 1));
+	if (n == 0 || WaitForBackgroundWorkerStartup(sa->handle, &sa->pid) != BGWH_STARTED)
+	{
+		StoreAsyncEnd(sa);
+		return false;
+	}
+	initStringInfo(&buf);
+	pq_sendint32(&buf, GetCurrentTransactionId());
+	worker_put_settings(&buf);
+	if (shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
+		tq_send_tables(sa->mqh, cands, n, sa->sent))
+		return true;
+	StoreAsyncEnd(sa);
+	return false;
+}
+
+/*
+ * Once the run is recorded as workload: tell the worker, record the tables
+ * handed (store_async_hand) as its jobs, and let it go.  False if the
+ * worker is gone: the caller stores them.
  */
 bool
 store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n)
 {
-	pid_t		pid;
-	bool		handed = false;
+	StringInfoData buf;
+	bool		ok;
 
-	if (n > 0 && WaitForBackgroundWorkerStartup(sa->handle, &pid) == BGWH_STARTED)
-	{
-		StringInfoData buf;
-		bool	   *sent = palloc0(sizeof(bool) * n);
-
-		initStringInfo(&buf);
-		pq_sendint64(&buf, workload);
-		pq_sendint32(&buf, GetTopTransactionId());
-		worker_put_settings(&buf);
-		/* the worker attached before the segment goes with this detach */
-		handed = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
-			tq_send_tables(sa->mqh, cands, n, sent) &&
-			shm_mq_wait_for_attach(sa->mqh) == SHM_MQ_SUCCESS;
-		if (handed)
-			StoreAsyncJobs(cands, n, sent, pid);
-	}
-	shm_mq_detach(sa->mqh);
-	dsm_detach(sa->seg);
-	return handed;
+	initStringInfo(&buf);
+	pq_sendint64(&buf, workload);
+	/* the worker attached before the segment goes with this detach */
+	ok = shm_mq_send(sa->mqh, buf.len, buf.data, false, true) == SHM_MQ_SUCCESS &&
+		shm_mq_wait_for_attach(sa->mqh) == SHM_MQ_SUCCESS;
+	if (ok)
+		StoreAsyncJobs(cands, n, sa->sent, sa->pid);
+	StoreAsyncEnd(sa);
+	return ok;
 }
 
 /*
@@ -291,6 +326,23 @@ store_async_wait(const EgId *ids, int n)
 	}
 }
 
+/* Worker: the run's workload id into *workload; false if the run went. */
+static bool
+StoreAsyncWorkload(shm_mq_handle *mqh, int64 *workload)
+{
+	StringInfoData buf;
+	Size		len;
+	void	   *data;
+
+	if (shm_mq_receive(mqh, &len, &data, false) != SHM_MQ_SUCCESS)
+		return false;
+	buf.data = data;
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 0;
+	*workload = pq_getmsgint64(&buf);
+	return true;
+}
+
 /* Worker: store the run's tables in segment arg once the run commits. */
 void
 eg_store_worker(Datum arg)
@@ -318,7 +370,6 @@ eg_store_worker(Datum arg)
 		return;					/* nothing to store */
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, data, (int) len);
-	workload = pq_getmsgint64(&buf);
 	xid = (TransactionId) pq_getmsgint(&buf, 4);
 
 	SetConfigOption("default_transaction_isolation", "read committed",
@@ -335,8 +386,19 @@ eg_store_worker(Datum arg)
 		CommitTransactionCommand();
 		return;					/* eg was dropped: nothing to store into */
 	}
-	materializer_prepare(cands, n); /* while the run commits; no lock */
-	/* the tables are the run's once it commits: wait, however long */
+	materializer_prepare(cands, n); /* while the run records itself; no lock */
+	/* the run's id in the graph, once recorded; none: the run failed */
+	if (!StoreAsyncWorkload(mqh, &workload))
+	{
+		materializer_release(cands, n);
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		return;
+	}
+	/*
+	 * the tables are the run's once it commits: wait, however long (for a
+	 * savepoint's subtransaction, until it rolls back or its top one ends)
+	 */
 	XactLockTableWait(xid, NULL, NULL, XLTW_None);
 	PopActiveSnapshot();
 	if (TransactionIdDidCommit(xid))

@@ -11,6 +11,7 @@ typedef struct StoreAsync StoreAsync;
 
 extern StoreAsync *store_async_early(void);
 extern StoreAsync *store_async_sized(MatInput *cands, int n);
+extern bool store_async_hand(StoreAsync *sa, MatInput *cands, int n);
 extern bool store_async_finish(StoreAsync *sa, int64 workload, MatInput *cands, int n);
 extern void store_async_wait(const EgId *ids, int n);
 extern PGDLLEXPORT void eg_store_worker(Datum arg);

@@ -1,8 +1,9 @@
 /*
  * store_put.c - storing a relation as an artifact, in two moves.
  *
- * store_prepare scans the relation with the table AM (no SPI, no text I/O)
- * and feeds every column's values to its own segment writer (segment.c).
+ * store_prepare scans the rows (store_rows.c: a relation through the table
+ * AM, or rows handed over to a worker; no SPI, no text I/O) and feeds
+ * every column's values to its own segment writer (segment.c).
  * A column's segment closes at SEGMENT_MAX_ROWS rows or
  * SEGMENT_TARGET_BYTES, decided by that column's values alone, so an
  * identical column cuts into identical segments in every artifact and its
@@ -40,6 +41,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/tablespace.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
@@ -410,10 +412,10 @@ StorePutScans(StorePutState *ps, StoreRowsScan *src)
 }
 
 /*
- * Prepare rows (a relation's or a tuplestore's) as artifact id: serialised, hashed, new
- * chunks compressed into a temporary file; nothing written, no lock taken.
- * The result lives in a child of the current memory context until
- * store_prepared_free (its file is closed at the transaction's end
+ * Prepare rows (StoreRows, read by store_rows.c) as artifact id: serialised,
+ * hashed, new chunks compressed into a temporary file; nothing written, no
+ * lock taken.  The result lives in a child of the current memory context
+ * until store_prepared_free (its file is closed at the transaction's end
  * anyway).
  */
 StorePrepared *
@@ -459,6 +461,7 @@ store_prepare(const EgId *id, const StoreRows *rows)
 	p->segs = MemoryContextAlloc(pcxt, sizeof(StorePrepSegment) * p->maxsegs);
 	p->ncols = ncols;
 	old = MemoryContextSwitchTo(pcxt);	/* the BufFile's memory too */
+	PrepareTempTablespaces();	/* temp_tablespaces, as tuplestores do */
 	p->file = BufFileCreateTemp(false);
 	MemoryContextSwitchTo(old);
 

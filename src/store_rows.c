@@ -20,6 +20,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_class.h"
+#include "commands/tablespace.h"
 #include "storage/buffile.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -63,9 +64,7 @@ store_rows_start(StoreRowsScan *s)
 	else if (s->rows->pages != NULL)
 	{
 		if (BufFileSeek(s->rows->pages, 0, 0, SEEK_SET) != 0)
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("could not rewind the temporary file of a table's pages")));
+			elog(ERROR, "could not rewind the temporary file of a table's pages");
 		s->off = FirstOffsetNumber;
 		s->maxoff = InvalidOffsetNumber;
 		ItemPointerSetInvalid(&s->tuple.t_self);
@@ -93,10 +92,8 @@ StoreRowsNextOnPage(StoreRowsScan *s)
 		if (got == 0)
 			return false;
 		if (got != BLCKSZ)
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("could not read a page of a table handed over: read %zu of %d bytes",
-							got, BLCKSZ)));
+			elog(ERROR, "could not read a page of a table handed over: read %zu of %d bytes",
+				 got, BLCKSZ);
 		s->off = FirstOffsetNumber;
 		s->maxoff = PageGetMaxOffsetNumber(page);
 	}
@@ -152,7 +149,10 @@ void
 store_rows_put_page(StoreRows *rows, const char *page)
 {
 	if (rows->pages == NULL)
+	{
+		PrepareTempTablespaces();	/* temp_tablespaces, as tuplestores do */
 		rows->pages = BufFileCreateTemp(false);
+	}
 	BufFileWrite(rows->pages, (void *) page, BLCKSZ);
 }
 

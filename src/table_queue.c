@@ -255,15 +255,18 @@ TqBatchStart(StringInfo batch, char kind)
 
 /*
  * True if rel's pages may travel as they are: a temp table (a step's) with
- * no dropped column and nothing in its TOAST table.  Each page is then
- * checked as it is sent (TqPageSendable).
+ * no dropped column, no column added with a default its old tuples lack,
+ * and nothing in its TOAST table.  Each page is then checked as it is
+ * sent (TqPageSendable).
  */
 static bool
 TqPagesCandidate(Relation rel, bool dropped)
 {
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
 	bool		ok = true;
 
-	if (dropped || rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+	if (dropped || rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP ||
+		(constr != NULL && constr->missing != NULL))
 		return false;
 	if (OidIsValid(rel->rd_rel->reltoastrelid))
 	{
