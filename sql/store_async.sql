@@ -20,6 +20,12 @@ BEGIN
         PERFORM pg_sleep(0.05);
     END LOOP;
 END $$;
+-- The latest run's steps sa_?: whether each is stored.
+CREATE FUNCTION sa_latest() RETURNS TABLE (step text, materialized bool) LANGUAGE sql AS $$
+    SELECT a.step, a.materialized FROM eg.artifacts a WHERE a.step LIKE 'sa\__' AND a.id IN
+        (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
+    ORDER BY a.step
+$$;
 CREATE FUNCTION sa_define(tag int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM eg.begin('sa');
@@ -135,9 +141,7 @@ SET eg.store_async_min_size = '64MB';
 BEGIN;
 SELECT sa_define(5);
 SELECT step, action FROM eg.run();
-SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
-    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
-ORDER BY step;
+SELECT * FROM sa_latest();
 SELECT count(*) AS jobs FROM eg.store_job;
 COMMIT;
 SET eg.store_async_min_size = '1MB';
@@ -145,15 +149,11 @@ SELECT pg_relation_size('sa_src') > 2 * 1024 * 1024 AS sa_a_over_1mb;
 BEGIN;
 SELECT sa_define(6);
 SELECT step, action FROM eg.run();
-SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
-    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
-ORDER BY step;
+SELECT * FROM sa_latest();
 SELECT count(*) AS jobs FROM eg.store_job;
 COMMIT;
 SELECT sa_wait(true);
-SELECT step, materialized FROM eg.artifacts WHERE step LIKE 'sa\__' AND id IN
-    (SELECT artifact FROM eg.workload_steps WHERE workload = (SELECT max(id) FROM eg.workloads))
-ORDER BY step;
+SELECT * FROM sa_latest();
 SELECT count(*) AS jobs_left FROM eg.store_job;
 SELECT count(*) AS problems FROM eg.check();
 -- a run in a savepoint rolled back stores nothing, though the transaction
@@ -233,5 +233,5 @@ SET eg.store_async_min_size = -1;
 RESET eg.store_async_min_size;
 
 RESET eg.store_async;
-DROP FUNCTION sa_define(int), sa_wait(bool), sa_slow(int);
+DROP FUNCTION sa_define(int), sa_wait(bool), sa_slow(int), sa_latest();
 DROP TABLE sa_src;

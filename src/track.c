@@ -404,33 +404,38 @@ track_retry_busy(void)
 	TrackBusy = NIL;
 }
 
+/* In the tracking worker: start tracking relid, as its kind wants. */
+static void
+TrackStartHere(Oid relid)
+{
+	char		kind;
+	TrackState_ state;
+
+	if (citus_table(relid))
+	{
+		/* no trigger on a Citus table: its first log row (TrackStartLog) */
+		if (!TrackHasLog(relid))
+			track_log_change(relid);
+		return;
+	}
+	state = TrackCurrentState(relid, &kind);
+	if (state != TRACK_ON)
+		TrackInstallHere(relid, state);
+}
+
 /* Worker: install the tracker on relation arg, then commit. */
 void
 eg_track_worker(Datum arg)
 {
 	Oid			relid = DatumGetObjectId(arg);
-	char		kind;
-	TrackState_ state;
 
 	worker_connect();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	/* never wait long for the table's writers: the run falls back */
 	SetConfigOption("lock_timeout", "10s", PGC_SUSET, PGC_S_OVERRIDE);
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		;						/* dropped meanwhile */
-	else if (citus_table(relid))
-	{
-		/* no trigger on a Citus table: its first log row (TrackStartLog) */
-		if (!TrackHasLog(relid))
-			track_log_change(relid);
-	}
-	else
-	{
-		state = TrackCurrentState(relid, &kind);
-		if (state != TRACK_ON)
-			TrackInstallHere(relid, state);
-	}
+	if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))	/* not dropped meanwhile */
+		TrackStartHere(relid);
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 }

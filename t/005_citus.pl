@@ -151,6 +151,7 @@ $c->safe_psql('postgres', q{DELETE FROM parent WHERE id <= 10});
 is($o[-2], 'kids=computed', 'after a cascading DELETE on the referenced table it is computed');
 is($o[-1], $c->safe_psql('postgres', $fk_plain), 'and equals plain SQL');
 @o = split /\n/, $c->safe_psql('postgres', $fk);
+is($o[-2], 'kids=loaded', 'run again, it is loaded');
 $c->safe_psql('postgres', q{TRUNCATE parent CASCADE});
 @o = split /\n/, $c->safe_psql('postgres', $fk);
 is($o[-2], 'kids=computed', 'after TRUNCATE ... CASCADE of the referenced table it is computed');
